@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { applyWSSHandler } from '@trpc/server/adapters/ws';
+import { WebSocketServer } from 'ws';
+import { appRouter, type Context } from '@acme/api';
+import { createDatabase } from '@acme/db';
+import {
+  createConfiguredBus,
+  createMemoryRateLimiter,
+  createRedis,
+  type Bus,
+  type RateLimiter,
+} from '@acme/realtime';
+import type { Config } from '@acme/runtime/config';
+import type { Logger } from '@acme/runtime/logger';
+import { createAccessControl } from './auth/access-control.ts';
+import { createSessionRoutes } from './auth/session-routes.ts';
+import { createHealthHandler } from './health.ts';
+import { sendJson } from './http-utils.ts';
+import { createStaticHandler, DEFAULT_WEB_DIST_DIR } from './static.ts';
+import { createImportRoutes } from './imports/routes.ts';
+
+/** Requests bodies for tRPC are small JSON; files go through the streaming upload route. */
+const TRPC_MAX_BODY_BYTES = 1024 * 1024;
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  port: number;
+  /** Graceful: tells WebSocket clients to reconnect, lets in-flight requests finish, closes pools. */
+  close: () => Promise<void>;
+}
+
+function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+}
+
+/** Services shared with the worker when both run in one process (no Redis). */
+export interface SharedServices {
+  bus?: Bus;
+  rateLimiter?: RateLimiter;
+}
+
+export async function startServer(
+  config: Config & { DATABASE_URL: string },
+  logger: Logger,
+  shared: SharedServices = {},
+): Promise<RunningServer> {
+  const database = createDatabase(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX });
+  const redis = config.REDIS_URL ? createRedis(config.REDIS_URL) : undefined;
+  redis?.on('error', () => {}); // reported by /health/ready; the bus logs its own connection errors
+  const ownBus = shared.bus
+    ? undefined
+    : createConfiguredBus({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, logger });
+  const bus = shared.bus ?? ownBus!;
+  const rateLimiter = shared.rateLimiter ?? createMemoryRateLimiter();
+  const access = createAccessControl(config);
+  if (!access.required && config.NODE_ENV === 'production') {
+    logger.warn(
+      'ACCESS CONTROL IS OFF: anyone who reaches this server can read and change the catalogue. ' +
+        'Set ADMIN_PASSWORD (dashboard sign-in) and/or API_TOKENS (other services).',
+    );
+  }
+  const sessionRoutes = createSessionRoutes({ access, rateLimiter, logger });
+  let shuttingDown = false;
+
+  const services = {
+    db: database.db,
+    sql: database.sql,
+    bus,
+    config: {
+      MAX_UPLOAD_BYTES: config.MAX_UPLOAD_BYTES,
+      WEBHOOK_ALLOW_PRIVATE: config.WEBHOOK_ALLOW_PRIVATE,
+    },
+  };
+  const contextFor = (requestId: string, caller: Context['caller']): Context => ({
+    ...services,
+    requestId,
+    logger: logger.child({ requestId }),
+    caller,
+    authRequired: access.required,
+  });
+
+  const trpcHandler = createHTTPHandler({
+    router: appRouter,
+    basePath: '/trpc/',
+    maxBodySize: TRPC_MAX_BODY_BYTES,
+    createContext: ({ req }) =>
+      contextFor(String(req.headers['x-request-id']), access.identify(req)),
+    onError: ({ error, path, ctx }) => {
+      if (error.code === 'INTERNAL_SERVER_ERROR') {
+        (ctx?.logger ?? logger).error({ err: error, path }, 'procedure failed');
+      }
+    },
+  });
+  const importRoutes = createImportRoutes({
+    databaseUrl: config.DATABASE_URL,
+    sql: database.sql,
+    logger,
+    maxUploadBytes: config.MAX_UPLOAD_BYTES,
+  });
+  const health = createHealthHandler({
+    sql: database.sql,
+    redis,
+    isShuttingDown: () => shuttingDown,
+  });
+
+  const serveWeb = createStaticHandler(config.WEB_DIST_DIR ?? DEFAULT_WEB_DIST_DIR);
+
+  const server = createServer((req, res) => {
+    const requestId = requestIdOf(req);
+    req.headers['x-request-id'] = requestId;
+    res.setHeader('x-request-id', requestId);
+    const started = performance.now();
+    res.on('finish', () => {
+      logger.debug(
+        {
+          requestId,
+          method: req.method,
+          url: req.url,
+          status: res.statusCode,
+          ms: Math.round(performance.now() - started),
+        },
+        'request',
+      );
+    });
+    void (async () => {
+      const path = (req.url ?? '').split('?')[0]!;
+      if (path.startsWith('/trpc/')) return trpcHandler(req, res);
+      if (await health(req, res)) return;
+      if (path === '/api/session') return sessionRoutes(req, res);
+      // Every other route under /api (uploads, error downloads) sits behind this guard.
+      if (path.startsWith('/api/') && !access.requireAuth(req, res)) return;
+      if (await importRoutes.handle(req, res)) return;
+      if (await serveWeb(req, res)) return;
+      sendJson(res, 404, { message: `Nothing at ${req.method} ${req.url}` });
+    })().catch((error: unknown) => {
+      logger.error({ err: error, requestId }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { message: 'Internal server error', requestId });
+      else res.destroy();
+    });
+  });
+
+  const wss = new WebSocketServer({ server, path: '/ws', maxPayload: TRPC_MAX_BODY_BYTES });
+  const wsHandler = applyWSSHandler({
+    wss,
+    router: appRouter,
+    // Once per connection: the handshake's cookie, or the client's `connectionParams.token`.
+    createContext: ({ req, info }) =>
+      contextFor(requestIdOf(req), access.identify(req, info.connectionParams)),
+    keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
+    onError: ({ error, path }) => {
+      if (error.code === 'INTERNAL_SERVER_ERROR')
+        logger.error({ err: error, path }, 'subscription failed');
+    },
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+
+  const close = async () => {
+    shuttingDown = true;
+    wsHandler.broadcastReconnectNotification();
+    const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Keep-alive sockets become idle as their in-flight requests finish; close each as it does.
+    const reaper = setInterval(() => server.closeIdleConnections(), 50);
+    server.closeIdleConnections();
+    for (const client of wss.clients) client.close(1012, 'server restarting');
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+    await httpClosed;
+    clearInterval(reaper);
+    await ownBus?.close();
+    redis?.disconnect();
+    await importRoutes.close();
+    await database.close();
+  };
+  return { server, url, port, close };
+}

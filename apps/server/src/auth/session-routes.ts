@@ -1,0 +1,86 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import type { RateLimiter } from '@acme/realtime';
+import type { Logger } from '@acme/runtime/logger';
+import { sendJson } from '../http-utils.ts';
+import type { AccessControl } from './access-control.ts';
+
+/** Sign-in attempts allowed per client address within the window (successful ones count too). */
+export const SIGN_IN_LIMIT = 10;
+export const SIGN_IN_WINDOW_MS = 15 * 60 * 1000;
+const MAX_BODY_BYTES = 4 * 1024;
+
+const ZSignIn = z.object({ password: z.string({ error: 'password is required' }) });
+
+/**
+ * `/api/session`: GET says whether the dashboard must show its sign-in page, POST signs in with
+ * the password (sets the session cookie), DELETE signs out.
+ */
+export function createSessionRoutes(deps: {
+  access: AccessControl;
+  rateLimiter: RateLimiter;
+  logger: Logger;
+}) {
+  const { access, rateLimiter, logger } = deps;
+  const state = (req: IncomingMessage, authenticated?: boolean) => ({
+    authenticated: authenticated ?? access.identify(req).kind !== 'anonymous',
+    authRequired: access.required,
+  });
+
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (req.method === 'GET') return sendJson(res, 200, state(req));
+    if (req.method === 'DELETE') {
+      res.setHeader('set-cookie', access.sessions.clear(req));
+      return sendJson(res, 200, state(req, false));
+    }
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'GET, POST, DELETE');
+      return sendJson(res, 405, { message: `${req.method} is not allowed on /api/session` });
+    }
+    if (!access.passwordSignIn) {
+      return sendJson(res, 400, { message: 'Sign-in by password is off: ADMIN_PASSWORD is unset' });
+    }
+    const address = req.socket.remoteAddress ?? 'unknown';
+    const decision = await rateLimiter.take(`sign-in:${address}`, SIGN_IN_LIMIT, SIGN_IN_WINDOW_MS);
+    if (!decision.allowed) {
+      const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+      res.setHeader('retry-after', String(seconds));
+      logger.warn({ address }, 'sign-in refused: too many attempts');
+      return sendJson(res, 429, {
+        message: `Too many sign-in attempts; try again in ${seconds} s`,
+      });
+    }
+    const json = await readJson(req);
+    if (json === undefined) {
+      return sendJson(res, 400, {
+        message: 'Send a JSON body { "password": "…" } (at most 4 KiB)',
+      });
+    }
+    const body = ZSignIn.safeParse(json);
+    if (!body.success) {
+      return sendJson(res, 400, { message: body.error.issues[0]?.message ?? 'Bad request' });
+    }
+    if (!access.checkPassword(body.data.password)) {
+      logger.warn({ address }, 'sign-in failed: wrong password');
+      return sendJson(res, 401, { message: 'Wrong password' });
+    }
+    res.setHeader('set-cookie', access.sessions.issue(req));
+    return sendJson(res, 200, state(req, true));
+  };
+}
+
+/** The body as JSON, or undefined when it is not JSON or longer than a sign-in needs. */
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    length += chunk.length;
+    if (length > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,218 @@
+import { request } from 'node:http';
+import type { Socket } from 'node:net';
+import { createApiClient } from '@acme/api/client';
+import { eq, importFileChunks, imports, sql } from '@acme/db';
+import { createTestDatabase, uniqueRedisPrefix } from '@acme/db/testing';
+import { createBus } from '@acme/realtime';
+import { loadConfig, requireExternalServices } from '@acme/runtime/config';
+import { createLogger } from '@acme/runtime/logger';
+import { importChannel, ZImport, type TImport } from '@acme/shared';
+import { startServer } from '../src/app.ts';
+
+const TEST_REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+/** The real server on a free port, with its own database and Redis prefix, plus a typed client. */
+export async function startTestServer(env: Record<string, string> = {}) {
+  const database = await createTestDatabase();
+  const prefix = uniqueRedisPrefix();
+  const config = requireExternalServices(
+    loadConfig({
+      REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+      DATABASE_URL: database.url,
+      REDIS_PREFIX: prefix,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      ...env,
+    }),
+    'test',
+  );
+  const logger = createLogger({ level: 'silent', name: 'test' });
+  const running = await startServer(config, logger);
+  const sockets = new Set<Socket>();
+  running.server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  // The tests play the worker: they write import rows and publish states on this bus (on the
+  // machine's Redis, even when the server is given a Redis that is down).
+  const bus = createBus({ url: TEST_REDIS_URL, prefix, logger });
+  await bus.ready();
+  let webSocketOpens = 0;
+  const api = createApiClient({
+    baseUrl: running.url,
+    onConnectionChange: (state) => {
+      if (state === 'open') webSocketOpens++;
+    },
+  });
+  return {
+    url: running.url,
+    server: running.server,
+    db: database.db,
+    sql: database.sql,
+    bus,
+    api: api.client,
+    /** How many times the client's WebSocket has opened. */
+    webSocketOpens: () => webSocketOpens,
+    /** Cuts every connection to the server, WebSockets included, as a network failure would. */
+    dropConnections: () => {
+      for (const socket of sockets) socket.destroy();
+    },
+    close: async () => {
+      api.close();
+      await bus.close();
+      await running.close();
+      await database.drop();
+    },
+  };
+}
+export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
+
+type ImportValues = typeof imports.$inferInsert;
+
+/** An import as the upload leaves it (or in any later state), optionally with a stored file. */
+export async function seedImport(
+  t: TestServer,
+  values: Partial<ImportValues> = {},
+  file?: string,
+): Promise<TImport> {
+  const [row] = await t.db
+    .insert(imports)
+    .values({ filename: 'products.csv', bytesTotal: file?.length ?? 0, ...values })
+    .returning();
+  if (!row) throw new Error('no row');
+  if (file !== undefined) {
+    await t.db
+      .insert(importFileChunks)
+      .values({ importId: row.id, seq: 0, data: Buffer.from(file) });
+  }
+  return ZImport.parse(row);
+}
+
+/** What the worker does after every change: update the row (version + 1), then publish it. */
+export async function workerWrites(
+  t: TestServer,
+  id: string,
+  patch: Partial<ImportValues>,
+  options: { publish: boolean } = { publish: true },
+): Promise<TImport> {
+  const [row] = await t.db
+    .update(imports)
+    .set({ ...patch, version: sql`${imports.version} + 1` })
+    .where(eq(imports.id, id))
+    .returning();
+  if (!row) throw new Error(`no import ${id}`);
+  const state = ZImport.parse(row);
+  if (options.publish) await t.bus.publish(importChannel(id), state);
+  return state;
+}
+
+/** Polls until `check` returns a value other than undefined. */
+export async function waitFor<T>(
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 5_000,
+) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export interface RawUpload {
+  /** Writes body bytes, waiting for the socket to take them. */
+  write: (data: Buffer | string) => Promise<void>;
+  /** Ends the multipart body and returns the answer. */
+  finish: () => Promise<{ status: number; body: { message?: string; importId?: string } }>;
+  /** The answer, whenever it comes (even while the body is still being sent). */
+  response: Promise<{ status: number; body: { message?: string; importId?: string } }>;
+  abort: () => void;
+}
+
+const BOUNDARY = 'acme-test-boundary-7f3a';
+
+/**
+ * A hand-made multipart upload over a raw HTTP request, for what fetch cannot do: send the body
+ * piece by piece (chunked, no Content-Length), or stop half-way.
+ */
+export function startRawUpload(
+  url: string,
+  options: { filename?: string; type?: string; field?: string } = {},
+): RawUpload {
+  const req = request(`${url}/api/imports`, {
+    method: 'POST',
+    headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+  });
+  req.on('error', () => {}); // after an early answer or an abort, writes fail; that is expected
+  const response = new Promise<{ status: number; body: { message?: string; importId?: string } }>(
+    (resolve, reject) => {
+      req.on('response', (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (piece: string) => (text += piece));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as { message?: string } }),
+        );
+        res.on('error', reject);
+      });
+    },
+  );
+  const write = (data: Buffer | string) =>
+    new Promise<void>((resolve) => {
+      if (req.destroyed || req.writableEnded) return resolve();
+      // Let the event loop turn, so an early answer is seen while the body is still going out.
+      const done = () => {
+        req.off('drain', done);
+        req.off('close', done);
+        setImmediate(resolve);
+      };
+      if (req.write(data)) return done();
+      // After an early answer the client may close the request instead of draining it.
+      req.once('drain', done);
+      req.once('close', done);
+    });
+  void write(
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${options.field ?? 'file'}"; ` +
+      `filename="${options.filename ?? 'products.csv'}"\r\n` +
+      `Content-Type: ${options.type ?? 'text/csv'}\r\n\r\n`,
+  );
+  return {
+    write,
+    response,
+    finish: async () => {
+      req.end(`\r\n--${BOUNDARY}--\r\n`);
+      return response;
+    },
+    abort: () => req.destroy(),
+  };
+}
+
+/** Uploads one file with fetch and FormData, the way a browser does. */
+export async function upload(
+  url: string,
+  content: string | Buffer,
+  options: { filename?: string; type?: string; field?: string } = {},
+) {
+  const form = new FormData();
+  form.append(
+    options.field ?? 'file',
+    new Blob([content], { type: options.type ?? 'text/csv' }),
+    options.filename ?? 'products.csv',
+  );
+  const res = await fetch(`${url}/api/imports`, { method: 'POST', body: form });
+  return {
+    status: res.status,
+    body: (await res.json()) as { message?: string; importId?: string },
+  };
+}
+
+/** Rows stored for any import, by table. */
+export async function storedRows(t: TestServer) {
+  const [counts] = await t.sql<{ imports: number; chunks: number; jobs: number }[]>`
+    select (select count(*)::int from imports) as imports,
+           (select count(*)::int from import_file_chunks) as chunks,
+           (select count(*)::int from graphile_worker.jobs) as jobs`;
+  return counts;
+}

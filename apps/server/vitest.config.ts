@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    name: 'server',
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    globalSetup: ['@acme/db/testing/global-setup'],
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+  },
+});

@@ -1,0 +1,65 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/solid-query';
+import { A, Navigate, Route, Router, type RouteSectionProps } from '@solidjs/router';
+import type { JSX } from 'solid-js';
+import { Toaster } from 'solid-sonner';
+import { ApiProvider, type Api } from './api/context.tsx';
+import { ConnectionIndicator } from './components/connection-indicator.tsx';
+import { ImportsPage } from './imports/imports-page.tsx';
+import { ImportWatcher } from './imports/import-watcher.tsx';
+import { ProductsPage } from './products/products-page.tsx';
+import { WebhooksPage } from './webhooks/webhooks-page.tsx';
+
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: { staleTime: 5_000, retry: 1, refetchOnWindowFocus: true },
+    },
+  });
+}
+
+function Shell(props: RouteSectionProps) {
+  return (
+    <>
+      <a class="visually-hidden" href="#content">
+        Skip to content
+      </a>
+      <header class="shell-header">
+        <span class="brand">Acme Product Importer</span>
+        <nav class="nav" aria-label="Main">
+          <A href="/products">Products</A>
+          <A href="/imports">Import</A>
+          <A href="/webhooks">Webhooks</A>
+        </nav>
+        <ConnectionIndicator />
+      </header>
+      <main id="content">{props.children}</main>
+      <ImportWatcher />
+      <Toaster position="bottom-right" closeButton richColors />
+    </>
+  );
+}
+
+/** The routes, under whatever router the caller gives (the browser's, or a memory one in tests). */
+export function AppRoutes(): JSX.Element {
+  return (
+    <>
+      <Route path="/" component={() => <Navigate href="/products" />} />
+      <Route path="/products" component={ProductsPage} />
+      <Route path="/imports" component={ImportsPage} />
+      <Route path="/webhooks" component={WebhooksPage} />
+      <Route path="*" component={() => <Navigate href="/products" />} />
+    </>
+  );
+}
+
+export function App(props: { api: Api; queryClient: QueryClient }) {
+  return (
+    <ApiProvider api={props.api}>
+      <QueryClientProvider client={props.queryClient}>
+        <Router root={Shell}>
+          <AppRoutes />
+        </Router>
+      </QueryClientProvider>
+    </ApiProvider>
+  );
+}

@@ -1,0 +1,73 @@
+import type { TImport, TImportStatus } from '@acme/shared';
+import { FINAL_IMPORT_STATUSES } from '@acme/shared';
+
+export const isFinal = (status: TImportStatus): boolean => FINAL_IMPORT_STATUSES.includes(status);
+
+/** The phase a person reads: what the import is doing now, in plain words. */
+export function phaseText(
+  state: Pick<TImport, 'status' | 'bytesProcessed' | 'bytesTotal' | 'cancelRequested'>,
+): string {
+  if (state.cancelRequested && !isFinal(state.status)) return 'Cancelling…';
+  switch (state.status) {
+    case 'queued':
+      return 'Waiting to start';
+    case 'parsing':
+      return state.bytesTotal > 0 && state.bytesProcessed >= state.bytesTotal
+        ? 'Validating'
+        : 'Parsing CSV';
+    case 'importing':
+      return 'Importing';
+    case 'completed':
+      return 'Import complete';
+    case 'failed':
+      return 'Import failed';
+    case 'cancelled':
+      return 'Import cancelled';
+  }
+}
+
+export function statusTone(status: TImportStatus): 'ok' | 'danger' | 'warn' | 'info' {
+  if (status === 'completed') return 'ok';
+  if (status === 'failed') return 'danger';
+  if (status === 'cancelled') return 'warn';
+  return 'info';
+}
+
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(unit === 0 || value >= 100 ? 0 : 1)} ${UNITS[unit]}`;
+}
+
+export function formatDuration(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m ${seconds % 60}s`;
+  return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
+}
+
+/** Start to finish; null while it hasn't both started and finished. */
+export function importDuration(state: Pick<TImport, 'startedAt' | 'finishedAt'>): string | null {
+  if (!state.startedAt || !state.finishedAt) return null;
+  return formatDuration(state.finishedAt.getTime() - state.startedAt.getTime());
+}
+
+/**
+ * Time left from how fast the percentage moved since `since` (the first state this view saw):
+ * null until there is enough to go on.
+ */
+export function timeLeftMs(
+  since: { percent: number; at: number },
+  now: { percent: number; at: number },
+): number | null {
+  const gained = now.percent - since.percent;
+  const elapsed = now.at - since.at;
+  if (gained <= 0 || elapsed < 1000 || now.percent >= 100) return null;
+  return ((100 - now.percent) / gained) * elapsed;
+}

@@ -1,0 +1,171 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/solid-query';
+import { createMemo, createSignal, For, Match, onCleanup, Show, Switch } from 'solid-js';
+import { toast } from 'solid-sonner';
+import type { TImport } from '@acme/shared';
+import { useApi } from '../api/context.tsx';
+import { errorMessage } from '../api/query.ts';
+import { importsClient } from '../api/routers.ts';
+import { ErrorState, Loading } from '../components/states.tsx';
+import {
+  formatBytes,
+  formatDuration,
+  importDuration,
+  isFinal,
+  phaseText,
+  statusTone,
+  timeLeftMs,
+} from './format.ts';
+import { ImportErrors } from './import-errors.tsx';
+import { IMPORTS_KEY, importByIdQuery } from './import-queries.ts';
+
+/** Remembers the first state seen for each import, to estimate the time left from the pace since. */
+function createPace(state: () => TImport | undefined) {
+  const first = new Map<string, { percent: number; at: number }>();
+  const [now, setNow] = createSignal(Date.now());
+  const timer = setInterval(() => setNow(Date.now()), 1000);
+  onCleanup(() => clearInterval(timer));
+  return createMemo(() => {
+    const current = state();
+    if (!current || isFinal(current.status)) return null;
+    const seen = first.get(current.id);
+    if (!seen) {
+      first.set(current.id, { percent: current.percent, at: Date.now() });
+      return null;
+    }
+    return timeLeftMs(seen, { percent: current.percent, at: now() });
+  });
+}
+
+/** One import in detail: live phase, progress, pace, counts; cancel, retry and the invalid rows. */
+export function ImportPanel(props: { id: string }) {
+  const { client } = useApi();
+  const queryClient = useQueryClient();
+  const imports = importsClient(client);
+  const query = useQuery(() => importByIdQuery(client, props.id));
+  const timeLeft = createPace(() => query.data);
+
+  const settle = () => queryClient.invalidateQueries({ queryKey: IMPORTS_KEY });
+  const cancel = useMutation(() => ({
+    mutationFn: (id: string) => imports.cancel.mutate({ id }),
+    onError: (error: unknown) => toast.error(`Could not cancel: ${errorMessage(error)}`),
+    onSettled: settle,
+  }));
+  const retry = useMutation(() => ({
+    mutationFn: (id: string) => imports.retry.mutate({ id }),
+    onError: (error: unknown) => toast.error(`Could not retry: ${errorMessage(error)}`),
+    onSettled: settle,
+  }));
+
+  return (
+    <section class="card" aria-labelledby="import-title" aria-live="polite">
+      <Switch>
+        <Match when={query.isPending}>
+          <Loading label="Loading import…" />
+        </Match>
+        <Match when={query.isError && !query.data}>
+          <ErrorState error={query.error} onRetry={() => void query.refetch()} />
+        </Match>
+        <Match when={query.data}>
+          {(state) => (
+            <div style={{ display: 'grid', gap: '12px' }}>
+              <div class="row" style={{ 'justify-content': 'space-between' }}>
+                <div>
+                  <h2 id="import-title" style={{ margin: 0 }}>
+                    {phaseText(state())}
+                  </h2>
+                  <span class="muted">
+                    {state().filename} · {formatBytes(state().bytesTotal)}
+                  </span>
+                </div>
+                <div class="row">
+                  <span class={`badge ${statusTone(state().status)}`}>{state().status}</span>
+                  <Show when={!isFinal(state().status)}>
+                    <button
+                      type="button"
+                      disabled={state().cancelRequested || cancel.isPending}
+                      onClick={() => cancel.mutate(state().id)}
+                    >
+                      Cancel import
+                    </button>
+                  </Show>
+                  <Show when={state().status === 'failed' || state().status === 'cancelled'}>
+                    <button
+                      type="button"
+                      class="primary"
+                      disabled={retry.isPending}
+                      onClick={() => retry.mutate(state().id)}
+                    >
+                      {retry.isPending ? 'Retrying…' : 'Retry'}
+                    </button>
+                  </Show>
+                </div>
+              </div>
+
+              <div
+                class="progress"
+                classList={{
+                  done: state().status === 'completed',
+                  failed: state().status === 'failed',
+                }}
+                role="progressbar"
+                aria-label="Import progress"
+                aria-valuemin={0}
+                aria-valuemax={100}
+                aria-valuenow={Math.round(state().percent)}
+              >
+                <div style={{ width: `${Math.min(100, state().percent)}%` }} />
+              </div>
+              <div class="row muted" style={{ gap: '16px' }}>
+                <span>{Math.round(state().percent)}%</span>
+                <span>{state().rowsProcessed.toLocaleString()} rows</span>
+                <Show when={!isFinal(state().status)}>
+                  <span>{Math.round(state().rowsPerSecond).toLocaleString()} rows/s</span>
+                  <span>
+                    {timeLeft() === null
+                      ? 'estimating time left…'
+                      : `${formatDuration(timeLeft()!)} left`}
+                  </span>
+                </Show>
+                <Show when={importDuration(state())}>{(took) => <span>took {took()}</span>}</Show>
+              </div>
+
+              <Show when={state().status === 'failed'}>
+                <p class="alert" role="alert">
+                  {state().error ?? 'The import failed.'} Nothing from this file was written; retry
+                  runs it again without uploading.
+                </p>
+              </Show>
+              <Show when={state().status === 'cancelled'}>
+                <p class="alert warn">Cancelled: the catalogue is as it was before this import.</p>
+              </Show>
+              <For each={state().warnings}>{(warning) => <p class="alert warn">{warning}</p>}</For>
+
+              <dl class="stats">
+                <div>
+                  <dt>Created</dt>
+                  <dd>{state().created.toLocaleString()}</dd>
+                </div>
+                <div>
+                  <dt>Updated</dt>
+                  <dd>{state().updated.toLocaleString()}</dd>
+                </div>
+                <div>
+                  <dt>Unchanged</dt>
+                  <dd>{state().unchanged.toLocaleString()}</dd>
+                </div>
+                <div>
+                  <dt>Invalid</dt>
+                  <dd>{state().invalid.toLocaleString()}</dd>
+                </div>
+              </dl>
+
+              <Show when={state().invalid > 0}>
+                <ImportErrors id={state().id} invalid={state().invalid} />
+              </Show>
+            </div>
+          )}
+        </Match>
+      </Switch>
+    </section>
+  );
+}

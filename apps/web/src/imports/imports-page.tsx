@@ -1,0 +1,41 @@
+import { useQuery, useQueryClient } from '@tanstack/solid-query';
+import { createMemo, createSignal, Show } from 'solid-js';
+import { useApi } from '../api/context.tsx';
+import { isFinal } from './format.ts';
+import { ImportHistory } from './import-history.tsx';
+import { ImportPanel } from './import-panel.tsx';
+import { IMPORTS_KEY, importListQuery, RECENT_IMPORTS } from './import-queries.ts';
+import { UploadCard } from './upload-card.tsx';
+
+/**
+ * Upload, then follow the import live. Which import is shown comes from the server (the running
+ * one, else the newest), so a reload or another tab shows the same; a click in the history
+ * shows another.
+ */
+export function ImportsPage() {
+  const { client } = useApi();
+  const queryClient = useQueryClient();
+  const [chosenId, setChosenId] = createSignal<string>();
+  // Same query as the app's ImportWatcher: one request, kept live by its subscription.
+  const recent = useQuery(() => importListQuery(client, RECENT_IMPORTS));
+  const running = createMemo(() => recent.data?.items.find((item) => !isFinal(item.status)));
+  const shownId = () => chosenId() ?? running()?.id ?? recent.data?.items[0]?.id;
+
+  return (
+    <>
+      <div class="page-head">
+        <h1>Import</h1>
+      </div>
+      <UploadCard
+        onUploaded={(id) => {
+          setChosenId(id);
+          void queryClient.invalidateQueries({ queryKey: IMPORTS_KEY });
+        }}
+      />
+      <Show when={shownId()} keyed>
+        {(id) => <ImportPanel id={id} />}
+      </Show>
+      <ImportHistory selectedId={shownId()} onSelect={setChosenId} />
+    </>
+  );
+}

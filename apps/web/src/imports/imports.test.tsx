@@ -1,0 +1,163 @@
+import { fireEvent, screen, waitFor } from '@solidjs/testing-library';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { TImport } from '@acme/shared';
+import { renderWithApi } from '../test-utils.tsx';
+import { formatBytes, phaseText, timeLeftMs } from './format.ts';
+import { ImportPanel } from './import-panel.tsx';
+import { uploadCsv } from './upload.ts';
+
+const base: TImport = {
+  id: '7c1e0d8e-8a40-4c1e-9f57-000000000001',
+  filename: 'catalogue.csv',
+  status: 'importing',
+  error: null,
+  bytesTotal: 1000,
+  bytesProcessed: 500,
+  rowsProcessed: 5000,
+  created: 10,
+  updated: 2,
+  unchanged: 1,
+  invalid: 0,
+  rowsPerSecond: 2500,
+  percent: 50,
+  warnings: [],
+  cancelRequested: false,
+  attempts: 1,
+  version: 3,
+  createdAt: new Date('2026-01-01T10:00:00Z'),
+  startedAt: new Date('2026-01-01T10:00:01Z'),
+  finishedAt: null,
+};
+
+describe('import phase and pace', () => {
+  it('names each phase in plain words', () => {
+    expect(phaseText({ ...base, status: 'queued' })).toBe('Waiting to start');
+    expect(phaseText({ ...base, status: 'parsing' })).toBe('Parsing CSV');
+    expect(phaseText({ ...base, status: 'parsing', bytesProcessed: 1000 })).toBe('Validating');
+    expect(phaseText({ ...base, status: 'importing' })).toBe('Importing');
+    expect(phaseText({ ...base, status: 'completed' })).toBe('Import complete');
+    expect(phaseText({ ...base, cancelRequested: true })).toBe('Cancelling…');
+  });
+
+  it('estimates the time left from the pace, and not before there is one', () => {
+    expect(timeLeftMs({ percent: 10, at: 0 }, { percent: 10, at: 5000 })).toBeNull();
+    expect(timeLeftMs({ percent: 10, at: 0 }, { percent: 20, at: 500 })).toBeNull();
+    // 10 % in 2 s → the remaining 80 % takes 16 s.
+    expect(timeLeftMs({ percent: 10, at: 0 }, { percent: 20, at: 2000 })).toBe(16_000);
+  });
+
+  it('formats bytes', () => {
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatBytes(1536)).toBe('1.5 KB');
+    expect(formatBytes(5 * 1024 ** 3)).toBe('5.0 GB');
+  });
+});
+
+describe('ImportPanel', () => {
+  it('shows a running import with its counts and cancels it', async () => {
+    const cancel = vi.fn().mockResolvedValue({});
+    renderWithApi(() => <ImportPanel id={base.id} />, {
+      imports: { byId: { query: vi.fn().mockResolvedValue(base) }, cancel: { mutate: cancel } },
+    });
+    await screen.findByRole('heading', { name: 'Importing' });
+    expect(
+      screen.getByRole('progressbar', { name: 'Import progress' }).getAttribute('aria-valuenow'),
+    ).toBe('50');
+    expect(screen.getByText('2,500 rows/s')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel import' }));
+    await waitFor(() => expect(cancel).toHaveBeenCalledWith({ id: base.id }));
+  });
+
+  it('explains a failure and retries without a new upload', async () => {
+    const retry = vi.fn().mockResolvedValue({});
+    const failed: TImport = {
+      ...base,
+      status: 'failed',
+      error: 'The file has no "name" column (found: sku, title).',
+      finishedAt: new Date('2026-01-01T10:00:03Z'),
+    };
+    renderWithApi(() => <ImportPanel id={base.id} />, {
+      imports: { byId: { query: vi.fn().mockResolvedValue(failed) }, retry: { mutate: retry } },
+    });
+    await screen.findByRole('heading', { name: 'Import failed' });
+    expect(screen.getByRole('alert').textContent).toContain('no "name" column');
+    expect(screen.queryByRole('button', { name: 'Cancel import' })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    await waitFor(() => expect(retry).toHaveBeenCalledWith({ id: base.id }));
+  });
+
+  it('says so when the import cannot be loaded', async () => {
+    renderWithApi(() => <ImportPanel id={base.id} />, {
+      imports: { byId: { query: vi.fn().mockRejectedValue(new Error('Import not found')) } },
+    });
+    expect((await screen.findByRole('alert')).textContent).toContain('Import not found');
+    expect(screen.getByRole('button', { name: 'Try again' })).toBeTruthy();
+  });
+});
+
+/** Just enough of XMLHttpRequest to play back one upload. */
+class FakeXhr {
+  static next: { status: number; body: string; progress: number[] } | 'network-error';
+  upload: {
+    onprogress: ((e: { loaded: number; total: number; lengthComputable: boolean }) => void) | null;
+  } = {
+    onprogress: null,
+  };
+  status = 0;
+  statusText = '';
+  responseText = '';
+  responseType = '';
+  onload: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+  onabort: (() => void) | null = null;
+  open() {}
+  abort() {
+    this.onabort?.();
+  }
+  send() {
+    const next = FakeXhr.next;
+    queueMicrotask(() => {
+      if (next === 'network-error') return this.onerror?.();
+      for (const loaded of next.progress)
+        this.upload.onprogress?.({ loaded, total: 100, lengthComputable: true });
+      this.status = next.status;
+      this.responseText = next.body;
+      this.onload?.();
+    });
+  }
+}
+
+describe('uploadCsv', () => {
+  const file = new File(['sku,name\nA,B\n'], 'a.csv', { type: 'text/csv' });
+  const original = globalThis.XMLHttpRequest;
+  afterEach(() => {
+    globalThis.XMLHttpRequest = original;
+  });
+  const useFake = () => {
+    globalThis.XMLHttpRequest = FakeXhr as unknown as typeof XMLHttpRequest;
+  };
+
+  it('reports upload progress in bytes and resolves with the import id', async () => {
+    useFake();
+    FakeXhr.next = { status: 202, body: '{"importId":"abc"}', progress: [40, 100] };
+    const seen: number[] = [];
+    await expect(uploadCsv('', file, (p) => seen.push(p.loaded))).resolves.toEqual({
+      importId: 'abc',
+    });
+    expect(seen).toEqual([40, 100]);
+  });
+
+  it("passes on the server's message for a refused file", async () => {
+    useFake();
+    FakeXhr.next = {
+      status: 413,
+      body: '{"message":"The file is over the 1 GiB limit"}',
+      progress: [],
+    };
+    await expect(uploadCsv('', file, () => {})).rejects.toThrow('The file is over the 1 GiB limit');
+    FakeXhr.next = { status: 400, body: 'not json', progress: [] };
+    await expect(uploadCsv('', file, () => {})).rejects.toThrow('The server answered 400');
+    FakeXhr.next = 'network-error';
+    await expect(uploadCsv('', file, () => {})).rejects.toThrow('could not be reached');
+  });
+});

@@ -1,0 +1,116 @@
+import { createSignal, onCleanup, Show } from 'solid-js';
+import { useApi } from '../api/context.tsx';
+import { formatBytes } from './format.ts';
+import { uploadCsv, type UploadProgress } from './upload.ts';
+
+const looksLikeCsv = (file: File) =>
+  /\.(csv|txt)$/i.test(file.name) ||
+  file.type === 'text/csv' ||
+  file.type === 'application/vnd.ms-excel';
+
+/** Drop a CSV or pick one; shows the bytes sent while the file travels to the server. */
+export function UploadCard(props: { onUploaded: (importId: string) => void }) {
+  const { baseUrl } = useApi();
+  const [over, setOver] = createSignal(false);
+  const [file, setFile] = createSignal<File | null>(null);
+  const [progress, setProgress] = createSignal<UploadProgress | null>(null);
+  const [error, setError] = createSignal<string | null>(null);
+  let input: HTMLInputElement | undefined;
+  let abort: AbortController | undefined;
+  onCleanup(() => abort?.abort());
+
+  const start = (picked: File | undefined) => {
+    if (!picked) return;
+    setError(null);
+    if (!looksLikeCsv(picked)) {
+      setError(`"${picked.name}" is not a CSV file. Choose a .csv file.`);
+      return;
+    }
+    setFile(picked);
+    setProgress({ loaded: 0, total: picked.size });
+    abort = new AbortController();
+    uploadCsv(baseUrl, picked, setProgress, abort.signal)
+      .then(({ importId }) => props.onUploaded(importId))
+      .catch((reason: unknown) =>
+        setError(reason instanceof Error ? reason.message : String(reason)),
+      )
+      .finally(() => {
+        setFile(null);
+        setProgress(null);
+        if (input) input.value = '';
+      });
+  };
+
+  const percent = () => {
+    const p = progress();
+    return p && p.total > 0 ? Math.round((p.loaded / p.total) * 100) : 0;
+  };
+
+  return (
+    <section class="card" aria-labelledby="upload-title">
+      <h2 id="upload-title">Import a CSV</h2>
+      <Show
+        when={file()}
+        fallback={
+          <div
+            class="dropzone"
+            classList={{ over: over() }}
+            onDragOver={(event) => {
+              event.preventDefault();
+              setOver(true);
+            }}
+            onDragLeave={() => setOver(false)}
+            onDrop={(event) => {
+              event.preventDefault();
+              setOver(false);
+              start(event.dataTransfer?.files[0]);
+            }}
+          >
+            <p>Drag a CSV file here, or</p>
+            <label class="button primary">
+              Choose a file
+              <input
+                ref={(el) => (input = el)}
+                class="visually-hidden"
+                type="file"
+                accept=".csv,text/csv"
+                onChange={(event) => start(event.currentTarget.files?.[0])}
+              />
+            </label>
+            <p class="muted">
+              Columns: <span class="mono">sku</span>, <span class="mono">name</span>, optional{' '}
+              <span class="mono">description</span> and <span class="mono">active</span>. A new
+              import waits for a running one to finish.
+            </p>
+          </div>
+        }
+      >
+        <div class="row" style={{ 'justify-content': 'space-between' }}>
+          <strong>Uploading {file()?.name}</strong>
+          <button type="button" class="small" onClick={() => abort?.abort()}>
+            Cancel upload
+          </button>
+        </div>
+        <div
+          class="progress"
+          role="progressbar"
+          aria-label="Upload progress"
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={percent()}
+        >
+          <div style={{ width: `${percent()}%` }} />
+        </div>
+        <p class="muted">
+          {formatBytes(progress()?.loaded ?? 0)} of {formatBytes(progress()?.total ?? 0)} (
+          {percent()}%)
+        </p>
+      </Show>
+      <Show when={error()}>
+        <p class="alert" role="alert">
+          {error()}
+        </p>
+      </Show>
+    </section>
+  );
+}

@@ -1,0 +1,141 @@
+import { fireEvent, render, screen, waitFor } from '@solidjs/testing-library';
+import { TRPCClientError } from '@trpc/client';
+import { createSignal } from 'solid-js';
+import { describe, expect, it, vi } from 'vitest';
+import { renderWithApi } from '../test-utils.tsx';
+import { EditableCell, type CellEdit } from './editable-cell.tsx';
+import { ProductsPage } from './products-page.tsx';
+
+function Cell(props: { onSave: (value: string) => Promise<void> }) {
+  const [edit, setEdit] = createSignal<CellEdit | null>(null);
+  return (
+    <EditableCell
+      label="Name"
+      value="Widget"
+      validate={(value) => (value.trim() ? null : 'name is required')}
+      onSave={props.onSave}
+      edit={edit()}
+      onEdit={setEdit}
+    />
+  );
+}
+
+describe('EditableCell', () => {
+  it('saves on Enter and cancels on Escape', () => {
+    const onSave = vi.fn().mockResolvedValue(undefined);
+    render(() => <Cell onSave={onSave} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Edit Name: Widget' }));
+    const input = screen.getByLabelText<HTMLInputElement>('Name');
+    fireEvent.input(input, { target: { value: 'Gadget' } });
+    fireEvent.keyDown(input, { key: 'Escape' });
+    expect(onSave).not.toHaveBeenCalled();
+    expect(screen.queryByLabelText('Name')).toBeNull();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Edit Name: Widget' }));
+    fireEvent.input(screen.getByLabelText('Name'), { target: { value: 'Gadget' } });
+    fireEvent.keyDown(screen.getByLabelText('Name'), { key: 'Enter' });
+    expect(onSave).toHaveBeenCalledWith('Gadget');
+  });
+
+  it('refuses invalid input in place without saving', () => {
+    const onSave = vi.fn();
+    render(() => <Cell onSave={onSave} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Edit Name: Widget' }));
+    fireEvent.input(screen.getByLabelText('Name'), { target: { value: '  ' } });
+    fireEvent.keyDown(screen.getByLabelText('Name'), { key: 'Enter' });
+    expect(screen.getByRole('alert').textContent).toBe('name is required');
+    expect(screen.getByLabelText('Name').getAttribute('aria-invalid')).toBe('true');
+    expect(onSave).not.toHaveBeenCalled();
+  });
+
+  it('reopens with the value and the reason when the server refuses it', async () => {
+    render(() => <Cell onSave={() => Promise.reject(new Error('sku already exists'))} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Edit Name: Widget' }));
+    fireEvent.input(screen.getByLabelText('Name'), { target: { value: 'Taken' } });
+    fireEvent.keyDown(screen.getByLabelText('Name'), { key: 'Enter' });
+    expect((await screen.findByRole('alert')).textContent).toBe('sku already exists');
+    expect(screen.getByLabelText<HTMLInputElement>('Name').value).toBe('Taken');
+  });
+});
+
+const product = (id: number, name: string) => ({
+  id,
+  sku: `SKU-${id}`,
+  name,
+  description: '',
+  active: true,
+  createdAt: new Date('2026-01-01T00:00:00Z'),
+  updatedAt: new Date('2026-01-01T00:00:00Z'),
+});
+
+describe('ProductsPage', () => {
+  it('shows the empty state, and the error state with a retry', async () => {
+    const list = vi
+      .fn()
+      .mockRejectedValueOnce(new TRPCClientError('Database is down'))
+      .mockResolvedValue({ items: [], total: 0, page: 1, pageSize: 25 });
+    renderWithApi(() => <ProductsPage />, { products: { list: { query: list } } });
+    expect((await screen.findByRole('alert')).textContent).toContain('Database is down');
+    fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    await screen.findByText('No products yet. Import a CSV or create one.');
+    expect(screen.getByRole('button', { name: 'Delete all' }).hasAttribute('disabled')).toBe(true);
+  });
+
+  it('debounces the filters into one query with the typed text', async () => {
+    const list = vi
+      .fn()
+      .mockResolvedValue({ items: [product(1, 'Widget')], total: 1, page: 1, pageSize: 25 });
+    renderWithApi(() => <ProductsPage />, { products: { list: { query: list } } });
+    await screen.findByText('1 product · page 1 of 1');
+    const sku = screen.getByLabelText('SKU');
+    for (const text of ['a', 'ab', 'abc']) fireEvent.input(sku, { target: { value: text } });
+    await waitFor(() =>
+      expect(list).toHaveBeenLastCalledWith(
+        expect.objectContaining({ sku: 'abc', page: 1 }),
+        expect.anything(),
+      ),
+    );
+    expect(
+      list.mock.calls.filter(([input]) => (input as { sku?: string }).sku !== undefined),
+    ).toHaveLength(1);
+  });
+
+  it('shows an edit at once and rolls it back when the server refuses it', async () => {
+    const list = vi
+      .fn()
+      .mockResolvedValue({ items: [product(1, 'Widget')], total: 1, page: 1, pageSize: 25 });
+    let refuse: (error: Error) => void = () => {};
+    const update = vi.fn(() => new Promise((_, reject) => (refuse = reject)));
+    renderWithApi(() => <ProductsPage />, {
+      products: { list: { query: list }, update: { mutate: update } },
+    });
+    fireEvent.click(await screen.findByRole('button', { name: 'Edit Name of SKU-1: Widget' }));
+    fireEvent.input(screen.getByLabelText('Name of SKU-1'), { target: { value: 'Gadget' } });
+    fireEvent.keyDown(screen.getByLabelText('Name of SKU-1'), { key: 'Enter' });
+    // Optimistic: the new value shows while the request runs.
+    await screen.findByRole('button', { name: 'Edit Name of SKU-1: Gadget' });
+    expect(update).toHaveBeenCalledWith({ id: 1, name: 'Gadget' });
+    refuse(new TRPCClientError('name must be at most 1000 characters'));
+    // Rolled back, and the editor is open again with the server's reason.
+    expect((await screen.findByRole('alert')).textContent).toContain(
+      'name must be at most 1000 characters',
+    );
+    expect(screen.queryByRole('button', { name: 'Edit Name of SKU-1: Gadget' })).toBeNull();
+  });
+
+  it('deletes all products only after "Are you sure?"', async () => {
+    const list = vi
+      .fn()
+      .mockResolvedValue({ items: [product(1, 'Widget')], total: 1, page: 1, pageSize: 25 });
+    const deleteAll = vi.fn().mockResolvedValue({ deleted: 1 });
+    renderWithApi(() => <ProductsPage />, {
+      products: { list: { query: list }, deleteAll: { mutate: deleteAll } },
+    });
+    await screen.findByText('1 product · page 1 of 1');
+    fireEvent.click(screen.getByRole('button', { name: 'Delete all' }));
+    await screen.findByText('Are you sure? This cannot be undone.');
+    expect(deleteAll).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByRole('button', { name: 'Delete all products' }));
+    await waitFor(() => expect(deleteAll).toHaveBeenCalledWith({ confirm: true }));
+  });
+});

@@ -1,0 +1,123 @@
+// Namespace import: Kobalte's `Dialog` object is shared with (and overwritten by) AlertDialog.
+import * as Dialog from '@kobalte/core/dialog';
+import { keepPreviousData, useQuery } from '@tanstack/solid-query';
+import { createSignal, For, Match, Show, Switch } from 'solid-js';
+import { useApi } from '../api/context.tsx';
+import { Pagination } from '../components/pagination.tsx';
+import { Empty, ErrorState, Loading } from '../components/states.tsx';
+import { webhookDeliveriesQuery } from './webhook-queries.ts';
+
+const PAGE_SIZE = 20;
+
+function DeliveriesTable(props: { id: string }) {
+  const { client } = useApi();
+  const [page, setPage] = createSignal(1);
+  const deliveries = useQuery(() => ({
+    ...webhookDeliveriesQuery(client, { id: props.id, page: page(), pageSize: PAGE_SIZE }),
+    placeholderData: keepPreviousData,
+    refetchInterval: 5_000,
+  }));
+  const pageCount = () => Math.max(1, Math.ceil((deliveries.data?.total ?? 0) / PAGE_SIZE));
+  return (
+    <Switch>
+      <Match when={deliveries.isPending}>
+        <Loading label="Loading deliveries…" />
+      </Match>
+      <Match when={deliveries.isError && !deliveries.data}>
+        <ErrorState error={deliveries.error} onRetry={() => void deliveries.refetch()} />
+      </Match>
+      <Match when={deliveries.data?.total === 0}>
+        <Empty>No deliveries yet. Use Test to send one.</Empty>
+      </Match>
+      <Match when={deliveries.data}>
+        {(data) => (
+          <>
+            <div class="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th>Time</th>
+                    <th>Event</th>
+                    <th class="hide-narrow">Try</th>
+                    <th>Result</th>
+                    <th class="hide-narrow">Details</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  <For each={data().items}>
+                    {(attempt) => (
+                      <tr>
+                        <td class="muted">{attempt.at.toLocaleString()}</td>
+                        <td class="mono">{attempt.eventType}</td>
+                        <td class="hide-narrow">{attempt.attempt}</td>
+                        <td>
+                          <ResultBadge statusCode={attempt.statusCode} error={attempt.error} />{' '}
+                          <span class="muted">{attempt.responseTimeMs} ms</span>
+                        </td>
+                        <td class="hide-narrow">
+                          <Show when={attempt.error}>
+                            <div>{attempt.error}</div>
+                          </Show>
+                          <Show when={attempt.nextAttemptAt}>
+                            {(next) => (
+                              <div class="muted">retrying at {next().toLocaleString()}</div>
+                            )}
+                          </Show>
+                          <Show when={attempt.responseExcerpt}>
+                            <div class="mono clamp muted">{attempt.responseExcerpt}</div>
+                          </Show>
+                        </td>
+                      </tr>
+                    )}
+                  </For>
+                </tbody>
+              </table>
+            </div>
+            <Show when={pageCount() > 1}>
+              <Pagination page={page()} pageCount={pageCount()} onPage={setPage} />
+            </Show>
+          </>
+        )}
+      </Match>
+    </Switch>
+  );
+}
+
+export function ResultBadge(props: { statusCode: number | null; error: string | null }) {
+  const ok = () => props.statusCode !== null && props.statusCode >= 200 && props.statusCode < 300;
+  return (
+    <span class={`badge ${ok() ? 'ok' : 'danger'}`}>
+      {props.statusCode ?? (props.error ? 'no answer' : '—')}
+    </span>
+  );
+}
+
+/** Every attempt to reach one webhook, newest first, refreshed while open. */
+export function DeliveriesDialog(props: {
+  webhook: { id: string; url: string } | null;
+  onClose: () => void;
+}) {
+  return (
+    <Dialog.Root open={props.webhook !== null} onOpenChange={(open) => !open && props.onClose()}>
+      <Dialog.Portal>
+        <Dialog.Overlay class="dialog-overlay" />
+        <div class="dialog-positioner">
+          <Dialog.Content class="dialog wide">
+            <Dialog.Title class="dialog-title">Deliveries</Dialog.Title>
+            <Dialog.Description class="mono muted" style={{ 'overflow-wrap': 'anywhere' }}>
+              {props.webhook?.url}
+            </Dialog.Description>
+            <Show when={props.webhook?.id} keyed>
+              {(id) => <DeliveriesTable id={id} />}
+            </Show>
+            <div class="dialog-actions">
+              <button type="button" onClick={() => props.onClose()}>
+                Close
+              </button>
+            </div>
+          </Dialog.Content>
+        </div>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}

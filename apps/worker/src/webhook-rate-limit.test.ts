@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asDate, transaction } from '@acme/db';
+import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
+import { emitEvent } from '@acme/jobs/events';
+import { startTestReceiver, type TestReceiver } from '@acme/jobs/webhooks/test-receiver';
+import { loadConfig, requireExternalServices } from '@acme/runtime/config';
+import { createLogger } from '@acme/runtime/logger';
+import { insertWebhook } from './webhook-test-helpers.ts';
+import { startWorker, type RunningWorker } from './worker.ts';
+
+const LIMIT = 5;
+const EVENTS = 12;
+let database: TestDatabase;
+let workers: RunningWorker[] = [];
+let endpoint: TestReceiver;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  const config = requireExternalServices(
+    loadConfig({
+      REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+      DATABASE_URL: database.url,
+      REDIS_PREFIX: uniqueRedisPrefix(),
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+      WEBHOOK_RATE_LIMIT_PER_MINUTE: String(LIMIT),
+      WEBHOOK_CONCURRENCY: '4',
+    }),
+    'test',
+  );
+  const logger = createLogger({ level: 'silent', name: 'test' });
+  // Two workers on one database and one Redis prefix, as two worker processes would run.
+  workers = await Promise.all([startWorker(config, logger), startWorker(config, logger)]);
+  endpoint = await startTestReceiver();
+});
+
+afterAll(async () => {
+  await Promise.all(workers.map((worker) => worker.stop()));
+  await endpoint?.close();
+  await database?.drop();
+});
+
+describe('per-webhook rate limit shared by workers', () => {
+  it(`sends at most ${LIMIT} a minute and reschedules the rest without dropping any`, async () => {
+    const jobsStarted = workers.map(() => 0);
+    workers.forEach((worker, index) =>
+      worker.deliveryRunner.events.on('job:start', () => {
+        jobsStarted[index]!++;
+      }),
+    );
+    const hook = await insertWebhook(database.sql, endpoint.url);
+    const started = Date.now();
+    await transaction(database.sql, async ({ sql }) => {
+      for (let i = 0; i < EVENTS; i++) await emitEvent(sql, 'product.created', { n: i });
+    });
+
+    await endpoint.waitFor(LIMIT);
+    // Every delivery gets looked at: sent, or rescheduled to its reserved slot.
+    const pending = await (async () => {
+      for (;;) {
+        const rows = await database.sql<{ nextAttemptAt: string }[]>`
+          select next_attempt_at as "nextAttemptAt" from webhook_deliveries
+          where webhook_id = ${hook.id} and status = 'pending' and next_attempt_at is not null`;
+        if (rows.length === EVENTS - LIMIT) return rows;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+
+    expect(endpoint.received).toHaveLength(LIMIT);
+    expect(endpoint.received.every((r) => r.receivedAt - started < 60_000)).toBe(true);
+    // Both workers took part, and the waiting deliveries are due once the window has passed.
+    expect(jobsStarted.every((count) => count > 0)).toBe(true);
+    for (const row of pending) {
+      expect(asDate(row.nextAttemptAt).getTime()).toBeGreaterThan(started + 55_000);
+    }
+    const [counts] = await database.sql<{ succeeded: number; failed: number }[]>`
+      select count(*) filter (where status = 'succeeded')::int as succeeded,
+             count(*) filter (where status = 'failed')::int as failed
+      from webhook_deliveries where webhook_id = ${hook.id}`;
+    expect(counts).toEqual({ succeeded: LIMIT, failed: 0 });
+    // Each waiting delivery has its job, due at its slot.
+    const [waiting] = await database.sql<{ waitingJobs: number }[]>`
+      select count(*)::int as "waitingJobs" from graphile_worker.jobs
+      where task_identifier = 'webhook:deliver' and run_at > now() + interval '50 seconds'`;
+    expect(waiting!.waitingJobs).toBe(EVENTS - LIMIT);
+  });
+});

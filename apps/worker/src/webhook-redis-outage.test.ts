@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asDate } from '@acme/db';
+import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
+import { emitEvent } from '@acme/jobs/events';
+import { startTestReceiver, type TestReceiver } from '@acme/jobs/webhooks/test-receiver';
+import { loadConfig, requireExternalServices } from '@acme/runtime/config';
+import { createLogger } from '@acme/runtime/logger';
+import { eventually, insertWebhook } from './webhook-test-helpers.ts';
+import { startWorker, type RunningWorker } from './worker.ts';
+
+let database: TestDatabase;
+let worker: RunningWorker;
+let endpoint: TestReceiver;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  // Nothing listens on port 1: the shared rate limiter is unreachable from the start.
+  const config = requireExternalServices(
+    loadConfig({
+      DATABASE_URL: database.url,
+      REDIS_URL: 'redis://127.0.0.1:1',
+      REDIS_PREFIX: uniqueRedisPrefix(),
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+    }),
+    'test',
+  );
+  worker = await startWorker(config, createLogger({ level: 'silent', name: 'test' }));
+  endpoint = await startTestReceiver();
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  await endpoint?.close();
+  await database?.drop();
+});
+
+describe('rate limiter outage', () => {
+  it('keeps deliveries waiting (neither sent unlimited nor dropped) while Redis is down', async () => {
+    const hook = await insertWebhook(database.sql, endpoint.url);
+    const emitted = Date.now();
+    await emitEvent(database.sql, 'product.created', { id: 1 });
+
+    const delivery = await eventually(async () => {
+      const [row] = await database.sql<{ status: string; attempts: number; next: string | null }[]>`
+        select status, attempts, next_attempt_at as next
+        from webhook_deliveries where webhook_id = ${hook.id}`;
+      return row?.next ? row : undefined;
+    });
+    expect(delivery).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(asDate(delivery.next!).getTime()).toBeGreaterThan(emitted + 3_000);
+    expect(endpoint.received).toHaveLength(0);
+  });
+});

@@ -1,0 +1,74 @@
+import { Logger as GraphileLogger, run, type Runner } from 'graphile-worker';
+import { createDatabase } from '@acme/db';
+import { createTaskList, createWebhookDeliveryTasks, cronItems, enqueueRescue } from '@acme/jobs';
+import { createConfiguredBus, type Bus } from '@acme/realtime';
+import type { Config } from '@acme/runtime/config';
+import type { Logger } from '@acme/runtime/logger';
+
+/** graphile-worker's log lines go through pino with their scope (task, job id). */
+function graphileLogger(logger: Logger): GraphileLogger {
+  return new GraphileLogger((scope) => (level, message, meta) => {
+    const pinoLevel = level === 'warning' ? 'warn' : level;
+    logger[pinoLevel]({ ...scope, ...meta }, message);
+  });
+}
+
+export interface RunningWorker {
+  runner: Runner;
+  /** Runs webhook deliveries only, with WEBHOOK_CONCURRENCY slots of its own. */
+  deliveryRunner: Runner;
+  /** Graceful: stops taking jobs, lets running ones finish (or abort cooperatively), closes pools. */
+  stop: () => Promise<void>;
+}
+
+/**
+ * `shared.bus`: the bus of the server in the same process (single-process mode); otherwise the
+ * worker opens its own over REDIS_URL (or, without one, an in-process bus nobody else hears).
+ */
+export async function startWorker(
+  config: Config & { DATABASE_URL: string },
+  logger: Logger,
+  shared: { bus?: Bus } = {},
+): Promise<RunningWorker> {
+  const database = createDatabase(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX });
+  const ownBus = shared.bus
+    ? undefined
+    : createConfiguredBus({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, logger });
+  const bus = shared.bus ?? ownBus!;
+  const deps = { sql: database.sql, db: database.db, bus, logger, config };
+  const preset = {
+    worker: { pollInterval: 1_000, gracefulShutdownAbortTimeout: config.SHUTDOWN_TIMEOUT_MS },
+  };
+  const runner = await run({
+    connectionString: config.DATABASE_URL,
+    concurrency: config.WORKER_CONCURRENCY,
+    taskList: createTaskList(deps),
+    parsedCronItems: cronItems,
+    noHandleSignals: true,
+    logger: graphileLogger(logger),
+    preset,
+  });
+  // A runner only takes jobs of the tasks it knows, so deliveries (HTTP-bound, possibly to slow
+  // endpoints) and imports never wait for each other's slots.
+  const deliveries = createWebhookDeliveryTasks(deps);
+  const deliveryRunner = await run({
+    connectionString: config.DATABASE_URL,
+    concurrency: config.WEBHOOK_CONCURRENCY,
+    taskList: deliveries.taskList,
+    noHandleSignals: true,
+    logger: graphileLogger(logger.child({ runner: 'webhooks' })),
+    preset,
+  });
+  // Look for imports a dead worker left behind right away, not at the next minute's cron.
+  await enqueueRescue(database.sql);
+  return {
+    runner,
+    deliveryRunner,
+    stop: async () => {
+      await Promise.all([runner.stop(), deliveryRunner.stop()]);
+      await deliveries.close();
+      await ownBus?.close();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    name: 'worker',
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    globalSetup: ['@acme/db/testing/global-setup'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
+});

@@ -1,0 +1,151 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterEach } from 'vitest';
+import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+export const SCREENSHOT_DIR = fileURLToPath(new URL('./screenshots/', import.meta.url));
+
+/** A free port in 3500-3599 (the range this suite may use), found by binding it. */
+async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const port = 3500 + Math.floor(Math.random() * 100);
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error('no free port in 3500-3599');
+}
+
+async function waitForReady(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited early:\n${output()}`);
+    try {
+      if ((await fetch(`${url}/health/ready`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`server not ready after 30 s:\n${output()}`);
+}
+
+export interface Stack {
+  baseUrl: string;
+  db: TestDatabase;
+  /** Everything the processes printed, for failure messages. */
+  logs: () => string;
+  stop: () => Promise<void>;
+}
+
+function launch(entry: string, env: NodeJS.ProcessEnv, log: string[]): ChildProcess {
+  const child = spawn(process.execPath, [entry], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
+  return child;
+}
+
+async function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** The real server and worker processes on a fresh database and a Redis prefix of their own. */
+export async function startStack(extraEnv: NodeJS.ProcessEnv = {}): Promise<Stack> {
+  const db = await createTestDatabase();
+  const port = await freePort();
+  const log: string[] = [];
+  const env = {
+    ...process.env,
+    NODE_ENV: 'test',
+    DATABASE_URL: db.url,
+    REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+    REDIS_PREFIX: uniqueRedisPrefix(),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    WEBHOOK_ALLOW_PRIVATE: 'true',
+    WORKER_CONCURRENCY: '2',
+    DATABASE_POOL_MAX: '4',
+    ...extraEnv,
+  };
+  const server = launch('apps/server/src/main.ts', env, log);
+  const worker = launch('apps/worker/src/main.ts', env, log);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const logs = () => log.join('');
+  try {
+    await waitForReady(baseUrl, server, logs);
+  } catch (error) {
+    await Promise.all([terminate(server), terminate(worker)]);
+    await db.drop();
+    throw error;
+  }
+  return {
+    baseUrl,
+    db,
+    logs,
+    stop: async () => {
+      await Promise.all([terminate(server), terminate(worker)]);
+      await db.drop();
+    },
+  };
+}
+
+/** Debian's Chromium, driven by playwright-core (no browser download). */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
+  });
+}
+
+export const DESKTOP = { width: 1280, height: 800 };
+
+/** A desktop-sized page whose waits give up after `timeoutMs`. */
+export async function openPage(browser: Browser, timeoutMs = 15_000): Promise<Page> {
+  const page = await browser.newPage({ viewport: DESKTOP });
+  page.setDefaultTimeout(timeoutMs);
+  return page;
+}
+
+/** Saves a screenshot of the page whenever a test of the calling file fails. */
+export function screenshotFailures(page: () => Page | undefined): void {
+  afterEach(async ({ task }) => {
+    if (task.result?.state !== 'fail') return;
+    await page()?.screenshot({ path: `${SCREENSHOT_DIR}failed-${task.name.slice(0, 40)}.png` });
+  });
+}
+export const PHONE = { width: 390, height: 844 };
+
+/** Saves e2e/screenshots/<name>-desktop.png and <name>-phone.png of the current page. */
+export async function screenshots(page: Page, name: string): Promise<void> {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  await page.setViewportSize(DESKTOP);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}${name}-desktop.png`, fullPage: true });
+  await page.setViewportSize(PHONE);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}${name}-phone.png`, fullPage: true });
+  await page.setViewportSize(DESKTOP);
+}

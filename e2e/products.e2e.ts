@@ -1,0 +1,143 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  launchBrowser,
+  openPage,
+  screenshotFailures,
+  screenshots,
+  startStack,
+  type Stack,
+} from './harness.ts';
+
+const WAIT = { timeout: 10_000 };
+
+let stack: Stack;
+let browser: Browser;
+let page: Page;
+
+const count = async (where = 'true') =>
+  (
+    await stack.db.sql.unsafe<{ n: number }[]>(
+      `select count(*)::int as n from products where ${where}`,
+    )
+  )[0]!.n;
+
+beforeAll(async () => {
+  stack = await startStack();
+  // 60 products: even ones mention "blue", every third one is inactive.
+  await stack.db.sql`
+    insert into products (sku, name, description, active)
+    select 'SKU-' || lpad(i::text, 3, '0'), 'Widget ' || i,
+           case when i % 2 = 0 then 'A blue widget' else 'A red widget' end, i % 3 <> 0
+    from generate_series(1, 60) as i`;
+  browser = await launchBrowser();
+  page = await openPage(browser, 10_000);
+  await page.goto(`${stack.baseUrl}/products`);
+});
+
+screenshotFailures(() => page);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+const summary = (page: Page) => page.getByText(/\d+ products? · page \d+ of \d+/);
+
+describe('products page', () => {
+  it('lists the products with the total and shows the live connection', async () => {
+    await expect
+      .poll(() => summary(page).textContent(), WAIT)
+      .toContain('60 products · page 1 of 3');
+    await page.getByText('Live', { exact: true }).waitFor();
+    await screenshots(page, 'products');
+  });
+
+  it('filters by description and by status, debounced, and says when nothing matches', async () => {
+    await page.getByLabel('Description', { exact: true }).fill('blue');
+    await expect.poll(() => summary(page).textContent(), WAIT).toContain('30 products');
+    await page.getByLabel('Status', { exact: true }).selectOption('inactive');
+    await expect.poll(() => summary(page).textContent(), WAIT).toContain('10 products');
+    await page.getByLabel('SKU', { exact: true }).fill('no-such-sku');
+    await page.getByText('No products match these filters.').waitFor();
+    await page.getByLabel('SKU', { exact: true }).fill('');
+    await page.getByLabel('Description', { exact: true }).fill('');
+    await page.getByLabel('Status', { exact: true }).selectOption('all');
+    await expect.poll(() => summary(page).textContent(), WAIT).toContain('60 products');
+  });
+
+  it('sorts by SKU and pages through the results', async () => {
+    await page.getByRole('button', { name: 'SKU', exact: true }).click();
+    await page.getByRole('button', { name: /^Edit SKU of SKU-001/ }).waitFor();
+    await page.getByRole('button', { name: 'Page 2' }).click();
+    await expect.poll(() => summary(page).textContent(), WAIT).toContain('page 2 of 3');
+    await page.getByRole('button', { name: /^Edit SKU of SKU-026/ }).waitFor();
+    expect(await page.getByRole('button', { name: /^Edit SKU of SKU-001/ }).count()).toBe(0);
+    await page.getByLabel('Per page').selectOption('50');
+    await expect.poll(() => summary(page).textContent(), WAIT).toContain('page 1 of 2');
+  });
+
+  it('edits a name inline: Enter saves, Escape cancels, bad input is refused in place', async () => {
+    await page.getByRole('button', { name: /^Edit Name of SKU-002/ }).click();
+    const input = page.getByLabel('Name of SKU-002');
+    await input.fill('Renamed widget');
+    await input.press('Enter');
+    await page.getByRole('button', { name: 'Edit Name of SKU-002: Renamed widget' }).waitFor();
+    await expect.poll(() => count(`sku = 'SKU-002' and name = 'Renamed widget'`), WAIT).toBe(1);
+
+    await page.getByRole('button', { name: /^Edit Name of SKU-003/ }).click();
+    await page.getByLabel('Name of SKU-003').fill('Not saved');
+    await page.getByLabel('Name of SKU-003').press('Escape');
+    await page.getByRole('button', { name: 'Edit Name of SKU-003: Widget 3' }).waitFor();
+
+    await page.getByRole('button', { name: /^Edit SKU of SKU-004/ }).click();
+    await page.getByLabel('SKU of SKU-004').fill('   ');
+    await page.getByLabel('SKU of SKU-004').press('Enter');
+    await page.getByText('sku is required').waitFor();
+    await page.getByLabel('SKU of SKU-004').press('Escape');
+
+    // The server refuses a taken SKU: the optimistic value rolls back, the editor reopens with the reason.
+    await page.getByRole('button', { name: /^Edit SKU of SKU-005/ }).click();
+    await page.getByLabel('SKU of SKU-005').fill('sku-006');
+    await page.getByLabel('SKU of SKU-005').press('Enter');
+    await page.getByText(/already exists/).waitFor();
+    await page.getByLabel('SKU of SKU-005').press('Escape');
+    await page.getByRole('button', { name: /^Edit SKU of SKU-005/ }).waitFor();
+    expect(await count(`sku = 'SKU-005'`)).toBe(1);
+  });
+
+  it('creates a product, and shows a taken SKU next to the field', async () => {
+    await page.getByRole('button', { name: 'New product' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New product' });
+    await dialog.getByLabel('SKU').fill('sku-010');
+    await dialog.getByLabel('Name').fill('Duplicate');
+    await dialog.getByRole('button', { name: 'Create product' }).click();
+    await dialog.getByText(/already exists/).waitFor();
+    await dialog.getByLabel('SKU').fill('NEW-1');
+    await dialog.getByRole('button', { name: 'Create product' }).click();
+    await page.getByText('Created NEW-1').waitFor();
+    expect(await count(`sku = 'NEW-1'`)).toBe(1);
+  });
+
+  it('deletes one product after confirmation', async () => {
+    await page.getByRole('button', { name: 'Delete SKU-007' }).click();
+    const dialog = page.getByRole('alertdialog');
+    await dialog.getByText('Delete SKU-007').waitFor();
+    await screenshots(page, 'products-delete-dialog');
+    await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByText('Deleted SKU-007').waitFor();
+    expect(await count(`sku = 'SKU-007'`)).toBe(0);
+    await expect.poll(() => summary(page).textContent(), WAIT).toContain('60 products');
+  });
+
+  it('deletes all products behind "Are you sure?" and reports it', async () => {
+    await page.getByRole('button', { name: 'Delete all' }).click();
+    const dialog = page.getByRole('alertdialog');
+    await dialog.getByText('Are you sure? This cannot be undone.').waitFor();
+    await dialog.getByRole('button', { name: 'Delete all products' }).click();
+    await page.getByText('Deleted all products (60)').waitFor();
+    await page.getByText('No products yet. Import a CSV or create one.').waitFor();
+    expect(await count()).toBe(0);
+    await screenshots(page, 'products-empty');
+  });
+});

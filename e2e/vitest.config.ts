@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    name: 'e2e',
+    environment: 'node',
+    include: ['**/*.e2e.ts'],
+    // Template database first, then one build of the dashboard for every test file.
+    globalSetup: ['@acme/db/testing/global-setup', './build-web.ts'],
+    // Each file starts its own server, worker and browser: run them one at a time on 2 cores.
+    fileParallelism: false,
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});

@@ -1,0 +1,84 @@
+// @ts-check
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      'migrations/**',
+      '.data/**',
+      'e2e/screenshots/**',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': [
+        'error',
+        { checksVoidReturn: { attributes: false } },
+      ],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+    },
+  },
+  {
+    // The dashboard gets types from the server, never its code.
+    files: ['apps/web/**/*.{ts,tsx}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '@acme/db',
+                '@acme/db/*',
+                '@acme/jobs',
+                '@acme/jobs/*',
+                '@acme/realtime',
+                '@acme/runtime/*',
+              ],
+              message: 'Node-only package: the dashboard may not import it.',
+            },
+            {
+              // Exact names: @acme/api/client (browser-safe, no server code) stays allowed.
+              regex: '^@acme/api(/router)?$',
+              allowTypeImports: true,
+              message: 'Import only types from the API (use @acme/api/client for the client).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Packages never reach into apps.
+    files: ['packages/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@acme/server', '@acme/worker', '@acme/web'],
+              message: 'Packages may not import apps.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+  prettier,
+);

@@ -1,0 +1,41 @@
+import { asc, desc, eq, importErrors, imports, sql, type Db } from '@acme/db';
+import type { z } from 'zod';
+import type { ZImportErrorsInput, ZImportListInput } from '@acme/shared';
+import { getImport, importStateColumns } from './import-state.ts';
+
+/** Newest first; the index on created_at serves both the order and the page. */
+export async function listImports(db: Db, { page, pageSize }: z.output<typeof ZImportListInput>) {
+  const [items, [totals]] = await Promise.all([
+    db
+      .select(importStateColumns)
+      .from(imports)
+      .orderBy(desc(imports.createdAt), desc(imports.id))
+      .limit(pageSize)
+      .offset((page - 1) * pageSize),
+    db.select({ total: sql<number>`count(*)::int` }).from(imports),
+  ]);
+  return { items, total: totals?.total ?? 0, page, pageSize };
+}
+
+/** The rows an import skipped, in file order; NOT_FOUND for an unknown import. */
+export async function listImportErrors(
+  db: Db,
+  { id, page, pageSize }: z.output<typeof ZImportErrorsInput>,
+) {
+  await getImport(db, id);
+  const where = eq(importErrors.importId, id);
+  const [items, [totals]] = await Promise.all([
+    db
+      .select({ line: importErrors.line, sku: importErrors.sku, message: importErrors.message })
+      .from(importErrors)
+      .where(where)
+      .orderBy(asc(importErrors.line), asc(importErrors.id))
+      .limit(pageSize)
+      .offset((page - 1) * pageSize),
+    db
+      .select({ total: sql<number>`count(*)::int` })
+      .from(importErrors)
+      .where(where),
+  ]);
+  return { items, total: totals?.total ?? 0, page, pageSize };
+}

@@ -1,0 +1,45 @@
+import {
+  ZImport,
+  ZImportById,
+  ZImportErrorsInput,
+  ZImportErrorsOutput,
+  ZImportListInput,
+  ZImportListOutput,
+  ZImportProgressInput,
+} from '@acme/shared';
+import { publicProcedure, router } from '../trpc.ts';
+import { zTrackedIterable } from '../zod-tracked-iterable.ts';
+import { cancelImport } from './cancel-import.ts';
+import { followImport } from './follow-import.ts';
+import { getImport } from './import-state.ts';
+import { listImportErrors, listImports } from './list-imports.ts';
+import { retryImport } from './retry-import.ts';
+
+export const importsRouter = router({
+  list: publicProcedure
+    .input(ZImportListInput)
+    .output(ZImportListOutput)
+    .query(({ ctx, input }) => listImports(ctx.db, input)),
+  byId: publicProcedure
+    .input(ZImportById)
+    .output(ZImport)
+    .query(({ ctx, input }) => getImport(ctx.db, input.id)),
+  errors: publicProcedure
+    .input(ZImportErrorsInput)
+    .output(ZImportErrorsOutput)
+    .query(({ ctx, input }) => listImportErrors(ctx.db, input)),
+  cancel: publicProcedure
+    .input(ZImportById)
+    .output(ZImport)
+    .mutation(({ ctx, input }) => cancelImport(ctx, input.id)),
+  retry: publicProcedure
+    .input(ZImportById)
+    .output(ZImport)
+    .mutation(({ ctx, input }) => retryImport(ctx, input.id)),
+  onProgress: publicProcedure
+    .input(ZImportProgressInput)
+    .output(zTrackedIterable(ZImport))
+    .subscription(({ ctx, input, signal }) =>
+      followImport(ctx, input.id, input.lastEventId, signal),
+    ),
+});

@@ -1,0 +1,3 @@
+export { appRouter, type AppRouter, type RouterInputs, type RouterOutputs } from './router.ts';
+export type { Caller, Context, ContextServices } from './context.ts';
+export { createCallerFactory } from './trpc.ts';

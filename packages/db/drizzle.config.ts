@@ -1,0 +1,11 @@
+import { defineConfig } from 'drizzle-kit';
+
+export default defineConfig({
+  dialect: 'postgresql',
+  schema: './src/schema/index.ts',
+  out: '../../migrations',
+  casing: 'snake_case',
+  // graphile-worker owns its own schema and migrates it itself.
+  schemaFilter: ['public'],
+  dbCredentials: { url: process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/acme' },
+});

@@ -1,0 +1,19 @@
+export {
+  asDate,
+  createDatabase,
+  transaction,
+  type Database,
+  type Db,
+  type Sql,
+  type Transaction,
+  type TransactionSql,
+} from './client.ts';
+export { copyIn } from './copy-in.ts';
+export * from './schema/index.ts';
+export {
+  dropSearchIndexes,
+  ensureSearchIndexes,
+  SEARCH_INDEX_BUILD_LOCK,
+  SEARCH_INDEXES,
+} from './search-indexes.ts';
+export { and, asc, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';

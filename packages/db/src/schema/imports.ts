@@ -1,0 +1,98 @@
+import {
+  bigint,
+  boolean,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { IMPORT_STATUSES } from '@acme/shared';
+
+export const importStatus = pgEnum('import_status', IMPORT_STATUSES);
+
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
+/** One upload and its durable state; the dashboard and `imports.*` read it, the worker writes it. */
+export const imports = pgTable(
+  'imports',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    filename: text().notNull(),
+    status: importStatus().notNull().default('queued'),
+    error: text(),
+    bytesTotal: bigint({ mode: 'number' }).notNull().default(0),
+    bytesProcessed: bigint({ mode: 'number' }).notNull().default(0),
+    rowsProcessed: integer().notNull().default(0),
+    created: integer().notNull().default(0),
+    updated: integer().notNull().default(0),
+    unchanged: integer().notNull().default(0),
+    invalid: integer().notNull().default(0),
+    rowsPerSecond: real().notNull().default(0),
+    percent: real().notNull().default(0),
+    warnings: jsonb().$type<string[]>().notNull().default([]),
+    cancelRequested: boolean().notNull().default(false),
+    attempts: integer().notNull().default(0),
+    /** Bumped on every change; the tracked id of `imports.onProgress`. */
+    version: integer().notNull().default(0),
+    /** Set by the worker while it works; a stale one means the worker died. */
+    heartbeatAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp({ withTimezone: true }),
+    finishedAt: timestamp({ withTimezone: true }),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('imports_created_at_idx').on(t.createdAt)],
+);
+
+/**
+ * The uploaded file, in order, as ~1 MiB pieces: the file reaches whichever worker takes the job
+ * through Postgres, with no shared disk. Kept until the import completes, so a retry needs no
+ * second upload.
+ */
+export const importFileChunks = pgTable(
+  'import_file_chunks',
+  {
+    importId: uuid()
+      .notNull()
+      .references(() => imports.id, { onDelete: 'cascade' }),
+    seq: integer().notNull(),
+    data: bytea().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.seq] })],
+);
+
+/** Every row an import skipped, with its line in the file. */
+export const importErrors = pgTable(
+  'import_errors',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    importId: uuid()
+      .notNull()
+      .references(() => imports.id, { onDelete: 'cascade' }),
+    line: integer().notNull(),
+    sku: text(),
+    message: text().notNull(),
+  },
+  (t) => [index('import_errors_import_line_idx').on(t.importId, t.line)],
+);
+
+/** The progress of an attempt that has not run yet: what a retry or a new attempt starts from. */
+export const FRESH_IMPORT_PROGRESS = {
+  error: null,
+  bytesProcessed: 0,
+  rowsProcessed: 0,
+  created: 0,
+  updated: 0,
+  unchanged: 0,
+  invalid: 0,
+  rowsPerSecond: 0,
+  percent: 0,
+  warnings: [] as string[],
+} as const;

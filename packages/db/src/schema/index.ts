@@ -1,0 +1,4 @@
+export * from './products.ts';
+export * from './events.ts';
+export * from './imports.ts';
+export * from './webhooks.ts';

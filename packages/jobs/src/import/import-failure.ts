@@ -1,0 +1,47 @@
+import type { CsvError } from 'csv-parse';
+
+/**
+ * A problem with the file itself: the import ends as `failed` with this message, shown to the user
+ * as is, and is not retried (the same file would fail the same way).
+ */
+export class ImportFailure extends Error {
+  override name = 'ImportFailure';
+}
+
+/** The user asked to stop; the import ends as `cancelled` and the catalogue is left untouched. */
+export class ImportCancelled extends Error {
+  override name = 'ImportCancelled';
+  constructor() {
+    super('the import was cancelled');
+  }
+}
+
+/**
+ * Words a user understands for csv-parse's structural errors. `recordStartLine` is where the
+ * record being parsed began (csv-parse reports the line it had reached, which for an unclosed
+ * quote is the end of the file).
+ */
+export function describeCsvError(error: CsvError, recordStartLine: number): ImportFailure {
+  switch (error.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return new ImportFailure(
+        `Unclosed quote: the quoted field starting on line ${recordStartLine} is never closed, so the rest of the file cannot be read.`,
+      );
+    case 'CSV_MAX_RECORD_SIZE':
+      return new ImportFailure(
+        `The record starting on line ${recordStartLine} is too large (over ${MAX_RECORD_CHARS.toLocaleString('en')} characters); most likely a quote there is never closed.`,
+      );
+    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return new ImportFailure(
+        `Malformed quoting on line ${recordStartLine}: a quoted field is followed by other characters before the next comma. Quotes inside a quoted field must be doubled ("").`,
+      );
+    default:
+      return new ImportFailure(
+        `The file is not a readable CSV near line ${recordStartLine}: ${error.message}`,
+      );
+  }
+}
+
+/** Upper bound on one record, so a stray quote fails fast instead of swallowing the whole file. */
+export const MAX_RECORD_CHARS = 1_048_576;

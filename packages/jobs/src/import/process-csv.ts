@@ -1,0 +1,237 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { CsvError } from 'csv-parse';
+import type { Task } from 'graphile-worker';
+import { z } from 'zod';
+import { transaction } from '@acme/db';
+import type { TImport } from '@acme/shared';
+import type { JobDeps } from '../deps.ts';
+import { enqueueJob } from '../enqueue.ts';
+import { emitEvent } from '../events.ts';
+import { MAINTAIN_CATALOGUE } from '../tasks/maintain-catalogue.ts';
+import { ByteInspector } from './byte-inspector.ts';
+import {
+  classifyRows,
+  countsFrom,
+  createStagingTable,
+  dropStagingTables,
+  mergeIntoCatalogue,
+  openStagingCopy,
+  recordInvalidRows,
+  shouldDropSearchIndexes,
+} from './catalogue-merge.ts';
+import { LineNumberedCsvParser } from './csv-records.ts';
+import { readFileChunks } from './file-chunks.ts';
+import { cancelImport, failImport, requeueImport } from './finish-import.ts';
+import { averageRate, ImportProgress, type ProgressSource } from './import-progress.ts';
+import { ImportCancelled, ImportFailure, describeCsvError } from './import-failure.ts';
+import { publishImport, startAttempt, updateImport } from './import-state.ts';
+import { dropSearchIndexesUnlessRebuilding } from './search-index-switch.ts';
+import { StagingEncoder } from './staging-encoder.ts';
+
+const ZPayload = z.object({ importId: z.uuid() });
+
+/** Held by the catalogue write: a second safeguard, beside the serial job queue. */
+const IMPORT_LOCK_KEY = 0x1_4d_50_52; // "IMPR"
+
+/**
+ * `import:process_csv`: reads an uploaded CSV from Postgres, validates it row by row, and applies
+ * it to the catalogue in one transaction (SPEC section 2). Every attempt starts from scratch.
+ * Problems with the file end the import as `failed` (no retry); infrastructure trouble puts it
+ * back to `queued` and throws, so graphile-worker retries it.
+ */
+export function processCsvImport(deps: JobDeps): Task {
+  return async (payload, helpers) => {
+    const { importId } = ZPayload.parse(payload);
+    const logger = deps.logger.child({
+      task: 'import:process_csv',
+      jobId: helpers.job.id,
+      importId,
+    });
+    const started = await startAttempt(deps.sql, importId);
+    if (!started) {
+      logger.info('import is final or gone; nothing to do');
+      return;
+    }
+    publishImport(deps.bus, started.state);
+    if (started.cancelRequested) {
+      await cancelImport(deps, importId);
+      return;
+    }
+
+    const cancel = new AbortController();
+    const stopOnShutdown = () => cancel.abort(helpers.abortSignal.reason);
+    helpers.abortSignal.addEventListener('abort', stopOnShutdown);
+    try {
+      const completed = await runImport(deps, started.state, cancel, logger);
+      publishImport(deps.bus, completed);
+      logger.info({ ...countsOf(completed) }, 'import completed');
+    } catch (error) {
+      if (error instanceof ImportCancelled) {
+        await cancelImport(deps, importId);
+        logger.info('import cancelled');
+      } else if (error instanceof ImportFailure) {
+        await failImport(deps, importId, error.message);
+        logger.info({ reason: error.message }, 'import failed on its file');
+      } else {
+        const attempt = helpers.job.attempts;
+        const last = attempt >= helpers.job.max_attempts;
+        const reason = error instanceof Error ? error.message : String(error);
+        logger.error({ err: error, attempt }, 'import attempt interrupted');
+        if (last)
+          await failImport(
+            deps,
+            importId,
+            `The import stopped after ${attempt} attempts: ${reason}`,
+          );
+        else
+          await requeueImport(
+            deps,
+            importId,
+            `Attempt ${attempt} was interrupted (${reason}); retrying.`,
+          );
+        throw error;
+      }
+    } finally {
+      helpers.abortSignal.removeEventListener('abort', stopOnShutdown);
+    }
+  };
+}
+
+async function runImport(
+  deps: JobDeps,
+  initial: TImport,
+  cancel: AbortController,
+  logger: JobDeps['logger'],
+): Promise<TImport> {
+  const { id } = initial;
+  const startedAt = performance.now();
+  const inspector = new ByteInspector();
+  const parser = new LineNumberedCsvParser();
+  const encoder = new StagingEncoder(() => inspector.sawInvalidUtf8);
+  let cancelRequested = false;
+  /** The statement under way, which a cancel interrupts. */
+  let running: { cancel: () => unknown } | undefined;
+  const source = (): ProgressSource => ({
+    status,
+    bytesProcessed: inspector.bytesRead,
+    rowsProcessed: encoder.rows,
+    invalid: encoder.invalid,
+    warnings: encoder.header?.warnings ?? [],
+  });
+  let status: ProgressSource['status'] = 'parsing';
+  const progress = new ImportProgress({
+    db: deps.db,
+    bus: deps.bus,
+    id,
+    bytesTotal: initial.bytesTotal,
+    startedAt,
+    read: source,
+    onCancel: () => {
+      cancelRequested = true;
+      cancel.abort();
+    },
+    onError: (error) => logger.warn({ err: error }, 'progress write failed; retrying next tick'),
+  });
+  cancel.signal.addEventListener('abort', () => void running?.cancel());
+
+  await dropStagingTables(deps.sql, id); // left over by an attempt whose worker died
+  let searchIndexesDropped = false;
+  let completed = false;
+  progress.start();
+  try {
+    // 1. Parse and stage. Its own transaction: the staging table and its rows appear together.
+    await transaction(deps.sql, async ({ sql: tx }) => {
+      await createStagingTable(tx, id);
+      const copy = await openStagingCopy(tx, id);
+      await pipeline(
+        Readable.from(readFileChunks(deps.sql, id)),
+        inspector,
+        parser,
+        encoder,
+        copy,
+        { signal: cancel.signal },
+      ).catch((error: unknown) => {
+        throw error instanceof CsvError ? describeCsvError(error, parser.nextRecordLine) : error;
+      });
+    });
+    const header = encoder.header;
+    if (!header)
+      throw new ImportFailure('The file is empty: it needs a header line (sku,name,…) and rows.');
+    const parsedAt = performance.now();
+    status = 'importing';
+
+    // 2. Last row per SKU against the catalogue; drop the list's indexes if the write is large.
+    const classification = await classifyRows(deps.sql, id);
+    if (cancelRequested) throw new ImportCancelled();
+    if (shouldDropSearchIndexes(classification))
+      searchIndexesDropped = await dropSearchIndexesUnlessRebuilding(deps.sql);
+    const classifiedAt = performance.now();
+
+    // 3. The catalogue write, the final state and its event: all or nothing.
+    const final = await transaction(deps.sql, async ({ sql: tx, db }) => {
+      await tx`select pg_advisory_xact_lock(${IMPORT_LOCK_KEY})`;
+      await recordInvalidRows(tx, id);
+      const merge = mergeIntoCatalogue(tx, id);
+      running = merge;
+      const [merged] = await merge;
+      running = undefined;
+      if (!merged) throw new Error('the merge returned no counts');
+
+      logger.info(
+        {
+          parseSeconds: seconds(parsedAt - startedAt),
+          classifySeconds: seconds(classifiedAt - parsedAt),
+          mergeSeconds: seconds(performance.now() - classifiedAt),
+          searchIndexesDropped,
+          ...classification,
+        },
+        'import phases',
+      );
+      await progress.stop();
+      if (cancelRequested) throw new ImportCancelled();
+      const updated = await updateImport(db, id, {
+        status: 'completed',
+        bytesProcessed: inspector.bytesRead,
+        rowsProcessed: encoder.rows,
+        invalid: encoder.invalid,
+        warnings: header.warnings,
+        ...countsFrom(merged, classification),
+        percent: 100,
+        rowsPerSecond: averageRate(encoder.rows, startedAt),
+        heartbeatAt: new Date(),
+        finishedAt: new Date(),
+      });
+      if (!updated) throw new ImportCancelled(); // the row left the working states meanwhile
+      await emitEvent(tx, 'import.completed', {
+        id,
+        filename: updated.state.filename,
+        ...countsOf(updated.state),
+      });
+      // Rebuild dropped indexes, merge pending lists, fold counters: right after this commits.
+      await enqueueJob(tx, MAINTAIN_CATALOGUE, {}, { jobKey: MAINTAIN_CATALOGUE });
+      // The file served its purpose; only failed or cancelled imports keep it for a retry.
+      await tx`delete from import_file_chunks where import_id = ${id}`;
+      return updated.state;
+    });
+    completed = true;
+    return final;
+  } catch (error) {
+    // A cancel aborts the stream or the running statement; whatever error that raised, it is a cancel.
+    throw cancelRequested ? new ImportCancelled() : error;
+  } finally {
+    await progress.stop();
+    await dropStagingTables(deps.sql, id).catch((error: unknown) =>
+      logger.warn({ err: error }, 'could not drop the staging tables; the rescue task will'),
+    );
+    if (searchIndexesDropped && !completed)
+      await enqueueJob(deps.sql, MAINTAIN_CATALOGUE, {}, { jobKey: MAINTAIN_CATALOGUE });
+  }
+}
+
+const seconds = (ms: number) => Math.round(ms) / 1000;
+
+function countsOf(state: TImport) {
+  const { rowsProcessed, created, updated, unchanged, invalid } = state;
+  return { rows: rowsProcessed, created, updated, unchanged, invalid };
+}

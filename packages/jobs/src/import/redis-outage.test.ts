@@ -1,0 +1,100 @@
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
+import { createBus, type Bus } from '@acme/realtime';
+import { createLogger } from '@acme/runtime/logger';
+import { importChannel } from '@acme/shared';
+import { sampleCsv, sampleDistinctSkus } from './sample-csv.ts';
+import { storeUpload } from './store-upload.ts';
+import { freePort, kill, startRedis } from './test-processes.ts';
+import { readImport, waitForFinal } from './test-support.ts';
+import { startInProcessWorker, type InProcessWorker } from './test-worker.ts';
+
+let database: TestDatabase;
+let redis: ChildProcess | undefined;
+let worker: InProcessWorker | undefined;
+let listener: Bus | undefined;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await worker?.stop();
+  await listener?.close();
+  if (redis) await kill(redis);
+  await database?.drop();
+});
+
+test('Redis unreachable for the whole import: it completes, its final state is in Postgres', async () => {
+  const deadPort = await freePort();
+  const deadWorker = await startInProcessWorker(database, {
+    url: `redis://127.0.0.1:${deadPort}`,
+    prefix: uniqueRedisPrefix(),
+  });
+  try {
+    const id = await storeUpload(
+      database.sql,
+      'no-redis.csv',
+      Buffer.from('sku,name\nA-1,One\nB-2,Two\n'),
+    );
+    const final = await waitForFinal(database, id);
+    expect(final).toMatchObject({ status: 'completed', created: 2 });
+  } finally {
+    await deadWorker.stop();
+  }
+});
+
+test('Redis stops during an import and comes back: the import completes and live progress resumes', async () => {
+  const port = await freePort();
+  const url = `redis://127.0.0.1:${port}`;
+  const prefix = uniqueRedisPrefix();
+  redis = await startRedis(port);
+  worker = await startInProcessWorker(database, { url, prefix });
+  listener = createBus({
+    url,
+    prefix,
+    logger: createLogger({ level: 'silent', name: 'listener' }),
+  });
+  await listener.ready();
+
+  const rows = 100_000;
+  const id = await storeUpload(database.sql, 'outage.csv', sampleCsv({ rows, seed: 7 }));
+  const received: { version: number; status: string; at: number }[] = [];
+  const controller = new AbortController();
+  const listening = (async () => {
+    for await (const message of listener.subscribe(importChannel(id), controller.signal)) {
+      const { version, status } = message as { version: number; status: string };
+      received.push({ version, status, at: Date.now() });
+    }
+  })();
+
+  await until(() => received.length > 0);
+  await kill(redis, 'SIGKILL');
+  const downAt = Date.now();
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  const midway = await readImport(database.db, id);
+  expect(midway.version).toBeGreaterThan(received.at(-1)!.version); // Postgres kept recording
+  redis = await startRedis(port);
+  const upAt = Date.now();
+
+  const final = await waitForFinal(database, id, 60_000);
+  expect(final).toMatchObject({
+    status: 'completed',
+    created: sampleDistinctSkus({ rows, seed: 7 }),
+  });
+  await until(() => received.some((message) => message.status === 'completed'), 10_000);
+  controller.abort();
+  await listening;
+  expect(received.filter((m) => m.at > downAt && m.at < upAt)).toEqual([]);
+  const afterOutage = received.filter((m) => m.at >= upAt);
+  expect(afterOutage.length).toBeGreaterThan(0);
+  expect(afterOutage.at(-1)).toMatchObject({ status: 'completed', version: final.version });
+}, 90_000);
+
+async function until(check: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -1,0 +1,99 @@
+import { describe, expect, test } from 'vitest';
+import { PRODUCT_LIMITS } from '@acme/shared';
+import { copyTextValue, CopyBatch } from './copy-text.ts';
+import { mapHeader } from './header.ts';
+import { ImportFailure } from './import-failure.ts';
+import { validateRow } from './validate-row.ts';
+
+describe('mapHeader', () => {
+  test('matches trimmed, case-insensitive names in any order; warns about unknown columns', () => {
+    expect(mapHeader([' Active', 'NAME ', 'colour', 'Sku', ''])).toEqual({
+      sku: 3,
+      name: 1,
+      description: -1,
+      active: 0,
+      width: 5,
+      warnings: ['Ignored unknown columns: colour, (empty, column 5)'],
+    });
+  });
+
+  test('names what is missing and what it found', () => {
+    expect(() => mapHeader(['SKU', 'title'])).toThrow(
+      new ImportFailure(
+        'The header has no "name" column (found: "SKU", "title"). The first line must name the columns: sku and name are required, description and active optional.',
+      ),
+    );
+  });
+});
+
+describe('validateRow', () => {
+  const header = mapHeader(['sku', 'name', 'description', 'active']);
+
+  test('trims sku and name, keeps the description as written, reads active words in any case', () => {
+    expect(validateRow([' A-1 ', ' Kettle ', ' two  spaces ', 'YeS'], header, false)).toEqual({
+      sku: 'A-1',
+      name: 'Kettle',
+      description: ' two  spaces ',
+      active: true,
+    });
+    for (const [word, value] of [
+      ['n', false],
+      ['0', false],
+      ['FALSE', false],
+      ['Y', true],
+      ['1', true],
+      ['', null],
+    ] as const)
+      expect(validateRow(['a', 'b', '', word], header, false)).toMatchObject({ active: value });
+  });
+
+  test('accepts values exactly at the limits and rejects one character more', () => {
+    const at = [
+      's'.repeat(PRODUCT_LIMITS.sku),
+      'n'.repeat(PRODUCT_LIMITS.name),
+      'd'.repeat(PRODUCT_LIMITS.description),
+      '',
+    ];
+    expect(validateRow(at, header, false)).not.toHaveProperty('error');
+    expect(
+      validateRow(['s'.repeat(PRODUCT_LIMITS.sku + 1), 'n', '', ''], header, false),
+    ).toMatchObject({
+      error: 'sku must be at most 255 characters',
+    });
+  });
+
+  test('flags U+FFFD only once the file was seen to hold invalid UTF-8', () => {
+    expect(validateRow(['a', 'caf\uFFFD', '', ''], header, false)).not.toHaveProperty('error');
+    expect(validateRow(['a', 'caf\uFFFD', '', ''], header, true)).toMatchObject({
+      sku: 'a',
+      error: expect.stringMatching(/invalid UTF-8/) as unknown,
+    });
+  });
+
+  test('rejects NUL characters and a wrong number of fields', () => {
+    expect(validateRow(['a', 'b\0', '', ''], header, false)).toMatchObject({
+      error: 'contains a NUL character',
+    });
+    expect(validateRow(['a', 'b', '', '', 'extra'], header, false)).toMatchObject({
+      sku: 'a',
+      error: 'expected 4 fields like the header, found 5',
+    });
+  });
+});
+
+describe('COPY text', () => {
+  test('escapes backslash, tab and line breaks; null is \\N', () => {
+    expect(copyTextValue('a\\b\tc\nd\re')).toBe('a\\\\b\\tc\\nd\\re');
+    expect(copyTextValue(null)).toBe('\\N');
+    expect(copyTextValue(false)).toBe('false');
+  });
+
+  test('hands out batches once they pass the limit, the rest on take()', () => {
+    const batch = new CopyBatch(10);
+    expect(batch.add('abc\n')).toBeUndefined();
+    expect(batch.add('defghij\t1\n')).toBe('abc\ndefghij\t1\n');
+    expect(batch.add('x\n')).toBeUndefined();
+    expect(batch.take()).toBe('x\n');
+    expect(batch.take()).toBe('');
+  });
+});

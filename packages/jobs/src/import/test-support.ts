@@ -1,0 +1,37 @@
+import { eq, imports, type Database, type Db, type Sql } from '@acme/db';
+import { FINAL_IMPORT_STATUSES, ZImport, type TImport } from '@acme/shared';
+
+/** Polls the import row until it reaches a final status. */
+export async function waitForFinal(
+  { db }: Database,
+  id: string,
+  timeoutMs = 20_000,
+): Promise<TImport> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const state = await readImport(db, id);
+    if (FINAL_IMPORT_STATUSES.includes(state.status)) return state;
+    if (Date.now() > deadline)
+      throw new Error(`import ${id} still ${state.status} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export async function readImport(db: Db, id: string): Promise<TImport> {
+  const [row] = await db.select().from(imports).where(eq(imports.id, id));
+  return ZImport.parse(row);
+}
+
+export async function productsBySku(sql: Sql) {
+  return sql<{ sku: string; name: string; description: string; active: boolean }[]>`
+    select sku, name, description, active from products order by lower(sku)`.then((rows) => [
+    ...rows,
+  ]);
+}
+
+export async function errorsOf(sql: Sql, id: string) {
+  return sql<{ line: number; sku: string | null; message: string }[]>`
+    select line, sku, message from import_errors where import_id = ${id} order by line`.then(
+    (rows) => [...rows],
+  );
+}

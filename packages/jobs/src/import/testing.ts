@@ -1,0 +1,3 @@
+// Helpers for tests and the import benchmark (bench/import.ts), which run without the upload route.
+export { sampleCsv, sampleDistinctSkus, type SampleCsvOptions } from './sample-csv.ts';
+export { FILE_CHUNK_BYTES, storeUpload } from './store-upload.ts';

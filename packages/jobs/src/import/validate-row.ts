@@ -1,0 +1,76 @@
+import { PRODUCT_LIMITS } from '@acme/shared';
+import type { HeaderMap } from './header.ts';
+
+export interface ValidRow {
+  sku: string;
+  name: string;
+  description: string;
+  /** null when the file has no active column or leaves the cell empty: the product keeps its state. */
+  active: boolean | null;
+}
+
+export interface InvalidRow {
+  sku: string | null;
+  error: string;
+}
+
+const ACTIVE_VALUES = new Map<string, boolean>([
+  ['true', true],
+  ['1', true],
+  ['yes', true],
+  ['y', true],
+  ['false', false],
+  ['0', false],
+  ['no', false],
+  ['n', false],
+]);
+
+/** SKUs stored on error rows are cut here, so a 1 MB garbage field never lands in import_errors. */
+const ERROR_SKU_CHARS = 300;
+
+/**
+ * Checks one data row against SPEC section 2. `checkUtf8` is set once the file was seen to hold
+ * invalid UTF-8: the decoder then left U+FFFD where the bad bytes were.
+ */
+export function validateRow(
+  fields: readonly string[],
+  header: HeaderMap,
+  checkUtf8: boolean,
+): ValidRow | InvalidRow {
+  const sku = (fields[header.sku] ?? '').trim();
+  const knownSku = sku === '' ? null : sku.slice(0, ERROR_SKU_CHARS);
+  const fail = (error: string): InvalidRow => ({ sku: knownSku, error });
+
+  if (fields.length !== header.width)
+    return fail(`expected ${header.width} fields like the header, found ${fields.length}`);
+  if (checkUtf8 && fields.some((field) => field.includes('\uFFFD')))
+    return fail('invalid UTF-8 (the file is not entirely UTF-8; save it as "CSV UTF-8")');
+  if (fields.some((field) => field.includes('\0'))) return fail('contains a NUL character');
+
+  if (sku === '') return fail('sku is required');
+  if (sku.length > PRODUCT_LIMITS.sku)
+    return fail(`sku must be at most ${PRODUCT_LIMITS.sku} characters`);
+  const name = (fields[header.name] ?? '').trim();
+  if (name === '') return fail('name is required');
+  if (name.length > PRODUCT_LIMITS.name)
+    return fail(`name must be at most ${PRODUCT_LIMITS.name} characters`);
+  const description = header.description >= 0 ? (fields[header.description] ?? '') : '';
+  if (description.length > PRODUCT_LIMITS.description)
+    return fail(`description must be at most ${PRODUCT_LIMITS.description} characters`);
+
+  let active: boolean | null = null;
+  if (header.active >= 0) {
+    const raw = (fields[header.active] ?? '').trim();
+    if (raw !== '') {
+      const parsed = ACTIVE_VALUES.get(raw.toLowerCase());
+      if (parsed === undefined)
+        return fail(`active must be true/false, 1/0, yes/no or y/n, found "${raw.slice(0, 50)}"`);
+      active = parsed;
+    }
+  }
+  return { sku, name, description, active };
+}
+
+export function isInvalid(row: ValidRow | InvalidRow): row is InvalidRow {
+  return 'error' in row;
+}

@@ -1,0 +1,53 @@
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
+import { sampleCsv, sampleDistinctSkus } from './sample-csv.ts';
+import { storeUpload } from './store-upload.ts';
+import { kill, spawnWorker } from './test-processes.ts';
+import { readImport, waitForFinal } from './test-support.ts';
+
+let database: TestDatabase;
+const workers: ChildProcess[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  for (const worker of workers) await kill(worker);
+  await database?.drop();
+});
+
+test('a worker SIGKILLed mid-import: after a restart the import completes within a minute, catalogue right', async () => {
+  const env = {
+    DATABASE_URL: database.url,
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    REDIS_PREFIX: uniqueRedisPrefix(),
+  };
+  const rows = 100_000;
+  const id = await storeUpload(database.sql, 'crash.csv', sampleCsv({ rows }));
+  const first = spawnWorker(env);
+  workers.push(first);
+  for (;;) {
+    const state = await readImport(database.db, id);
+    if (state.rowsProcessed > 0) break;
+    expect(state.status).not.toBe('completed'); // the kill must land mid-import
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await kill(first, 'SIGKILL');
+  const killed = await readImport(database.db, id);
+  expect(['parsing', 'importing']).toContain(killed.status);
+
+  const restartedAt = Date.now();
+  workers.push(spawnWorker(env));
+  const final = await waitForFinal(database, id, 90_000);
+  expect(final).toMatchObject({
+    status: 'completed',
+    rowsProcessed: rows,
+    created: sampleDistinctSkus({ rows }),
+    invalid: 0,
+    attempts: 2,
+  });
+  expect(final.finishedAt!.getTime() - restartedAt).toBeLessThan(60_000);
+  const [count] = await database.sql<{ n: number }[]>`select count(*)::int as n from products`;
+  expect(count?.n).toBe(final.created);
+}, 120_000);

@@ -1,0 +1,18 @@
+export type { JobDeps } from './deps.ts';
+export { enqueueJob, type EnqueueOptions } from './enqueue.ts';
+export { createTaskList, cronItems } from './task-list.ts';
+export { MAINTAIN_CATALOGUE } from './tasks/maintain-catalogue.ts';
+export { emitEvent, type EmittedEvent } from './events.ts';
+export {
+  enqueueImport,
+  importJobKey,
+  IMPORT_MAX_ATTEMPTS,
+  IMPORT_QUEUE,
+  PROCESS_CSV_IMPORT,
+} from './import/enqueue-import.ts';
+export {
+  enqueueRescue,
+  RESCUE_STALLED_IMPORTS,
+  rescueStalledImports,
+} from './import/rescue-stalled.ts';
+export { createWebhookDeliveryTasks, type WebhookDeliveryTasks } from './webhooks/index.ts';

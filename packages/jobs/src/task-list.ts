@@ -1,0 +1,28 @@
+import { parseCronItems, type TaskList } from 'graphile-worker';
+import type { JobDeps } from './deps.ts';
+import { PROCESS_CSV_IMPORT } from './import/enqueue-import.ts';
+import { processCsvImport } from './import/process-csv.ts';
+import { RESCUE_STALLED_IMPORTS, rescueStalledImportsTask } from './import/rescue-stalled.ts';
+import { MAINTAIN_CATALOGUE, maintainCatalogue } from './tasks/maintain-catalogue.ts';
+
+export function createTaskList(deps: JobDeps): TaskList {
+  return {
+    [MAINTAIN_CATALOGUE]: maintainCatalogue(deps),
+    [PROCESS_CSV_IMPORT]: processCsvImport(deps),
+    [RESCUE_STALLED_IMPORTS]: rescueStalledImportsTask(deps),
+  };
+}
+
+export const cronItems = parseCronItems([
+  {
+    task: MAINTAIN_CATALOGUE,
+    match: '* * * * *',
+    options: { jobKey: MAINTAIN_CATALOGUE, backfillPeriod: 0 },
+  },
+  {
+    // Restarts the self-scheduling rescue chain should it ever break.
+    task: RESCUE_STALLED_IMPORTS,
+    match: '* * * * *',
+    options: { jobKey: RESCUE_STALLED_IMPORTS, backfillPeriod: 0, maxAttempts: 1 },
+  },
+]);

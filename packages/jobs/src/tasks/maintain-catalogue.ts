@@ -1,0 +1,29 @@
+import type { Task } from 'graphile-worker';
+import { ensureSearchIndexes } from '@acme/db';
+import type { JobDeps } from '../deps.ts';
+
+export const MAINTAIN_CATALOGUE = 'catalogue:maintain';
+
+/**
+ * Housekeeping that keeps the list page fast; runs every minute from cron and right after each
+ * import commits:
+ * - rebuilds any list index a bulk import dropped (or an interrupted build left invalid);
+ * - merges the trigram indexes' pending lists (small API writes append there);
+ * - folds the product counter rows into one, so the O(1) totals stay a sum of a few rows.
+ */
+export function maintainCatalogue(deps: JobDeps): Task {
+  return async (_payload, helpers) => {
+    const rebuilt = await ensureSearchIndexes(deps.sql);
+    if (rebuilt.length) helpers.logger.info(`rebuilt search indexes: ${rebuilt.join(', ')}`);
+    const valid = await deps.sql<{ name: string }[]>`
+      select c.relname as name from pg_index i join pg_class c on c.oid = i.indexrelid
+      where c.relname like 'products\_%\_trgm' and i.indisvalid`;
+    for (const { name } of valid) {
+      await deps.sql`select gin_clean_pending_list(${name}::regclass)`;
+    }
+    await deps.sql`
+      with gone as (delete from product_count_deltas returning total, active)
+      insert into product_count_deltas (total, active)
+      select coalesce(sum(total), 0), coalesce(sum(active), 0) from gone`;
+  };
+}

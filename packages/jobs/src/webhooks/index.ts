@@ -1,0 +1,13 @@
+export { createWebhookDeliveryTasks, type WebhookDeliveryTasks } from './delivery-tasks.ts';
+export { AUTO_DISABLE_AFTER_MS } from './deliver-task.ts';
+export {
+  DELIVER_WEBHOOK,
+  enqueueDeliveries,
+  enqueueTestDelivery,
+  type DeliverWebhookPayload,
+} from './enqueue-deliveries.ts';
+export { createRateLimiter, type RateLimiter } from './rate-limiter.ts';
+export { MAX_DELIVERY_ATTEMPTS, retryDelayMs } from './retry-schedule.ts';
+export { sendSignedRequest, createWebhookAgent, type AttemptOutcome } from './send.ts';
+export { generateSecret, maskSecret, signPayload } from './signing.ts';
+export { assertPublicUrl, isPublicAddress, UnsafeUrlError } from './url-guard.ts';

@@ -1,0 +1,97 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { createLogger } from '@acme/runtime/logger';
+import { createBus, type Bus } from './bus.ts';
+
+const logger = createLogger({ level: 'silent', name: 'test' });
+const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+const prefix = () => `acme-test:${randomBytes(6).toString('hex')}:`;
+const opened: Bus[] = [];
+function bus(options: { url?: string; prefix: string }): Bus {
+  const created = createBus({ url: options.url ?? REDIS_URL, prefix: options.prefix, logger });
+  opened.push(created);
+  return created;
+}
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((b) => b.close()));
+});
+
+async function take(iterator: AsyncGenerator<unknown>, count: number): Promise<unknown[]> {
+  const received: unknown[] = [];
+  for await (const message of iterator) {
+    received.push(message);
+    if (received.length === count) break;
+  }
+  return received;
+}
+
+/** Publishes until the subscriber (already iterating) is registered in Redis. */
+async function publishUntilHeard(publisher: Bus, channel: string, received: Promise<unknown[]>) {
+  let settled = false;
+  void received.finally(() => (settled = true));
+  for (let i = 0; !settled && i < 100; i++) {
+    await publisher.publish(channel, { probe: i });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('bus', () => {
+  it('carries messages between processes (two connections) on one prefix', async () => {
+    const shared = prefix();
+    const publisher = bus({ prefix: shared });
+    const subscriber = bus({ prefix: shared });
+    const controller = new AbortController();
+    const received = take(subscriber.subscribe('import:1', controller.signal), 1);
+    await publishUntilHeard(publisher, 'import:1', received);
+    expect(await received).toEqual([{ probe: expect.any(Number) as number }]);
+    controller.abort();
+  });
+
+  it('fans one Redis subscription out to several local listeners', async () => {
+    const shared = prefix();
+    const publisher = bus({ prefix: shared });
+    const subscriber = bus({ prefix: shared });
+    const controllers = [new AbortController(), new AbortController()];
+    const [a, b] = controllers.map((c) => take(subscriber.subscribe('ch', c.signal), 1));
+    await publishUntilHeard(publisher, 'ch', Promise.all([a!, b!]));
+    expect((await a!).length).toBe(1);
+    expect((await b!).length).toBe(1);
+    for (const c of controllers) c.abort();
+  });
+
+  it('isolates prefixes', async () => {
+    const mine = prefix();
+    const publisher = bus({ prefix: prefix() });
+    const subscriber = bus({ prefix: mine });
+    const samePrefixPublisher = bus({ prefix: mine });
+    const controller = new AbortController();
+    const received = take(subscriber.subscribe('ch', controller.signal), 1);
+    await subscriber.ready();
+    // The foreign prefix publishes first; only the own-prefix message may arrive.
+    await publisher.publish('ch', { from: 'other' });
+    let settled = false;
+    void received.finally(() => (settled = true));
+    for (let i = 0; !settled && i < 100; i++) {
+      await publisher.publish('ch', { from: 'other' });
+      await samePrefixPublisher.publish('ch', { from: 'mine' });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await received).toEqual([{ from: 'mine' }]);
+    controller.abort();
+  });
+
+  it('ends the iteration when the signal aborts', async () => {
+    const subscriber = bus({ prefix: prefix() });
+    const controller = new AbortController();
+    const iteration = take(subscriber.subscribe('ch', controller.signal), 5);
+    controller.abort();
+    expect(await iteration).toEqual([]);
+  });
+
+  it('drops publishes without throwing while Redis is unreachable', async () => {
+    const down = bus({ url: 'redis://127.0.0.1:1', prefix: prefix() });
+    const started = Date.now();
+    expect(await down.publish('ch', { any: 1 })).toBe(false);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+});

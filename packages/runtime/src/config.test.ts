@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, requireExternalServices } from './config.ts';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config.PORT).toBe(3000);
+    expect(config.MAX_UPLOAD_BYTES).toBe(1024 ** 3);
+    expect(config.WEBHOOK_ALLOW_PRIVATE).toBe(false);
+    // Unset services mean embedded PostgreSQL / in-process messaging, never a guessed address.
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.REDIS_URL).toBeUndefined();
+    expect(config.API_TOKENS).toEqual([]);
+    expect(config.ADMIN_PASSWORD).toBeUndefined();
+  });
+
+  it('reads API_TOKENS as a comma-separated list and refuses short tokens', () => {
+    const long = 'a'.repeat(16);
+    const other = 'b'.repeat(20);
+    expect(loadConfig({ API_TOKENS: ` ${long}, ${other},` }).API_TOKENS).toEqual([long, other]);
+    expect(() => loadConfig({ API_TOKENS: `${long},short` })).toThrow(
+      /API_TOKENS=.*each token must be at least 16 characters/,
+    );
+    expect(() => loadConfig({ ADMIN_PASSWORD: 'abc' })).toThrow(/ADMIN_PASSWORD=.*at least 8/);
+  });
+
+  it('lets a process that runs apart demand DATABASE_URL and REDIS_URL', () => {
+    const both = loadConfig({ DATABASE_URL: 'postgres://h/db', REDIS_URL: 'redis://h:6379' });
+    expect(requireExternalServices(both, 'server').REDIS_URL).toBe('redis://h:6379');
+    const attempt = () =>
+      requireExternalServices(loadConfig({ DATABASE_URL: 'postgres://h/db' }), 'worker');
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/worker .* set REDIS_URL\.\n.*pnpm start/);
+  });
+
+  it('reads and coerces values', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+      WORKER_CONCURRENCY: '2',
+    });
+    expect(config).toMatchObject({
+      PORT: 8080,
+      WEBHOOK_ALLOW_PRIVATE: true,
+      WORKER_CONCURRENCY: 2,
+    });
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(loadConfig({ PORT: '' }).PORT).toBe(3000);
+  });
+
+  it('names every bad variable and its value', () => {
+    const attempt = () =>
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', WEBHOOK_ALLOW_PRIVATE: 'maybe' });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/PORT="eighty": must be a number/);
+    expect(attempt).toThrow(/DATABASE_URL="mysql:\/\/x": must start with postgres/);
+    expect(attempt).toThrow(/WEBHOOK_ALLOW_PRIVATE="maybe": must be true or false/);
+  });
+
+  it('rejects a port out of range', () => {
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT="70000"/);
+  });
+
+  it('has webhook delivery defaults from the spec and validates overrides', () => {
+    expect(loadConfig({})).toMatchObject({
+      WEBHOOK_TIMEOUT_MS: 10_000,
+      WEBHOOK_RATE_LIMIT_PER_MINUTE: 60,
+      WEBHOOK_CONCURRENCY: 16,
+      WEBHOOK_RETRY_BASE_MS: 30_000,
+    });
+    expect(loadConfig({ WEBHOOK_RATE_LIMIT_PER_MINUTE: '0' }).WEBHOOK_RATE_LIMIT_PER_MINUTE).toBe(
+      0,
+    );
+    expect(() => loadConfig({ WEBHOOK_TIMEOUT_MS: 'soon' })).toThrow(
+      /WEBHOOK_TIMEOUT_MS="soon": must be a number of milliseconds/,
+    );
+    expect(() => loadConfig({ WEBHOOK_RATE_LIMIT_PER_MINUTE: '-1' })).toThrow(
+      /WEBHOOK_RATE_LIMIT_PER_MINUTE="-1"/,
+    );
+  });
+});

@@ -1,0 +1,136 @@
+import { z } from 'zod';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', ''], { error: 'must be true or false' })
+  .transform((value) => value === 'true' || value === '1');
+
+const postgresUrl = z
+  .url({ error: 'must be a URL such as postgres://user@host:5432/db' })
+  .refine(
+    (value) => /^postgres(ql)?:\/\//.test(value),
+    'must start with postgres:// or postgresql://',
+  );
+
+const redisUrl = z
+  .url({ error: 'must be a URL such as redis://127.0.0.1:6379' })
+  .refine((value) => /^rediss?:\/\//.test(value), 'must start with redis:// or rediss://');
+
+/** Every variable the processes read (SPEC section 5), with its default. */
+export const ZConfig = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** Unset: `pnpm start` runs an embedded PostgreSQL (data in .data/postgres). */
+  DATABASE_URL: postgresUrl.optional(),
+  /** Unset: `pnpm start` uses an in-process bus and rate limiter (one process only). */
+  REDIS_URL: redisUrl.optional(),
+  /** Namespaces every Redis key and channel, so several deployments or test runs share one Redis. */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]*$/, 'may hold letters, digits and _ : . - only')
+    .default('acme:'),
+  PORT: z.coerce.number({ error: 'must be a number' }).int().min(0).max(65_535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MAX_UPLOAD_BYTES: z.coerce
+    .number({ error: 'must be a number of bytes' })
+    .int()
+    .positive()
+    .default(1024 ** 3),
+  WORKER_CONCURRENCY: z.coerce
+    .number({ error: 'must be a number' })
+    .int()
+    .min(1)
+    .max(64)
+    .default(4),
+  WEBHOOK_ALLOW_PRIVATE: booleanFlag.default(false),
+  /** How long a webhook request may take, answer included, before it counts as failed. */
+  WEBHOOK_TIMEOUT_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int()
+    .min(100)
+    .max(120_000)
+    .default(10_000),
+  /** Deliveries per minute to one webhook, shared by all workers; 0 turns the limit off. */
+  WEBHOOK_RATE_LIMIT_PER_MINUTE: z.coerce
+    .number({ error: 'must be a number' })
+    .int()
+    .min(0)
+    .default(60),
+  /**
+   * Webhook requests one worker process has in flight at most (apart from WORKER_CONCURRENCY).
+   * Above rate limit × timeout (60/min × 10 s = 10), so one slow webhook sending at its full rate
+   * cannot hold every slot.
+   */
+  WEBHOOK_CONCURRENCY: z.coerce
+    .number({ error: 'must be a number' })
+    .int()
+    .min(1)
+    .max(256)
+    .default(16),
+  /** Nominal delay before the first retry; each later retry waits 3× longer (8 retries ≈ a day). */
+  WEBHOOK_RETRY_BASE_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int()
+    .min(1)
+    .default(30_000),
+  /** How many connections each process's postgres.js pool may open. */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /** Directory of the built dashboard that the server serves; empty disables it. */
+  WEB_DIST_DIR: z.string().optional(),
+  /** Enables sign-in: the dashboard asks for it; the API needs the session or an API token. */
+  ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  /** Comma-separated bearer tokens for other services' typed clients; also enables access control. */
+  API_TOKENS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((token) => token.trim())
+        .filter((token) => token.length > 0),
+    )
+    .pipe(z.array(z.string().min(16, 'each token must be at least 16 characters')))
+    .default([]),
+  /** Signs session cookies; derived from ADMIN_PASSWORD when unset (changing it signs everyone out). */
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Where the embedded PostgreSQL keeps its data when DATABASE_URL is unset. */
+  EMBEDDED_POSTGRES_DIR: z.string().min(1).default('.data/postgres'),
+  /** Milliseconds that in-flight work gets to finish after SIGTERM. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+});
+export type Config = z.infer<typeof ZConfig>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Validates the environment once, at start. Empty strings count as unset so that
+ * `FOO=` in a .env file falls back to the default instead of failing.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([key, value]) => key in ZConfig.shape && value !== ''),
+  );
+  const parsed = ZConfig.safeParse(present);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => {
+    // The variable, not an item inside it (API_TOKENS.1): the message quotes the variable's value.
+    const key = String(issue.path[0]);
+    const value = env[key];
+    return `  ${key}=${JSON.stringify(value)}: ${issue.message}`;
+  });
+  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+}
+
+/** For the processes that need real services (`pnpm start:server`, `pnpm start:worker`). */
+export function requireExternalServices(
+  config: Config,
+  processName: string,
+): Config & { DATABASE_URL: string; REDIS_URL: string } {
+  const missing = (['DATABASE_URL', 'REDIS_URL'] as const).filter((key) => !config[key]);
+  const { DATABASE_URL, REDIS_URL } = config;
+  if (DATABASE_URL && REDIS_URL) return { ...config, DATABASE_URL, REDIS_URL };
+  throw new ConfigError(
+    `The ${processName} runs apart from the others, so it needs shared services: set ${missing.join(' and ')}.\n` +
+      'For a single process with an embedded PostgreSQL and in-process messaging, run `pnpm start`.',
+  );
+}

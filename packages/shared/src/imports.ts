@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+export const IMPORT_STATUSES = [
+  'queued',
+  'parsing',
+  'importing',
+  'completed',
+  'failed',
+  'cancelled',
+] as const;
+export const ZImportStatus = z.enum(IMPORT_STATUSES);
+export type TImportStatus = z.infer<typeof ZImportStatus>;
+
+/** After one of these an import never changes again (until a retry starts it anew). */
+export const FINAL_IMPORT_STATUSES: readonly TImportStatus[] = ['completed', 'failed', 'cancelled'];
+
+export const ZImportId = z.uuid({ error: 'id must be an import id (UUID)' });
+
+/**
+ * An import's whole state (SPEC section 4 plus extras). The worker publishes this same shape on
+ * the bus after every change, with `version` increased by one each time, so subscribers can drop
+ * stale or repeated states and resume from the last version they saw.
+ */
+export const ZImport = z.object({
+  id: z.string(),
+  filename: z.string(),
+  status: ZImportStatus,
+  error: z.string().nullable(),
+  bytesTotal: z.number().int(),
+  bytesProcessed: z.number().int(),
+  rowsProcessed: z.number().int(),
+  created: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  invalid: z.number().int(),
+  /** Rows per second over the last progress interval (0 when idle). */
+  rowsPerSecond: z.number(),
+  /** 0–100, across parsing and writing. */
+  percent: z.number(),
+  /** Non-fatal notes, e.g. unknown columns that were ignored. */
+  warnings: z.array(z.string()),
+  cancelRequested: z.boolean(),
+  attempts: z.number().int(),
+  version: z.number().int(),
+  createdAt: z.date(),
+  startedAt: z.date().nullable(),
+  finishedAt: z.date().nullable(),
+});
+export type TImport = z.infer<typeof ZImport>;
+
+export const ZImportError = z.object({
+  line: z.number().int(),
+  sku: z.string().nullable(),
+  message: z.string(),
+});
+export type TImportError = z.infer<typeof ZImportError>;
+
+/** The bus channel carrying an import's states. */
+export const importChannel = (id: string): string => `import:${id}`;

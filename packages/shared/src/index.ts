@@ -1,0 +1,5 @@
+export * from './products.ts';
+export * from './events.ts';
+export * from './imports.ts';
+export * from './imports-api.ts';
+export * from './webhooks.ts';

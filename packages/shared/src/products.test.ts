@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { ZProductCreateInput, ZProductListInput, ZProductUpdateInput } from './products.ts';
+
+describe('product schemas', () => {
+  it('trims the SKU and fills defaults on create', () => {
+    expect(ZProductCreateInput.parse({ sku: '  A-1 ', name: ' Kettle ' })).toEqual({
+      sku: 'A-1',
+      name: 'Kettle',
+      description: '',
+      active: true,
+    });
+  });
+
+  it('names the field in each message', () => {
+    const result = ZProductCreateInput.safeParse({ sku: ' ', name: '' });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => issue.message)).toEqual([
+      'sku is required',
+      'name is required',
+    ]);
+  });
+
+  it('keeps only the given fields of an update', () => {
+    expect(ZProductUpdateInput.parse({ id: 3, active: false })).toEqual({ id: 3, active: false });
+    expect(ZProductUpdateInput.safeParse({ id: 3, sku: '' }).success).toBe(false);
+  });
+
+  it('defaults paging and drops blank filters', () => {
+    expect(ZProductListInput.parse({ name: '  ', sku: ' ab ' })).toEqual({
+      page: 1,
+      pageSize: 25,
+      sku: 'ab',
+    });
+  });
+});

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+
+/** Limits from SPEC section 1; the import validates rows against the same numbers. */
+export const PRODUCT_LIMITS = { sku: 255, name: 1_000, description: 20_000 } as const;
+
+/** Trims the SKU the way the catalogue stores it; identity is this value compared case-insensitively. */
+export const ZSku = z
+  .string({ error: 'sku must be text' })
+  .trim()
+  .min(1, 'sku is required')
+  .max(PRODUCT_LIMITS.sku, `sku must be at most ${PRODUCT_LIMITS.sku} characters`);
+
+export const ZProductName = z
+  .string({ error: 'name must be text' })
+  .trim()
+  .min(1, 'name is required')
+  .max(PRODUCT_LIMITS.name, `name must be at most ${PRODUCT_LIMITS.name} characters`);
+
+export const ZProductDescription = z
+  .string({ error: 'description must be text' })
+  .max(
+    PRODUCT_LIMITS.description,
+    `description must be at most ${PRODUCT_LIMITS.description} characters`,
+  );
+
+export const ZProductId = z.number().int().positive();
+
+export const ZProduct = z.object({
+  id: ZProductId,
+  sku: z.string(),
+  name: z.string(),
+  description: z.string(),
+  active: z.boolean(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+export type TProduct = z.infer<typeof ZProduct>;
+
+export const ZProductCreateInput = z.object({
+  sku: ZSku,
+  name: ZProductName,
+  description: ZProductDescription.default(''),
+  active: z.boolean().default(true),
+});
+export type TProductCreateInput = z.input<typeof ZProductCreateInput>;
+
+export const ZProductPatch = z
+  .object({
+    sku: ZSku,
+    name: ZProductName,
+    description: ZProductDescription,
+    active: z.boolean(),
+  })
+  .partial();
+
+/** `{ id, ...patch }`: only the fields present are changed. */
+export const ZProductUpdateInput = ZProductPatch.extend({ id: ZProductId });
+export type TProductUpdateInput = z.input<typeof ZProductUpdateInput>;
+
+export const PRODUCT_SORT_FIELDS = [
+  'id',
+  'sku',
+  'name',
+  'active',
+  'createdAt',
+  'updatedAt',
+] as const;
+export const ZProductSort = z.object({
+  field: z.enum(PRODUCT_SORT_FIELDS),
+  direction: z.enum(['asc', 'desc']).default('asc'),
+});
+export type TProductSort = z.infer<typeof ZProductSort>;
+
+export const PAGE_SIZE_MAX = 200;
+export const PAGE_SIZE_DEFAULT = 25;
+
+/** An empty filter string means "no filter", so a cleared search box never narrows the list. */
+const ZFilterText = z
+  .string()
+  .max(PRODUCT_LIMITS.description)
+  .transform((value) => value.trim())
+  .optional()
+  .transform((value) => (value ? value : undefined));
+
+export const ZProductListInput = z.object({
+  page: z.number().int().min(1).default(1),
+  pageSize: z.number().int().min(1).max(PAGE_SIZE_MAX).default(PAGE_SIZE_DEFAULT),
+  sku: ZFilterText,
+  name: ZFilterText,
+  description: ZFilterText,
+  active: z.boolean().optional(),
+  sort: ZProductSort.optional(),
+});
+export type TProductListInput = z.input<typeof ZProductListInput>;
+export type TProductListQuery = z.output<typeof ZProductListInput>;
+
+export const ZProductListOutput = z.object({
+  items: z.array(ZProduct),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+});
+
+export const ZDeleteAllInput = z.object({
+  confirm: z.literal(true, { error: 'deleteAll needs { confirm: true }' }),
+});
+export const ZDeleteAllOutput = z.object({ deleted: z.number().int() });

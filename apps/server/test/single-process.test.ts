@@ -103,7 +103,8 @@ describe('pnpm start with neither DATABASE_URL nor REDIS_URL', () => {
   });
 
   it('stops PostgreSQL with the app on SIGTERM, and keeps the data for the next start', async () => {
-    expect(await stopApp(app)).toBe(0);
+    const code = await stopApp(app);
+    expect(code, app.output()).toBe(0);
     expect(postmasterAlive(dataDir)).toBe(false);
     app = await startApp(bareEnv({ EMBEDDED_POSTGRES_DIR: dataDir }));
     const { client, close } = createApiClient({ baseUrl: app.url });

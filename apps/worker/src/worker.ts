@@ -1,4 +1,5 @@
 import { Logger as GraphileLogger, run, type Runner } from 'graphile-worker';
+import pg from 'pg';
 import { createDatabase } from '@acme/db';
 import { createTaskList, createWebhookDeliveryTasks, cronItems, enqueueRescue } from '@acme/jobs';
 import { createConfiguredBus, type Bus } from '@acme/realtime';
@@ -39,8 +40,18 @@ export async function startWorker(
   const preset = {
     worker: { pollInterval: 1_000, gracefulShutdownAbortTimeout: config.SHUTDOWN_TIMEOUT_MS },
   };
-  const runner = await run({
+  // One pool for both runners, owned here: graphile-worker ends a pool it made without waiting and
+  // removes its error listener at once, so PostgreSQL stopping right after (the embedded one at
+  // shutdown) made an idle client's 'error' event crash the process.
+  const pgPool = new pg.Pool({
     connectionString: config.DATABASE_URL,
+    max: config.WORKER_CONCURRENCY + config.WEBHOOK_CONCURRENCY + 2,
+  });
+  pgPool.on('error', (error) =>
+    logger.warn({ err: error }, 'idle graphile-worker connection lost'),
+  );
+  const runner = await run({
+    pgPool,
     concurrency: config.WORKER_CONCURRENCY,
     taskList: createTaskList(deps),
     parsedCronItems: cronItems,
@@ -52,7 +63,7 @@ export async function startWorker(
   // endpoints) and imports never wait for each other's slots.
   const deliveries = createWebhookDeliveryTasks(deps);
   const deliveryRunner = await run({
-    connectionString: config.DATABASE_URL,
+    pgPool,
     concurrency: config.WEBHOOK_CONCURRENCY,
     taskList: deliveries.taskList,
     noHandleSignals: true,
@@ -66,6 +77,7 @@ export async function startWorker(
     deliveryRunner,
     stop: async () => {
       await Promise.all([runner.stop(), deliveryRunner.stop()]);
+      await pgPool.end();
       await deliveries.close();
       await ownBus?.close();
       await database.close();

@@ -47,8 +47,13 @@ export async function startWorker(
     connectionString: config.DATABASE_URL,
     max: config.WORKER_CONCURRENCY + config.WEBHOOK_CONCURRENCY + 2,
   });
+  // Errors on idle clients (pool) and on checked-out ones (client) are logged, never fatal: pg
+  // rejects the query in flight, and graphile-worker retries the job.
   pgPool.on('error', (error) =>
     logger.warn({ err: error }, 'idle graphile-worker connection lost'),
+  );
+  pgPool.on('connect', (client) =>
+    client.on('error', (error) => logger.warn({ err: error }, 'graphile-worker connection lost')),
   );
   const runner = await run({
     pgPool,

@@ -1,16 +1,24 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/solid-query';
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/solid-query';
 import { A, Navigate, Route, Router, type RouteSectionProps } from '@solidjs/router';
 import type { JSX } from 'solid-js';
 import { Toaster } from 'solid-sonner';
 import { ApiProvider, type Api } from './api/context.tsx';
+import { errorCode } from './api/query.ts';
 import { ConnectionIndicator } from './components/connection-indicator.tsx';
 import { ImportsPage } from './imports/imports-page.tsx';
 import { ImportWatcher } from './imports/import-watcher.tsx';
 import { ProductsPage } from './products/products-page.tsx';
+import { SignOutButton } from './session/sign-out-button.tsx';
 import { WebhooksPage } from './webhooks/webhooks-page.tsx';
 
-export function createQueryClient(): QueryClient {
+/** `onUnauthorized`: the server refused a call for want of a session (it expired, or was revoked). */
+export function createQueryClient(options: { onUnauthorized?: () => void } = {}): QueryClient {
+  const onError = (error: unknown) => {
+    if (errorCode(error) === 'UNAUTHORIZED') options.onUnauthorized?.();
+  };
   return new QueryClient({
+    queryCache: new QueryCache({ onError }),
+    mutationCache: new MutationCache({ onError }),
     defaultOptions: {
       queries: { staleTime: 5_000, retry: 1, refetchOnWindowFocus: true },
     },
@@ -31,6 +39,7 @@ function Shell(props: RouteSectionProps) {
           <A href="/webhooks">Webhooks</A>
         </nav>
         <ConnectionIndicator />
+        <SignOutButton />
       </header>
       <main id="content">{props.children}</main>
       <ImportWatcher />

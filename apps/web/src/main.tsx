@@ -1,9 +1,24 @@
+import { onCleanup } from 'solid-js';
 import { render } from 'solid-js/web';
 import { createBrowserApi } from './api/create-api.ts';
 import { App, createQueryClient } from './app.tsx';
+import { SessionGate, type Session } from './session/session-gate.tsx';
 import './styles.css';
 
-// Created once, outside the JSX: a prop expression is re-evaluated on every read in Solid.
-const api = createBrowserApi();
-const queryClient = createQueryClient();
-render(() => <App api={api} queryClient={queryClient} />, document.getElementById('root')!);
+/** One API (and WebSocket) and one query cache per signed-in session, dropped with it. */
+function SignedInApp(props: { session: Session }) {
+  const api = createBrowserApi();
+  onCleanup(api.close);
+  const queryClient = createQueryClient({ onUnauthorized: props.session.expired });
+  onCleanup(() => queryClient.clear());
+  return <App api={api} queryClient={queryClient} />;
+}
+
+render(
+  () => (
+    <SessionGate baseUrl={window.location.origin}>
+      {(session) => <SignedInApp session={session} />}
+    </SessionGate>
+  ),
+  document.getElementById('root')!,
+);

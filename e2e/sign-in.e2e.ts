@@ -1,0 +1,74 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  launchBrowser,
+  openPage,
+  screenshotFailures,
+  screenshots,
+  startStack,
+  type Stack,
+} from './harness.ts';
+
+const PASSWORD = 'correct horse battery';
+
+let stack: Stack;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  stack = await startStack({ ADMIN_PASSWORD: PASSWORD });
+  await stack.db.sql`insert into products (sku, name) values ('SIGNED-1', 'Behind the door')`;
+  browser = await launchBrowser();
+  page = await openPage(browser, 10_000);
+});
+
+screenshotFailures(() => page);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+describe('sign-in with ADMIN_PASSWORD set', () => {
+  it('shows the sign-in page, not the catalogue, without a session', async () => {
+    await page.goto(`${stack.baseUrl}/products`);
+    await page.getByRole('heading', { name: 'Acme Product Importer' }).waitFor();
+    expect(await page.getByLabel('Password').isVisible()).toBe(true);
+    expect(await page.getByText('Behind the door').count()).toBe(0);
+    await screenshots(page, 'sign-in');
+  });
+
+  it('says so on a wrong password, and lets nobody in', async () => {
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Wrong password' }).waitFor();
+    expect(await page.getByLabel('Password').inputValue()).toBe('');
+    expect(await page.getByText('Behind the door').count()).toBe(0);
+  });
+
+  it('opens the dashboard on the right password, with live updates over the WebSocket', async () => {
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Behind the door').waitFor();
+    // The socket opened after sign-in carries the cookie: the indicator says it is live.
+    await page.getByText('Live', { exact: true }).waitFor();
+    const cookies = await page.context().cookies();
+    expect(cookies.find((c) => c.name === 'acme_session')).toMatchObject({
+      httpOnly: true,
+      sameSite: 'Strict',
+    });
+  });
+
+  it('keeps the session across a reload', async () => {
+    await page.reload();
+    await page.getByText('Behind the door').waitFor();
+  });
+
+  it('signs out back to the sign-in page, and the API refuses the old tab', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByText('You are signed out.').waitFor();
+    expect(await page.getByText('Behind the door').count()).toBe(0);
+    const refused = await page.evaluate(async () => (await fetch('/trpc/products.list')).status);
+    expect(refused).toBe(401);
+  });
+});

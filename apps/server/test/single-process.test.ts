@@ -1,11 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '@acme/api/client';
+import { upload, waitFor } from './helpers.ts';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -64,16 +66,37 @@ function postmasterAlive(dataDir: string): boolean {
   }
 }
 
-// One app for the file; each feature (CSV import, the dashboard's files) adds an `it` below.
+/** `pnpm start`'s dashboard build, into a folder of this test's own (e2e builds apps/web/dist). */
+async function buildDashboard(outDir: string): Promise<void> {
+  await promisify(execFile)(
+    process.execPath,
+    [
+      'node_modules/vite/bin/vite.js',
+      'build',
+      '--outDir',
+      outDir,
+      '--emptyOutDir',
+      '--logLevel',
+      'warn',
+    ],
+    { cwd: path.join(ROOT, 'apps/web'), env: { ...process.env, NODE_ENV: 'production' } },
+  );
+}
+
+// One app for the file; each feature adds an `it` below.
 let dir: string;
 let dataDir: string;
+let webDir: string;
 let app: App;
+const appEnv = () => bareEnv({ EMBEDDED_POSTGRES_DIR: dataDir, WEB_DIST_DIR: webDir });
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'acme-single-'));
   await chmod(dir, 0o755); // as root, PostgreSQL runs as `postgres` and must reach its data dir
   dataDir = path.join(dir, 'postgres');
-  app = await startApp(bareEnv({ EMBEDDED_POSTGRES_DIR: dataDir }));
-}, 60_000);
+  webDir = path.join(dir, 'web');
+  await buildDashboard(webDir);
+  app = await startApp(appEnv());
+}, 120_000);
 afterAll(async () => {
   if (app) await stopApp(app);
   await rm(dir, { recursive: true, force: true });
@@ -102,14 +125,46 @@ describe('pnpm start with neither DATABASE_URL nor REDIS_URL', () => {
     }
   });
 
+  it('imports an uploaded CSV with its worker in the same process', async () => {
+    const csv =
+      'sku,name,description,active\nEMB-2,Second,"Quoted, with a comma",true\nemb-2,Last wins,,false\n,No SKU,,\n';
+    const uploaded = await upload(app.url, csv);
+    expect(uploaded.status).toBe(202);
+    const { client, close } = createApiClient({ baseUrl: app.url });
+    try {
+      const done = await waitFor(async () => {
+        const state = await client.imports.byId.query({ id: uploaded.body.importId! });
+        return state.status === 'completed' || state.status === 'failed' ? state : undefined;
+      }, 30_000);
+      expect(done).toMatchObject({ status: 'completed', created: 1, invalid: 1 });
+      const listed = await client.products.list.query({ sku: 'emb-2' });
+      expect(listed.items).toMatchObject([{ sku: 'emb-2', name: 'Last wins', active: false }]);
+    } finally {
+      close();
+    }
+  }, 60_000);
+
+  it('serves the dashboard, its assets and its client-side routes', async () => {
+    const page = await fetch(`${app.url}/imports`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('<div id="root">');
+    const script = /<script[^>]+src="([^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${app.url}${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toMatch(/javascript/);
+  });
+
   it('stops PostgreSQL with the app on SIGTERM, and keeps the data for the next start', async () => {
     const code = await stopApp(app);
     expect(code, app.output()).toBe(0);
     expect(postmasterAlive(dataDir)).toBe(false);
-    app = await startApp(bareEnv({ EMBEDDED_POSTGRES_DIR: dataDir }));
+    app = await startApp(appEnv());
     const { client, close } = createApiClient({ baseUrl: app.url });
     try {
       expect((await client.products.list.query({ sku: 'emb-1' })).total).toBe(1);
+      expect((await client.products.list.query({ sku: 'emb-2' })).total).toBe(1);
     } finally {
       close();
     }

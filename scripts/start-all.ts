@@ -8,14 +8,15 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const envFile = `${root}.env`;
-// The children read .env themselves; the choice of mode here must see it too (the environment wins).
+// Read once here (the environment wins) and handed to the children with the rest of process.env:
+// the choice of mode must see it too.
 if (existsSync(envFile)) process.loadEnvFile(envFile);
 
 const children: ChildProcess[] = [];
 let stopping = false;
 
 function launch(name: string, entry: string): void {
-  const child = spawn(process.execPath, ['--env-file-if-exists=.env', entry], {
+  const child = spawn(process.execPath, [entry], {
     cwd: root,
     stdio: 'inherit',
     env: process.env,

@@ -88,6 +88,36 @@ describe('webhooks page', () => {
     await log.getByRole('button', { name: 'Close' }).click();
   });
 
+  it('resends a delivered product event from the deliveries log', async () => {
+    const created = await page.evaluate(async () => {
+      const response = await fetch('/trpc/products.create', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ json: { sku: 'HOOK-1', name: 'Kettle' } }),
+      });
+      return response.status;
+    });
+    expect(created).toBe(200);
+    const forProduct = () => received.filter((request) => request.body.includes('HOOK-1'));
+    await expect.poll(() => forProduct().length, { timeout: 10_000 }).toBe(1);
+
+    const card = page.getByRole('article', { name: `Webhook ${receiverUrl}` });
+    await card.getByRole('button', { name: 'Deliveries' }).click();
+    const log = page.getByRole('dialog', { name: 'Deliveries' });
+    const rows = log.getByRole('row').filter({ hasText: 'product.created' });
+    await rows.first().waitFor();
+    // Tests are not resent: only the product event's row offers it.
+    expect(await log.getByRole('button', { name: 'Resend' }).count()).toBe(1);
+    await rows.getByRole('button', { name: 'Resend' }).click();
+    await page.getByText('Delivery queued to be sent again').waitFor();
+    await expect.poll(() => forProduct().length, { timeout: 10_000 }).toBe(2);
+    const [first, again] = forProduct();
+    expect(again!.headers['webhook-id']).toBe(first!.headers['webhook-id']);
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(2);
+    await screenshots(page, 'webhooks-resend');
+    await log.getByRole('button', { name: 'Close' }).click();
+  });
+
   it('edits the webhook: turns it off and changes its events', async () => {
     const card = page.getByRole('article', { name: `Webhook ${receiverUrl}` });
     await card.getByRole('button', { name: 'Edit' }).click();

@@ -97,6 +97,16 @@ async function untilSubscribed(channel: string): Promise<void> {
   }
 }
 
+/** The webhook's log once it holds at least `count` attempts, newest first. */
+async function waitForAttempts(id: string, count: number) {
+  for (let i = 0; i < 400; i++) {
+    const log = await api.webhooks.deliveries.query({ id });
+    if (log.total >= count) return log.items;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`webhook ${id} has fewer than ${count} attempts`);
+}
+
 describe('webhooks router', () => {
   it('creates a webhook, showing the secret in full only in the create answer', async () => {
     const created = await api.webhooks.create.mutate({
@@ -298,6 +308,80 @@ describe('webhooks router', () => {
     expect(second.items).toHaveLength(1);
     const tooBig = await rejection(api.webhooks.deliveries.query({ id: hook.id, pageSize: 1000 }));
     expect(tooBig.data?.code).toBe('BAD_REQUEST');
+  });
+
+  it('resends a finished delivery by hand, with the same webhook-id', async () => {
+    endpoint.respond((_request, res) => res.writeHead(200).end('ok'));
+    const hook = await api.webhooks.create.mutate({
+      url: endpoint.url,
+      events: ['product.created'],
+    });
+    await api.products.create.mutate({ sku: 'RESEND-1', name: 'Kettle' });
+    const firstLog = await waitForAttempts(hook.id, 1);
+    expect(firstLog[0]).toMatchObject({ attempt: 1, deliveryStatus: 'succeeded' });
+
+    const resent = await api.webhooks.redeliver.mutate({
+      id: hook.id,
+      deliveryId: firstLog[0]!.deliveryId,
+    });
+    expect(resent.deliveryId).toBe(firstLog[0]!.deliveryId);
+    const log = await waitForAttempts(hook.id, 2);
+    expect(log[0]).toMatchObject({
+      deliveryId: firstLog[0]!.deliveryId,
+      attempt: 2,
+      statusCode: 200,
+      deliveryStatus: 'succeeded',
+    });
+    // Both requests carry the delivery's id as webhook-id, and the same body.
+    const sent = endpoint.received.filter(
+      (r) => r.headers['webhook-id'] === firstLog[0]!.deliveryId,
+    );
+    expect(sent).toHaveLength(2);
+    expect(sent[1]!.body).toBe(sent[0]!.body);
+    expect(sent[0]!.body).toContain('RESEND-1');
+
+    await api.webhooks.update.mutate({ id: hook.id, enabled: false });
+    const disabled = await rejection(
+      api.webhooks.redeliver.mutate({ id: hook.id, deliveryId: firstLog[0]!.deliveryId }),
+    );
+    expect(disabled.data?.code).toBe('CONFLICT');
+    expect(disabled.message).toMatch(/disabled/);
+  });
+
+  it('refuses to resend a delivery still being retried, a test, or one of another webhook', async () => {
+    endpoint.respond((_request, res) => res.writeHead(503).end('busy'));
+    const hook = await api.webhooks.create.mutate({
+      url: endpoint.url,
+      events: ['product.created'],
+    });
+    await api.products.create.mutate({ sku: 'RESEND-2', name: 'Kettle' });
+    const [retrying] = await waitForAttempts(hook.id, 1);
+    expect(retrying).toMatchObject({ deliveryStatus: 'pending', statusCode: 503 });
+    expect(retrying!.nextAttemptAt).not.toBeNull();
+    const pending = await rejection(
+      api.webhooks.redeliver.mutate({ id: hook.id, deliveryId: retrying!.deliveryId }),
+    );
+    expect(pending.data?.code).toBe('CONFLICT');
+    expect(pending.message).toMatch(/still being retried/);
+
+    const { deliveryId: testId } = await api.webhooks.test.mutate({ id: hook.id });
+    await waitForAttempts(hook.id, 2);
+    const test = await rejection(
+      api.webhooks.redeliver.mutate({ id: hook.id, deliveryId: testId }),
+    );
+    expect(test.data?.code).toBe('CONFLICT');
+    expect(test.message).toMatch(/use Test/);
+
+    const other = await api.webhooks.create.mutate({
+      url: endpoint.url,
+      events: ['product.created'],
+    });
+    const foreign = await rejection(
+      api.webhooks.redeliver.mutate({ id: other.id, deliveryId: retrying!.deliveryId }),
+    );
+    expect(foreign.data?.code).toBe('NOT_FOUND');
+    await api.webhooks.delete.mutate({ id: hook.id });
+    await api.webhooks.delete.mutate({ id: other.id });
   });
 
   it('deletes a webhook with its log', async () => {

@@ -96,6 +96,8 @@ export const ZDeliveryAttempt = ZWebhookTestResult.extend({
   responseExcerpt: z.string().nullable(),
   /** When the next retry runs, if this attempt failed and one is scheduled. */
   nextAttemptAt: z.date().nullable(),
+  /** Where the delivery stands now: `pending` while retries are due, else final. */
+  deliveryStatus: ZDeliveryStatus,
 });
 export type TDeliveryAttempt = z.infer<typeof ZDeliveryAttempt>;
 
@@ -106,6 +108,10 @@ export const ZWebhookDeliveriesInput = z.object({
   page: z.number().int().min(1).default(1),
   pageSize: z.number().int().min(1).max(DELIVERIES_PAGE_SIZE_MAX).default(25),
 });
+
+/** `webhooks.redeliver`: send one finished event delivery of this webhook again. */
+export const ZWebhookRedeliverInput = z.object({ id: ZWebhookId, deliveryId: z.uuid() });
+export const ZWebhookRedeliverOutput = z.object({ deliveryId: z.string() });
 
 export const ZWebhookDeliveriesOutput = z.object({
   items: z.array(ZDeliveryAttempt),

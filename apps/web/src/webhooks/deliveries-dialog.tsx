@@ -1,13 +1,47 @@
 // Namespace import: Kobalte's `Dialog` object is shared with (and overwritten by) AlertDialog.
 import * as Dialog from '@kobalte/core/dialog';
-import { keepPreviousData, useQuery } from '@tanstack/solid-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/solid-query';
 import { createSignal, For, Match, Show, Switch } from 'solid-js';
+import { toast } from 'solid-sonner';
+import { TEST_EVENT_TYPE, type TDeliveryAttempt } from '@acme/shared';
 import { useApi } from '../api/context.tsx';
+import { errorMessage } from '../api/query.ts';
 import { Pagination } from '../components/pagination.tsx';
 import { Empty, ErrorState, Loading } from '../components/states.tsx';
 import { webhookDeliveriesQuery } from './webhook-queries.ts';
 
 const PAGE_SIZE = 20;
+
+/**
+ * Resend sits on the newest attempt of a finished event delivery: not on tests (Test sends a new
+ * one), and not while automatic retries are still due.
+ */
+function canResend(attempt: TDeliveryAttempt, newestOfItsDelivery: boolean): boolean {
+  return (
+    newestOfItsDelivery &&
+    attempt.deliveryStatus !== 'pending' &&
+    attempt.eventType !== TEST_EVENT_TYPE
+  );
+}
+
+function ResendButton(props: { webhookId: string; deliveryId: string }) {
+  const { client } = useApi();
+  const queryClient = useQueryClient();
+  const resend = useMutation(() => ({
+    mutationFn: () =>
+      client.webhooks.redeliver.mutate({ id: props.webhookId, deliveryId: props.deliveryId }),
+    onSuccess: () => {
+      toast.success('Delivery queued to be sent again');
+      void queryClient.invalidateQueries({ queryKey: ['webhooks', 'deliveries'] });
+    },
+    onError: (error) => toast.error(`Not resent: ${errorMessage(error)}`),
+  }));
+  return (
+    <button type="button" disabled={resend.isPending} onClick={() => resend.mutate()}>
+      {resend.isPending ? 'Resending…' : 'Resend'}
+    </button>
+  );
+}
 
 function DeliveriesTable(props: { id: string }) {
   const { client } = useApi();
@@ -18,6 +52,16 @@ function DeliveriesTable(props: { id: string }) {
     refetchInterval: 5_000,
   }));
   const pageCount = () => Math.max(1, Math.ceil((deliveries.data?.total ?? 0) / PAGE_SIZE));
+  /** Attempt ids that are the newest of their delivery on this page (the list is newest first). */
+  const newest = () => {
+    const seen = new Set<string>();
+    const ids = new Set<number>();
+    for (const attempt of deliveries.data?.items ?? []) {
+      if (!seen.has(attempt.deliveryId)) ids.add(attempt.id);
+      seen.add(attempt.deliveryId);
+    }
+    return ids;
+  };
   return (
     <Switch>
       <Match when={deliveries.isPending}>
@@ -41,6 +85,9 @@ function DeliveriesTable(props: { id: string }) {
                     <th class="hide-narrow">Try</th>
                     <th>Result</th>
                     <th class="hide-narrow">Details</th>
+                    <th>
+                      <span class="visually-hidden">Actions</span>
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
@@ -65,6 +112,11 @@ function DeliveriesTable(props: { id: string }) {
                           </Show>
                           <Show when={attempt.responseExcerpt}>
                             <div class="mono clamp muted">{attempt.responseExcerpt}</div>
+                          </Show>
+                        </td>
+                        <td>
+                          <Show when={canResend(attempt, newest().has(attempt.id))}>
+                            <ResendButton webhookId={props.id} deliveryId={attempt.deliveryId} />
                           </Show>
                         </td>
                       </tr>

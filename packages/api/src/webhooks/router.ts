@@ -5,6 +5,8 @@ import {
   ZWebhookCreateInput,
   ZWebhookDeliveriesInput,
   ZWebhookDeliveriesOutput,
+  ZWebhookRedeliverInput,
+  ZWebhookRedeliverOutput,
   ZWebhookTestOutput,
   ZWebhookTestResult,
   ZWebhookUpdateInput,
@@ -18,6 +20,7 @@ import {
   getWebhook,
   listWebhooks,
   queueWebhookTest,
+  redeliver,
   updateWebhook,
 } from './webhook-records.ts';
 
@@ -49,6 +52,11 @@ export const webhooksRouter = router({
     .input(ZWebhookDeliveriesInput)
     .output(ZWebhookDeliveriesOutput)
     .query(({ ctx, input }) => listDeliveryAttempts(ctx.sql, input)),
+  /** Sends a failed (or succeeded) event delivery once more, by hand. */
+  redeliver: publicProcedure
+    .input(ZWebhookRedeliverInput)
+    .output(ZWebhookRedeliverOutput)
+    .mutation(({ ctx, input }) => redeliver(ctx.sql, input)),
   /** Test results of one webhook as they arrive (call `test` after subscribing). */
   onTestResult: publicProcedure.input(ZWebhookById).subscription(async function* ({
     ctx,

@@ -6,6 +6,7 @@ import {
   enqueueTestDelivery,
   generateSecret,
   maskSecret,
+  requeueDelivery,
   UnsafeUrlError,
 } from '@acme/jobs/webhooks';
 import type { TEventType, TWebhook, ZWebhookCreateInput, ZWebhookUpdateInput } from '@acme/shared';
@@ -114,4 +115,17 @@ export async function queueWebhookTest(
   await assertUrlAllowed(row.url, allowPrivate);
   const deliveryId = await transaction(sqlClient, ({ sql: tx }) => enqueueTestDelivery(tx, id));
   return { queued: true, deliveryId };
+}
+
+/** Sends a finished event delivery again (same `webhook-id`); see `requeueDelivery`. */
+export async function redeliver(
+  sql: Sql,
+  input: { id: string; deliveryId: string },
+): Promise<{ deliveryId: string }> {
+  const outcome = await requeueDelivery(sql, input.id, input.deliveryId);
+  if (outcome.kind === 'not-found') throw notFound('Delivery', input.deliveryId);
+  if (outcome.kind === 'refused') {
+    throw new TRPCError({ code: 'CONFLICT', message: outcome.reason });
+  }
+  return { deliveryId: input.deliveryId };
 }

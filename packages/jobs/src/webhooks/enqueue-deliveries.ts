@@ -63,3 +63,52 @@ export async function enqueueTestDelivery(
   if (!row) throw new Error('insert into webhook_deliveries returned no row');
   return row.id;
 }
+
+export type RedeliveryOutcome =
+  { kind: 'queued' } | { kind: 'not-found' } | { kind: 'refused'; reason: string };
+
+/**
+ * Sends a finished event delivery once more, by hand: the same delivery (so the same
+ * `webhook-id`, letting a receiver that did get it drop the copy) goes back to `pending` with a
+ * job, its attempt numbers continuing. Refused while it is still pending (automatic retries are
+ * on their way), for tests (run Test again), and for a disabled webhook (it would not be sent).
+ */
+export async function requeueDelivery(
+  sql: Sql | TransactionSql,
+  webhookId: string,
+  deliveryId: string,
+): Promise<RedeliveryOutcome> {
+  const [row] = await sql<
+    { status: string; eventType: string; enabled: boolean; queued: boolean }[]
+  >`
+    with target as (
+      select d.id, d.status, d.event_type, w.enabled
+      from webhook_deliveries d join webhooks w on w.id = d.webhook_id
+      where d.id = ${deliveryId} and d.webhook_id = ${webhookId}
+      for update of d
+    ), requeued as (
+      update webhook_deliveries d
+      set status = 'pending', finished_at = null, next_attempt_at = null
+      from target t
+      where d.id = t.id and t.status <> 'pending' and t.event_type <> ${TEST_EVENT_TYPE} and t.enabled
+      returning d.id
+    ), job as (
+      select graphile_worker.add_job(
+        identifier => ${DELIVER_WEBHOOK},
+        payload => json_build_object('deliveryId', id),
+        max_attempts => ${DELIVERY_JOB_MAX_ATTEMPTS}
+      ) from requeued
+    )
+    select t.status, t.event_type as "eventType", t.enabled,
+           exists (select 1 from job) as queued
+    from target t`;
+  if (!row) return { kind: 'not-found' };
+  if (row.queued) return { kind: 'queued' };
+  if (row.eventType === TEST_EVENT_TYPE) {
+    return { kind: 'refused', reason: 'A test is not resent; use Test to send a new one' };
+  }
+  if (row.status === 'pending') {
+    return { kind: 'refused', reason: 'This delivery is still being retried automatically' };
+  }
+  return { kind: 'refused', reason: 'The webhook is disabled; enable it to resend deliveries' };
+}

@@ -4,7 +4,9 @@ export {
   DELIVER_WEBHOOK,
   enqueueDeliveries,
   enqueueTestDelivery,
+  requeueDelivery,
   type DeliverWebhookPayload,
+  type RedeliveryOutcome,
 } from './enqueue-deliveries.ts';
 export { createRateLimiter, type RateLimiter } from './rate-limiter.ts';
 export { MAX_DELIVERY_ATTEMPTS, retryDelayMs } from './retry-schedule.ts';

@@ -73,6 +73,11 @@ describe('products page', () => {
     await expect.poll(() => summary(page).textContent(), WAIT).toContain('page 2 of 3');
     await page.getByRole('button', { name: /^Edit SKU of SKU-026/ }).waitFor();
     expect(await page.getByRole('button', { name: /^Edit SKU of SKU-001/ }).count()).toBe(0);
+    // The view lives in the URL: a reload (or a shared link) shows the same page.
+    expect(new URL(page.url()).search).toBe('?sort=sku%3Aasc&page=2');
+    await page.reload();
+    await expect.poll(() => summary(page).textContent(), WAIT).toContain('page 2 of 3');
+    await page.getByRole('button', { name: /^Edit SKU of SKU-026/ }).waitFor();
     await page.getByLabel('Per page').selectOption('50');
     await expect.poll(() => summary(page).textContent(), WAIT).toContain('page 1 of 2');
   });

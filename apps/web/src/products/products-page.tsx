@@ -1,3 +1,4 @@
+import { useSearchParams } from '@solidjs/router';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/solid-query';
 import {
   createSolidTable,
@@ -21,7 +22,6 @@ import { createStore } from 'solid-js/store';
 import { toast } from 'solid-sonner';
 import type { RouterInputs, RouterOutputs } from '@acme/api/router';
 import {
-  PAGE_SIZE_DEFAULT,
   PRODUCT_SORT_FIELDS,
   ZProductDescription,
   ZProductName,
@@ -37,13 +37,12 @@ import { Toggle } from '../components/toggle.tsx';
 import { CreateProductDialog } from './create-product-dialog.tsx';
 import { EditableCell, type CellEdit } from './editable-cell.tsx';
 import { PRODUCTS_KEY, useUpdateProduct } from './product-mutations.ts';
+import { PAGE_SIZES, readView, viewParams, type ActiveFilter } from './products-view.ts';
 
 type Product = RouterOutputs['products']['list']['items'][number];
 type ListInput = RouterInputs['products']['list'];
-type ActiveFilter = 'all' | 'active' | 'inactive';
 
 const FILTER_DEBOUNCE_MS = 300;
-const PAGE_SIZES = [10, 25, 50, 100];
 
 const messageOf =
   (schema: { safeParse: (v: string) => { error?: { issues: { message: string }[] } } }) =>
@@ -72,29 +71,48 @@ export function ProductsPage() {
   const queryClient = useQueryClient();
   const updateProduct = useUpdateProduct();
 
-  const sku = useDebouncedFilter('');
-  const name = useDebouncedFilter('');
-  const description = useDebouncedFilter('');
-  const [active, setActive] = createSignal<ActiveFilter>('all');
-  const [page, setPage] = createSignal(1);
-  const [pageSize, setPageSize] = createSignal(PAGE_SIZE_DEFAULT);
-  const [sorting, setSorting] = createSignal<SortingState>([{ id: 'updatedAt', desc: true }]);
-
-  const input = createMemo<ListInput>(() => {
+  // The view starts from the URL and is written back to it (replacing, not pushing history).
+  const [params, setParams] = useSearchParams();
+  const initial = readView(params);
+  const sku = useDebouncedFilter(initial.sku);
+  const name = useDebouncedFilter(initial.name);
+  const description = useDebouncedFilter(initial.description);
+  const [active, setActive] = createSignal<ActiveFilter>(initial.active);
+  const [page, setPage] = createSignal(initial.page);
+  const [pageSize, setPageSize] = createSignal(initial.pageSize);
+  const [sorting, setSorting] = createSignal<SortingState>([
+    { id: initial.sort.field, desc: initial.sort.direction === 'desc' },
+  ]);
+  const sort = (): TProductSort => {
     const [first] = sorting();
-    const sort: TProductSort | undefined = first
+    return first
       ? { field: first.id as TProductSort['field'], direction: first.desc ? 'desc' : 'asc' }
-      : undefined;
-    return {
-      page: page(),
-      pageSize: pageSize(),
-      sku: sku.debounced() || undefined,
-      name: name.debounced() || undefined,
-      description: description.debounced() || undefined,
-      active: active() === 'all' ? undefined : active() === 'active',
-      sort,
-    };
-  });
+      : initial.sort;
+  };
+  createEffect(() =>
+    setParams(
+      viewParams({
+        sku: sku.debounced(),
+        name: name.debounced(),
+        description: description.debounced(),
+        active: active(),
+        page: page(),
+        pageSize: pageSize(),
+        sort: sort(),
+      }),
+      { replace: true },
+    ),
+  );
+
+  const input = createMemo<ListInput>(() => ({
+    page: page(),
+    pageSize: pageSize(),
+    sku: sku.debounced() || undefined,
+    name: name.debounced() || undefined,
+    description: description.debounced() || undefined,
+    active: active() === 'all' ? undefined : active() === 'active',
+    sort: sort(),
+  }));
   // A new filter or sort starts again at page 1.
   createEffect(
     on(

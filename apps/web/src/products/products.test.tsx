@@ -139,3 +139,69 @@ describe('ProductsPage', () => {
     await waitFor(() => expect(deleteAll).toHaveBeenCalledWith({ confirm: true }));
   });
 });
+
+describe('ProductsPage in the URL', () => {
+  it('starts from the filters, page and sort in the URL', async () => {
+    const list = vi
+      .fn()
+      .mockResolvedValue({ items: [product(1, 'Widget')], total: 60, page: 2, pageSize: 10 });
+    renderWithApi(
+      () => <ProductsPage />,
+      { products: { list: { query: list } } },
+      {
+        url: '/products?sku=abc&active=inactive&page=2&pageSize=10&sort=name:asc',
+      },
+    );
+    await screen.findByText(/page 2 of 6/);
+    expect(list).toHaveBeenCalledWith(
+      {
+        sku: 'abc',
+        name: undefined,
+        description: undefined,
+        active: false,
+        page: 2,
+        pageSize: 10,
+        sort: { field: 'name', direction: 'asc' },
+      },
+      expect.anything(),
+    );
+    expect(screen.getByLabelText<HTMLInputElement>('SKU').value).toBe('abc');
+  });
+
+  it('writes a typed filter to the URL, back on page 1, leaving defaults out', async () => {
+    const list = vi
+      .fn()
+      .mockResolvedValue({ items: [product(1, 'Widget')], total: 1, page: 1, pageSize: 25 });
+    const { location } = renderWithApi(
+      () => <ProductsPage />,
+      {
+        products: { list: { query: list } },
+      },
+      { url: '/products?page=3' },
+    );
+    await screen.findByText(/1 product/);
+    fireEvent.input(screen.getByLabelText('Name'), { target: { value: 'blue kettle' } });
+    await waitFor(() => expect(location()).toBe('/products?name=blue+kettle'));
+  });
+
+  it('ignores malformed values instead of sending them', async () => {
+    const list = vi.fn().mockResolvedValue({ items: [], total: 0, page: 1, pageSize: 25 });
+    renderWithApi(
+      () => <ProductsPage />,
+      { products: { list: { query: list } } },
+      {
+        url: '/products?page=-4&pageSize=7&sort=secret:up&active=maybe',
+      },
+    );
+    await screen.findByText(/No products/);
+    expect(list).toHaveBeenCalledWith(
+      expect.objectContaining({
+        page: 1,
+        pageSize: 25,
+        active: undefined,
+        sort: { field: 'updatedAt', direction: 'desc' },
+      }),
+      expect.anything(),
+    );
+  });
+});

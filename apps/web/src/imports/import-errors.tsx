@@ -1,8 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/solid-query';
-import { createSignal, For, Match, Show, Switch } from 'solid-js';
+import { createSignal } from 'solid-js';
 import { useApi } from '../api/context.tsx';
-import { Pagination } from '../components/pagination.tsx';
-import { ErrorState, Loading } from '../components/states.tsx';
+import { PagedTable } from '../components/paged-table.tsx';
 import { importErrorsQuery } from './import-queries.ts';
 
 const PAGE_SIZE = 20;
@@ -15,7 +14,6 @@ export function ImportErrors(props: { id: string; invalid: number }) {
     ...importErrorsQuery(client, { id: props.id, page: page(), pageSize: PAGE_SIZE }),
     placeholderData: keepPreviousData,
   }));
-  const pageCount = () => Math.max(1, Math.ceil((errors.data?.total ?? 0) / PAGE_SIZE));
 
   return (
     <section aria-labelledby="invalid-title" style={{ display: 'grid', gap: '8px' }}>
@@ -27,45 +25,27 @@ export function ImportErrors(props: { id: string; invalid: number }) {
           Download error report (CSV)
         </a>
       </div>
-      <Switch>
-        <Match when={errors.isPending}>
-          <Loading label="Loading invalid rows…" />
-        </Match>
-        <Match when={errors.isError && !errors.data}>
-          <ErrorState error={errors.error} onRetry={() => void errors.refetch()} />
-        </Match>
-        <Match when={errors.data}>
-          {(data) => (
-            <>
-              <div class="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th>Line</th>
-                      <th>SKU</th>
-                      <th>Problem</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    <For each={data().items}>
-                      {(error) => (
-                        <tr>
-                          <td class="mono">{error.line}</td>
-                          <td class="mono">{error.sku ?? <span class="muted">—</span>}</td>
-                          <td>{error.message}</td>
-                        </tr>
-                      )}
-                    </For>
-                  </tbody>
-                </table>
-              </div>
-              <Show when={pageCount() > 1}>
-                <Pagination page={page()} pageCount={pageCount()} onPage={setPage} />
-              </Show>
-            </>
-          )}
-        </Match>
-      </Switch>
+      <PagedTable
+        query={errors}
+        page={page()}
+        pageSize={PAGE_SIZE}
+        onPage={setPage}
+        loadingLabel="Loading invalid rows…"
+        head={
+          <>
+            <th>Line</th>
+            <th>SKU</th>
+            <th>Problem</th>
+          </>
+        }
+        row={(error) => (
+          <tr>
+            <td class="mono">{error.line}</td>
+            <td class="mono">{error.sku ?? <span class="muted">—</span>}</td>
+            <td>{error.message}</td>
+          </tr>
+        )}
+      />
     </section>
   );
 }

@@ -1,13 +1,12 @@
 // Namespace import: Kobalte's `Dialog` object is shared with (and overwritten by) AlertDialog.
 import * as Dialog from '@kobalte/core/dialog';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/solid-query';
-import { createSignal, For, Match, Show, Switch } from 'solid-js';
+import { createSignal, Show } from 'solid-js';
 import { toast } from 'solid-sonner';
 import { TEST_EVENT_TYPE, type TDeliveryAttempt } from '@acme/shared';
 import { useApi } from '../api/context.tsx';
 import { errorMessage } from '../api/query.ts';
-import { Pagination } from '../components/pagination.tsx';
-import { Empty, ErrorState, Loading } from '../components/states.tsx';
+import { PagedTable } from '../components/paged-table.tsx';
 import { webhookDeliveriesQuery } from './webhook-queries.ts';
 
 const PAGE_SIZE = 20;
@@ -51,7 +50,6 @@ function DeliveriesTable(props: { id: string }) {
     placeholderData: keepPreviousData,
     refetchInterval: 5_000,
   }));
-  const pageCount = () => Math.max(1, Math.ceil((deliveries.data?.total ?? 0) / PAGE_SIZE));
   /** Attempt ids that are the newest of their delivery on this page (the list is newest first). */
   const newest = () => {
     const seen = new Set<string>();
@@ -63,75 +61,53 @@ function DeliveriesTable(props: { id: string }) {
     return ids;
   };
   return (
-    <Switch>
-      <Match when={deliveries.isPending}>
-        <Loading label="Loading deliveries…" />
-      </Match>
-      <Match when={deliveries.isError && !deliveries.data}>
-        <ErrorState error={deliveries.error} onRetry={() => void deliveries.refetch()} />
-      </Match>
-      <Match when={deliveries.data?.total === 0}>
-        <Empty>No deliveries yet. Use Test to send one.</Empty>
-      </Match>
-      <Match when={deliveries.data}>
-        {(data) => (
-          <>
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th>Time</th>
-                    <th>Event</th>
-                    <th class="hide-narrow">Try</th>
-                    <th>Result</th>
-                    <th class="hide-narrow">Details</th>
-                    <th>
-                      <span class="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={data().items}>
-                    {(attempt) => (
-                      <tr>
-                        <td class="muted">{attempt.at.toLocaleString()}</td>
-                        <td class="mono">{attempt.eventType}</td>
-                        <td class="hide-narrow">{attempt.attempt}</td>
-                        <td>
-                          <ResultBadge statusCode={attempt.statusCode} error={attempt.error} />{' '}
-                          <span class="muted">{attempt.responseTimeMs} ms</span>
-                        </td>
-                        <td class="hide-narrow">
-                          <Show when={attempt.error}>
-                            <div>{attempt.error}</div>
-                          </Show>
-                          <Show when={attempt.nextAttemptAt}>
-                            {(next) => (
-                              <div class="muted">retrying at {next().toLocaleString()}</div>
-                            )}
-                          </Show>
-                          <Show when={attempt.responseExcerpt}>
-                            <div class="mono clamp muted">{attempt.responseExcerpt}</div>
-                          </Show>
-                        </td>
-                        <td>
-                          <Show when={canResend(attempt, newest().has(attempt.id))}>
-                            <ResendButton webhookId={props.id} deliveryId={attempt.deliveryId} />
-                          </Show>
-                        </td>
-                      </tr>
-                    )}
-                  </For>
-                </tbody>
-              </table>
-            </div>
-            <Show when={pageCount() > 1}>
-              <Pagination page={page()} pageCount={pageCount()} onPage={setPage} />
+    <PagedTable
+      query={deliveries}
+      page={page()}
+      pageSize={PAGE_SIZE}
+      onPage={setPage}
+      loadingLabel="Loading deliveries…"
+      empty="No deliveries yet. Use Test to send one."
+      head={
+        <>
+          <th>Time</th>
+          <th>Event</th>
+          <th class="hide-narrow">Try</th>
+          <th>Result</th>
+          <th class="hide-narrow">Details</th>
+          <th>
+            <span class="visually-hidden">Actions</span>
+          </th>
+        </>
+      }
+      row={(attempt) => (
+        <tr>
+          <td class="muted">{attempt.at.toLocaleString()}</td>
+          <td class="mono">{attempt.eventType}</td>
+          <td class="hide-narrow">{attempt.attempt}</td>
+          <td>
+            <ResultBadge statusCode={attempt.statusCode} error={attempt.error} />{' '}
+            <span class="muted">{attempt.responseTimeMs} ms</span>
+          </td>
+          <td class="hide-narrow">
+            <Show when={attempt.error}>
+              <div>{attempt.error}</div>
             </Show>
-          </>
-        )}
-      </Match>
-    </Switch>
+            <Show when={attempt.nextAttemptAt}>
+              {(next) => <div class="muted">retrying at {next().toLocaleString()}</div>}
+            </Show>
+            <Show when={attempt.responseExcerpt}>
+              <div class="mono clamp muted">{attempt.responseExcerpt}</div>
+            </Show>
+          </td>
+          <td>
+            <Show when={canResend(attempt, newest().has(attempt.id))}>
+              <ResendButton webhookId={props.id} deliveryId={attempt.deliveryId} />
+            </Show>
+          </td>
+        </tr>
+      )}
+    />
   );
 }
 

@@ -11,7 +11,7 @@
 //   products, with the indexes the import writes under (fresh: the unique SKU index, since large
 //   imports drop the list's indexes and rebuild them after commit; re-import: all of them);
 // - prints seconds, rows/s, the ratio to the floor and the peak RSS of server and worker.
-import { createReadStream, createWriteStream, openAsBlob, readFileSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, openAsBlob, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -21,7 +21,8 @@ import postgres from 'postgres';
 import { SEARCH_INDEXES } from '@acme/db';
 import { migrateDatabase } from '@acme/db/migrate';
 import { sampleCsv, storeUpload } from '@acme/jobs/import-testing';
-import { startApp, stopApp } from './lib/processes.ts';
+import { memoryMb, startApp, stopApp } from './lib/processes.ts';
+import { catalogueSettled } from './lib/settled.ts';
 import { fmtS, timeIt } from './lib/stats.ts';
 
 const { values: args } = parseArgs({
@@ -116,23 +117,6 @@ async function upload(label: string): Promise<string> {
   );
 }
 
-/** Waits until catalogue:maintain has rebuilt the list's indexes and merged pending lists. */
-async function settled(): Promise<number> {
-  return timeIt(async () => {
-    for (;;) {
-      const [row] = await sql<{ valid: number; pending: number }[]>`
-        select
-          (select count(*) from pg_index i join pg_class c on c.oid = i.indexrelid
-           where c.relname in ${sql(Object.keys(SEARCH_INDEXES))} and i.indisvalid)::int as valid,
-          (select count(*) from graphile_worker.jobs
-           where task_identifier in ('catalogue:maintain', 'import:process_csv')
-             and (locked_by is not null or run_at <= now()))::int as pending`;
-      if (row && row.valid === Object.keys(SEARCH_INDEXES).length && row.pending === 0) return;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  });
-}
-
 // --- the floor: raw COPY + one set-based upsert -------------------------------------------------
 await sql`create table bench_floor (like products including defaults including identity)`;
 await sql`create unique index bench_floor_sku_key on bench_floor (lower(sku))`;
@@ -157,17 +141,11 @@ async function floor(): Promise<number> {
   );
 }
 
-/** VmHWM (peak) or VmRSS (now) of a process, in MB. */
-const memoryMb = (pid: number | undefined, field: 'VmHWM' | 'VmRSS') => {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN) / 1024;
-};
-
 try {
   // What the processes hold before any import: the start-up baseline the import adds to.
   const idle = { server: memoryMb(server.pid, 'VmRSS'), worker: memoryMb(worker.pid, 'VmRSS') };
   const fresh = await importThroughApp('fresh');
-  const rebuild = await settled();
+  const rebuild = await catalogueSettled(sql);
   const floorFresh = await floor();
   for (const create of Object.values(SEARCH_INDEXES))
     await sql.unsafe(
@@ -178,7 +156,7 @@ try {
   await sql`vacuum (analyze) products`;
   await sql`vacuum (analyze) bench_floor`;
   const again = await importThroughApp('again');
-  await settled();
+  await catalogueSettled(sql);
   const floorAgain = await floor();
 
   const serverMb = memoryMb(server.pid, 'VmHWM');

@@ -4,12 +4,14 @@ import { PROCESS_CSV_IMPORT } from './import/enqueue-import.ts';
 import { processCsvImport } from './import/process-csv.ts';
 import { RESCUE_STALLED_IMPORTS, rescueStalledImportsTask } from './import/rescue-stalled.ts';
 import { MAINTAIN_CATALOGUE, maintainCatalogue } from './tasks/maintain-catalogue.ts';
+import { PRUNE_HISTORY, pruneHistoryTask } from './tasks/prune-history.ts';
 
 export function createTaskList(deps: JobDeps): TaskList {
   return {
     [MAINTAIN_CATALOGUE]: maintainCatalogue(deps),
     [PROCESS_CSV_IMPORT]: processCsvImport(deps),
     [RESCUE_STALLED_IMPORTS]: rescueStalledImportsTask(deps),
+    [PRUNE_HISTORY]: pruneHistoryTask(deps),
   };
 }
 
@@ -24,5 +26,10 @@ export const cronItems = parseCronItems([
     task: RESCUE_STALLED_IMPORTS,
     match: '* * * * *',
     options: { jobKey: RESCUE_STALLED_IMPORTS, backfillPeriod: 0, maxAttempts: 1 },
+  },
+  {
+    task: PRUNE_HISTORY,
+    match: '17 * * * *',
+    options: { jobKey: PRUNE_HISTORY, backfillPeriod: 0, maxAttempts: 3 },
   },
 ]);

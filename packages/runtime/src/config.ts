@@ -72,6 +72,18 @@ export const ZConfig = z.object({
     .int()
     .min(1)
     .default(30_000),
+  /** Days the file of a failed or cancelled import stays stored for a retry; 0 keeps it forever. */
+  IMPORT_FILE_RETENTION_DAYS: z.coerce
+    .number({ error: 'must be a number of days' })
+    .int()
+    .min(0)
+    .default(7),
+  /** Days finished webhook deliveries (their events and attempt log) are kept; 0 keeps them. */
+  WEBHOOK_LOG_RETENTION_DAYS: z.coerce
+    .number({ error: 'must be a number of days' })
+    .int()
+    .min(0)
+    .default(30),
   /** How many connections each process's postgres.js pool may open. */
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   /** Directory of the built dashboard that the server serves; empty disables it. */

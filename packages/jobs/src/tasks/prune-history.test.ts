@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '@acme/db/testing';
+import { pruneHistory } from './prune-history.ts';
+
+let database: TestDatabase;
+const NOW = new Date('2026-11-22T12:00:00Z');
+const daysAgo = (days: number) => new Date(NOW.getTime() - days * 86_400_000).toISOString();
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database?.drop();
+});
+beforeEach(async () => {
+  await database.sql`truncate imports, events, webhooks cascade`;
+});
+
+/** An import in `status`, finished `finishedDaysAgo` ago, with `chunks` pieces of stored file. */
+async function seedImport(status: string, finishedDaysAgo: number | null, chunks = 3) {
+  const [row] = await database.sql<{ id: string }[]>`
+    insert into imports (filename, status, finished_at)
+    values (${`${status}.csv`}, ${status}::import_status,
+            ${finishedDaysAgo === null ? null : daysAgo(finishedDaysAgo)}::timestamptz)
+    returning id`;
+  await database.sql`
+    insert into import_file_chunks (import_id, seq, data)
+    select ${row!.id}, seq, '\\x2c'::bytea from generate_series(0, ${chunks - 1}) as seq`;
+  return row!.id;
+}
+
+async function chunksOf(id: string): Promise<number> {
+  const [row] = await database.sql<{ n: number }[]>`
+    select count(*)::int as n from import_file_chunks where import_id = ${id}`;
+  return row!.n;
+}
+
+async function seedWebhook(): Promise<string> {
+  const [row] = await database.sql<{ id: string }[]>`
+    insert into webhooks (url, events, secret)
+    values ('https://example.com/hook', '{product.created}', 'whsec_dGVzdA==') returning id`;
+  return row!.id;
+}
+
+/** An event `days` old with one delivery in `status` to the webhook, and one logged attempt. */
+async function seedEvent(webhookId: string, days: number, status: string) {
+  const [event] = await database.sql<{ id: string }[]>`
+    insert into events (type, data, created_at)
+    values ('product.created', '{}'::jsonb, ${daysAgo(days)}::timestamptz) returning id`;
+  const [delivery] = await database.sql<{ id: string }[]>`
+    insert into webhook_deliveries (webhook_id, event_id, event_type, status, created_at)
+    values (${webhookId}, ${event!.id}, 'product.created', ${status}::webhook_delivery_status,
+            ${daysAgo(days)}::timestamptz) returning id`;
+  await database.sql`
+    insert into webhook_delivery_attempts (delivery_id, webhook_id, attempt, response_time_ms)
+    values (${delivery!.id}, ${webhookId}, 1, 12)`;
+  return { eventId: event!.id, deliveryId: delivery!.id };
+}
+
+async function seedTestDelivery(webhookId: string, days: number, status: string) {
+  const [row] = await database.sql<{ id: string }[]>`
+    insert into webhook_deliveries (webhook_id, event_type, status, created_at)
+    values (${webhookId}, 'webhook.test', ${status}::webhook_delivery_status,
+            ${daysAgo(days)}::timestamptz) returning id`;
+  return row!.id;
+}
+
+const ids = async (table: 'events' | 'webhook_deliveries') =>
+  (await database.sql<{ id: string }[]>`select id from ${database.sql(table)}`).map((r) => r.id);
+
+describe('pruneHistory', () => {
+  it('drops the files of old failed and cancelled imports, keeping every import row', async () => {
+    const oldFailed = await seedImport('failed', 8);
+    const oldCancelled = await seedImport('cancelled', 30);
+    const recentFailed = await seedImport('failed', 6);
+    const queued = await seedImport('queued', null);
+    const running = await seedImport('importing', null);
+
+    const result = await pruneHistory(database.sql, { importFileDays: 7, webhookLogDays: 0 }, NOW);
+
+    expect(result.importFiles).toBe(6);
+    expect(await chunksOf(oldFailed)).toBe(0);
+    expect(await chunksOf(oldCancelled)).toBe(0);
+    expect(await chunksOf(recentFailed)).toBe(3);
+    expect(await chunksOf(queued)).toBe(3);
+    expect(await chunksOf(running)).toBe(3);
+    const [imports] = await database.sql<{ n: number }[]>`select count(*)::int as n from imports`;
+    expect(imports!.n).toBe(5);
+  });
+
+  it('drops old events with their finished deliveries and log, never a pending one', async () => {
+    const hook = await seedWebhook();
+    const oldSent = await seedEvent(hook, 40, 'succeeded');
+    const oldFailed = await seedEvent(hook, 31, 'failed');
+    const oldPending = await seedEvent(hook, 40, 'pending');
+    const recent = await seedEvent(hook, 29, 'succeeded');
+    const oldTest = await seedTestDelivery(hook, 45, 'failed');
+    const oldPendingTest = await seedTestDelivery(hook, 45, 'pending');
+    const recentTest = await seedTestDelivery(hook, 1, 'succeeded');
+
+    const result = await pruneHistory(database.sql, { importFileDays: 0, webhookLogDays: 30 }, NOW);
+
+    expect(result).toEqual({ importFiles: 0, events: 2, testDeliveries: 1 });
+    expect((await ids('events')).sort()).toEqual([oldPending.eventId, recent.eventId].sort());
+    expect((await ids('webhook_deliveries')).sort()).toEqual(
+      [oldPending.deliveryId, recent.deliveryId, oldPendingTest, recentTest].sort(),
+    );
+    expect(await ids('webhook_deliveries')).not.toContain(oldSent.deliveryId);
+    expect(await ids('webhook_deliveries')).not.toContain(oldFailed.deliveryId);
+    expect(await ids('webhook_deliveries')).not.toContain(oldTest);
+    const [attempts] = await database.sql<{ n: number }[]>`
+      select count(*)::int as n from webhook_delivery_attempts`;
+    expect(attempts!.n).toBe(2);
+  });
+
+  it('works through more rows than one batch', async () => {
+    await database.sql`
+      insert into events (type, data, created_at)
+      select 'product.updated', '{}'::jsonb, ${daysAgo(60)}::timestamptz
+      from generate_series(1, 5003)`;
+    const result = await pruneHistory(database.sql, { importFileDays: 0, webhookLogDays: 30 }, NOW);
+    expect(result.events).toBe(5_003);
+    expect(await ids('events')).toEqual([]);
+  });
+
+  it('keeps everything when both retentions are 0', async () => {
+    const hook = await seedWebhook();
+    await seedEvent(hook, 400, 'succeeded');
+    const failed = await seedImport('failed', 400);
+    const result = await pruneHistory(database.sql, { importFileDays: 0, webhookLogDays: 0 }, NOW);
+    expect(result).toEqual({ importFiles: 0, events: 0, testDeliveries: 0 });
+    expect(await chunksOf(failed)).toBe(3);
+    expect(await ids('events')).toHaveLength(1);
+  });
+});

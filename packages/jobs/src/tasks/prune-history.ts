@@ -1,0 +1,92 @@
+import type { Task } from 'graphile-worker';
+import type { Sql } from '@acme/db';
+import type { JobDeps } from '../deps.ts';
+
+export const PRUNE_HISTORY = 'history:prune';
+
+/** Rows deleted per statement: short transactions, so pruning never holds locks for long. */
+const BATCH = 5_000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface PruneResult {
+  importFiles: number;
+  events: number;
+  testDeliveries: number;
+}
+
+/** Repeats a batched delete until a batch comes back short; returns how many rows went. */
+async function deleteInBatches(run: () => Promise<number>): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const deleted = await run();
+    total += deleted;
+    if (deleted < BATCH) return total;
+  }
+}
+
+/**
+ * Retention, so storage does not grow without end:
+ * - the stored file of an import that failed or was cancelled more than `importFileDays` ago
+ *   (a retry then asks for the file again; completed imports drop theirs at once);
+ * - events older than `webhookLogDays` with no delivery still pending, and with them (cascade)
+ *   their deliveries and attempt log; and finished test deliveries as old.
+ * A retention of 0 days keeps that kind of row forever. Import rows and their invalid-row lists
+ * stay: they are the history the dashboard shows.
+ */
+export async function pruneHistory(
+  sql: Sql,
+  retention: { importFileDays: number; webhookLogDays: number },
+  now = new Date(),
+): Promise<PruneResult> {
+  const result: PruneResult = { importFiles: 0, events: 0, testDeliveries: 0 };
+  if (retention.importFileDays > 0) {
+    const cutoff = new Date(now.getTime() - retention.importFileDays * DAY_MS).toISOString();
+    result.importFiles = await deleteInBatches(async () => {
+      const gone = await sql`
+        delete from import_file_chunks
+        where ctid = any(array(
+          select c.ctid from import_file_chunks c join imports i on i.id = c.import_id
+          where i.status in ('failed', 'cancelled') and i.finished_at < ${cutoff}::timestamptz
+          limit ${BATCH}))`;
+      return gone.count;
+    });
+  }
+  if (retention.webhookLogDays > 0) {
+    const cutoff = new Date(now.getTime() - retention.webhookLogDays * DAY_MS).toISOString();
+    result.events = await deleteInBatches(async () => {
+      const gone = await sql`
+        delete from events where id = any(array(
+          select e.id from events e
+          where e.created_at < ${cutoff}::timestamptz
+            and not exists (select 1 from webhook_deliveries d
+                            where d.event_id = e.id and d.status = 'pending')
+          limit ${BATCH}))`;
+      return gone.count;
+    });
+    result.testDeliveries = await deleteInBatches(async () => {
+      const gone = await sql`
+        delete from webhook_deliveries where id = any(array(
+          select id from webhook_deliveries
+          where event_id is null and created_at < ${cutoff}::timestamptz and status <> 'pending'
+          limit ${BATCH}))`;
+      return gone.count;
+    });
+  }
+  return result;
+}
+
+/** `history:prune`, hourly from cron. */
+export function pruneHistoryTask(deps: JobDeps): Task {
+  return async (_payload, helpers) => {
+    const result = await pruneHistory(deps.sql, {
+      importFileDays: deps.config.IMPORT_FILE_RETENTION_DAYS,
+      webhookLogDays: deps.config.WEBHOOK_LOG_RETENTION_DAYS,
+    });
+    if (result.importFiles || result.events || result.testDeliveries) {
+      helpers.logger.info(
+        `pruned ${result.importFiles} import file chunks, ${result.events} events ` +
+          `(with their deliveries), ${result.testDeliveries} test deliveries`,
+      );
+    }
+  };
+}

@@ -10,6 +10,7 @@ import {
   createConfiguredBus,
   createMemoryRateLimiter,
   createRedis,
+  createRedisRateLimiter,
   type Bus,
   type RateLimiter,
 } from '@acme/realtime';
@@ -56,7 +57,18 @@ export async function startServer(
     ? undefined
     : createConfiguredBus({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, logger });
   const bus = shared.bus ?? ownBus!;
-  const rateLimiter = shared.rateLimiter ?? createMemoryRateLimiter();
+  // Sign-in attempts are limited per address across every server of the deployment (Redis);
+  // in memory only when this is the one process (no REDIS_URL).
+  const rateLimiter =
+    shared.rateLimiter ??
+    (redis
+      ? createRedisRateLimiter({
+          redis,
+          prefix: config.REDIS_PREFIX,
+          onError: (error) =>
+            logger.warn({ err: error }, 'Redis unreachable: sign-in attempts counted per server'),
+        })
+      : createMemoryRateLimiter());
   const access = createAccessControl(config);
   if (!access.required && config.NODE_ENV === 'production') {
     logger.warn(

@@ -4,6 +4,7 @@ import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRouter } from '@acme/api';
 import { createApiClient } from '@acme/api/client';
+import { uniqueRedisPrefix } from '@acme/db/testing';
 import { createLogger } from '@acme/runtime/logger';
 import { SIGN_IN_LIMIT } from '../src/auth/session-routes.ts';
 import { startTestServer, type TestServer } from './harness.ts';
@@ -173,6 +174,37 @@ describe('with ADMIN_PASSWORD and API_TOKENS set', () => {
     expect(await last!.json()).toMatchObject({ message: /Too many sign-in attempts/ });
     // Even the right password is refused while limited.
     expect((await signIn(PASSWORD)).status).toBe(429);
+  });
+
+  it('shares the sign-in limit between the servers of a deployment (through Redis)', async () => {
+    // Two more servers of one deployment (one REDIS_PREFIX), apart from `app`'s.
+    const deployment = { ADMIN_PASSWORD: PASSWORD, REDIS_PREFIX: uniqueRedisPrefix() };
+    const [a, b] = await Promise.all([startTestServer(deployment), startTestServer(deployment)]);
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i <= SIGN_IN_LIMIT; i++) {
+        const server = i % 2 === 0 ? a : b;
+        const response = await fetch(`${server.server.url}/api/session`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ password: 'wrong password' }),
+        });
+        statuses.push(response.status);
+      }
+      // Each server saw about half the attempts; together they hit the limit.
+      expect(statuses.slice(0, SIGN_IN_LIMIT)).toEqual(Array(SIGN_IN_LIMIT).fill(401));
+      expect(statuses.at(-1)).toBe(429);
+      for (const server of [a, b]) {
+        const right = await fetch(`${server.server.url}/api/session`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ password: PASSWORD }),
+        });
+        expect(right.status).toBe(429);
+      }
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
   });
 
   it('answers 400 to a sign-in without a JSON password', async () => {

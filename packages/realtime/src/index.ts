@@ -3,6 +3,7 @@ export { createConfiguredBus } from './configured-bus.ts';
 export { createMemoryBus } from './memory-bus.ts';
 export {
   createMemoryRateLimiter,
+  createRedisRateLimiter,
   type RateLimitDecision,
   type RateLimiter,
 } from './rate-limiter.ts';

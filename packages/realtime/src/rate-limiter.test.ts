@@ -1,5 +1,21 @@
-import { describe, expect, it } from 'vitest';
-import { createMemoryRateLimiter } from './rate-limiter.ts';
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMemoryRateLimiter, createRedisRateLimiter } from './rate-limiter.ts';
+import { createRedis } from './redis.ts';
+
+const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+const prefix = () => `acme-test:${randomBytes(6).toString('hex')}:`;
+const opened: Redis[] = [];
+function connect(url = REDIS_URL): Redis {
+  const redis = createRedis(url);
+  redis.on('error', () => {});
+  opened.push(redis);
+  return redis;
+}
+afterEach(() => {
+  for (const redis of opened.splice(0)) redis.disconnect();
+});
 
 function clock(start = 1_000_000) {
   let time = start;
@@ -40,5 +56,49 @@ describe('memory rate limiter (sliding window)', () => {
     expect((await limiter.take('a', 1, 1_000)).allowed).toBe(true);
     expect((await limiter.take('a', 1, 1_000)).allowed).toBe(false);
     expect((await limiter.take('b', 1, 1_000)).allowed).toBe(true);
+  });
+});
+
+describe('Redis rate limiter (shared by every server)', () => {
+  it('counts attempts made through different connections against one limit', async () => {
+    const shared = prefix();
+    // Two servers: each has its own Redis connection and its own limiter.
+    const a = createRedisRateLimiter({ redis: connect(), prefix: shared });
+    const b = createRedisRateLimiter({ redis: connect(), prefix: shared });
+    const decisions = [];
+    for (let i = 0; i < 5; i++) decisions.push(await (i % 2 === 0 ? a : b).take('ip:1', 3, 60_000));
+    expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, false, false]);
+    expect(decisions[3]!.retryAfterMs).toBeGreaterThan(59_000);
+    expect(decisions[3]!.retryAfterMs).toBeLessThanOrEqual(60_000);
+    // Other keys, and other deployments (prefixes), count on their own.
+    expect((await a.take('ip:2', 3, 60_000)).allowed).toBe(true);
+    const other = createRedisRateLimiter({ redis: connect(), prefix: prefix() });
+    expect((await other.take('ip:1', 3, 60_000)).allowed).toBe(true);
+  });
+
+  it('slides, and does not count refused attempts', async () => {
+    const limiter = createRedisRateLimiter({ redis: connect(), prefix: prefix() });
+    expect((await limiter.take('k', 2, 400)).allowed).toBe(true);
+    expect((await limiter.take('k', 2, 400)).allowed).toBe(true);
+    const refused = await limiter.take('k', 2, 400);
+    expect(refused.allowed).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, refused.retryAfterMs + 20));
+    // Both attempts have left the window; the refused one never entered it.
+    expect((await limiter.take('k', 2, 400)).allowed).toBe(true);
+    expect((await limiter.take('k', 2, 400)).allowed).toBe(true);
+    expect((await limiter.take('k', 2, 400)).allowed).toBe(false);
+  });
+
+  it('keeps limiting in memory while Redis does not answer', async () => {
+    const errors: unknown[] = [];
+    const limiter = createRedisRateLimiter({
+      redis: connect('redis://127.0.0.1:1'),
+      prefix: prefix(),
+      onError: (error) => errors.push(error),
+    });
+    const decisions = [];
+    for (let i = 0; i < 3; i++) decisions.push(await limiter.take('ip:1', 2, 60_000));
+    expect(decisions.map((d) => d.allowed)).toEqual([true, true, false]);
+    expect(errors).toHaveLength(3);
   });
 });

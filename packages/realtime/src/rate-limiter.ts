@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis, Result } from 'ioredis';
+
 /** The outcome of one attempt against a limit. */
 export interface RateLimitDecision {
   allowed: boolean;
@@ -43,6 +46,88 @@ export function createMemoryRateLimiter(now: () => number = Date.now): RateLimit
       recent.push(at);
       attempts.set(key, recent);
       return Promise.resolve({ allowed: true, retryAfterMs: 0 });
+    },
+  };
+}
+
+/**
+ * The same sliding window in Redis, for every process of a deployment: a sorted set of attempt
+ * times per key, on Redis' clock. Returns 0 when the attempt is allowed (and counts it), else the
+ * milliseconds until the oldest attempt that keeps the window full leaves it (not counted).
+ */
+const TAKE_LUA = `
+local key = KEYS[1]
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+local count = redis.call('ZCARD', key)
+if count >= limit then
+  local oldest = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')
+  return math.max(1, tonumber(oldest[2]) + window - now)
+end
+redis.call('ZADD', key, now, ARGV[3])
+redis.call('PEXPIRE', key, window)
+return 0
+`;
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    takeRateLimit(
+      key: string,
+      limit: number,
+      windowMs: number,
+      member: string,
+    ): Result<number, Context>;
+  }
+}
+
+/** How long an attempt waits for a Redis connection that is not ready before counting locally. */
+const READY_WAIT_MS = 1_000;
+
+function readyWithin(redis: Redis, ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      redis.off('ready', onReady);
+      reject(new Error(`Redis not ready within ${ms} ms (${redis.status})`));
+    }, ms);
+    redis.once('ready', onReady);
+  });
+}
+
+/**
+ * The limiter shared by every server of a deployment (REDIS_URL set): an address limited on one
+ * server is limited on all of them. While Redis does not answer, attempts are counted in this
+ * process's memory instead (`fallback`), so the limit degrades to per-process, never to none.
+ */
+export function createRedisRateLimiter(options: {
+  redis: Redis;
+  /** The deployment's Redis prefix (REDIS_PREFIX). */
+  prefix: string;
+  fallback?: RateLimiter;
+  onError?: (error: unknown) => void;
+}): RateLimiter {
+  const { redis, prefix } = options;
+  const fallback = options.fallback ?? createMemoryRateLimiter();
+  redis.defineCommand('takeRateLimit', { numberOfKeys: 1, lua: TAKE_LUA });
+  return {
+    async take(key, limit, windowMs) {
+      try {
+        // A connection still being (re)made gets a moment: a fresh server is not limited alone.
+        if (redis.status !== 'ready') await readyWithin(redis, READY_WAIT_MS);
+        const retryAfterMs = Number(
+          await redis.takeRateLimit(`${prefix}rate:${key}`, limit, windowMs, randomUUID()),
+        );
+        return { allowed: retryAfterMs === 0, retryAfterMs };
+      } catch (error) {
+        options.onError?.(error);
+        return fallback.take(key, limit, windowMs);
+      }
     },
   };
 }

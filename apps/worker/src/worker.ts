@@ -1,7 +1,14 @@
+import { EventEmitter } from 'node:events';
 import { Logger as GraphileLogger, run, type Runner } from 'graphile-worker';
 import pg from 'pg';
 import { createDatabase } from '@acme/db';
-import { createTaskList, createWebhookDeliveryTasks, cronItems, enqueueRescue } from '@acme/jobs';
+import {
+  createTaskList,
+  createWebhookDeliveryTasks,
+  cronItems,
+  enqueueRescue,
+  startLivenessBeacon,
+} from '@acme/jobs';
 import { createConfiguredBus, type Bus } from '@acme/realtime';
 import type { Config } from '@acme/runtime/config';
 import type { Logger } from '@acme/runtime/logger';
@@ -55,8 +62,12 @@ export async function startWorker(
   pgPool.on('connect', (client) =>
     client.on('error', (error) => logger.warn({ err: error }, 'graphile-worker connection lost')),
   );
+  // Both runners report their worker ids here; the beacon keeps them marked alive.
+  const events = new EventEmitter();
+  const beacon = startLivenessBeacon(database.sql, events, logger);
   const runner = await run({
     pgPool,
+    events,
     concurrency: config.WORKER_CONCURRENCY,
     taskList: createTaskList(deps),
     parsedCronItems: cronItems,
@@ -69,6 +80,7 @@ export async function startWorker(
   const deliveries = createWebhookDeliveryTasks(deps);
   const deliveryRunner = await run({
     pgPool,
+    events,
     concurrency: config.WEBHOOK_CONCURRENCY,
     taskList: deliveries.taskList,
     noHandleSignals: true,
@@ -82,6 +94,7 @@ export async function startWorker(
     deliveryRunner,
     stop: async () => {
       await Promise.all([runner.stop(), deliveryRunner.stop()]);
+      await beacon.stop();
       await pgPool.end();
       await deliveries.close();
       await ownBus?.close();

@@ -16,3 +16,8 @@ export {
   rescueStalledImports,
 } from './import/rescue-stalled.ts';
 export { createWebhookDeliveryTasks, type WebhookDeliveryTasks } from './webhooks/index.ts';
+export {
+  releaseDeadWorkers,
+  startLivenessBeacon,
+  type LivenessBeacon,
+} from './liveness/worker-liveness.ts';

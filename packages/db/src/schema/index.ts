@@ -2,3 +2,4 @@ export * from './products.ts';
 export * from './events.ts';
 export * from './imports.ts';
 export * from './webhooks.ts';
+export * from './workers.ts';

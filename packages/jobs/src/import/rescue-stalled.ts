@@ -2,6 +2,7 @@ import type { Task } from 'graphile-worker';
 import type { Sql } from 'postgres';
 import type { JobDeps } from '../deps.ts';
 import { enqueueJob } from '../enqueue.ts';
+import { releaseDeadWorkers } from '../liveness/worker-liveness.ts';
 import { failImport } from './finish-import.ts';
 
 export const RESCUE_STALLED_IMPORTS = 'import:rescue_stalled';
@@ -77,9 +78,15 @@ async function findStalled(sql: Sql): Promise<StalledImport[]> {
 /**
  * The task: one check, then the next one in RESCUE_INTERVAL_MS (a job key keeps the chain single;
  * the minute cron restarts it if it ever breaks, and the worker enqueues it when it starts).
+ * Besides imports, it releases any job (a webhook delivery, maintenance) whose worker process
+ * stopped beating (see worker-liveness.ts).
  */
 export function rescueStalledImportsTask(deps: JobDeps): Task {
   return async () => {
+    const released = await releaseDeadWorkers(deps.sql);
+    if (released.length > 0) {
+      deps.logger.warn({ workers: released }, 'released the jobs of workers that stopped beating');
+    }
     await rescueStalledImports(deps);
     await enqueueRescue(deps.sql, new Date(Date.now() + RESCUE_INTERVAL_MS));
   };

@@ -1,0 +1,90 @@
+import { EventEmitter } from 'node:events';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '@acme/db/testing';
+import { createLogger } from '@acme/runtime/logger';
+import { releaseDeadWorkers, startLivenessBeacon } from './worker-liveness.ts';
+
+let database: TestDatabase;
+const logger = createLogger({ level: 'silent', name: 'test' });
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database?.drop();
+});
+beforeEach(async () => {
+  await database.sql`delete from graphile_worker._private_jobs`;
+  await database.sql`delete from worker_heartbeats`;
+});
+
+/** A job locked by `workerId` since `lockedSecondsAgo`. */
+async function lockedJob(workerId: string, lockedSecondsAgo: number): Promise<string> {
+  const [job] = await database.sql<{ id: string }[]>`
+    select id::text from graphile_worker.add_job('webhook:deliver', '{}'::json)`;
+  await database.sql`
+    update graphile_worker._private_jobs
+    set locked_by = ${workerId}, locked_at = now() - make_interval(secs => ${lockedSecondsAgo})
+    where id = ${job!.id}::bigint`;
+  return job!.id;
+}
+
+async function beat(workerId: string, secondsAgo: number): Promise<void> {
+  await database.sql`
+    insert into worker_heartbeats (worker_id, beat_at)
+    values (${workerId}, now() - make_interval(secs => ${secondsAgo}))`;
+}
+
+async function lockOf(jobId: string): Promise<string | null> {
+  const [row] = await database.sql<{ lockedBy: string | null }[]>`
+    select locked_by as "lockedBy" from graphile_worker.jobs where id = ${jobId}::bigint`;
+  return row!.lockedBy;
+}
+
+describe('releaseDeadWorkers', () => {
+  it('releases the jobs of workers that stopped beating or never beat, and only theirs', async () => {
+    const silent = await lockedJob('worker-silent', 60);
+    const neverBeat = await lockedJob('worker-gone', 120);
+    const alive = await lockedJob('worker-alive', 600);
+    const justStarted = await lockedJob('worker-new', 5);
+    await beat('worker-silent', 45);
+    await beat('worker-alive', 2);
+
+    const released = await releaseDeadWorkers(database.sql);
+
+    expect(released.sort()).toEqual(['worker-gone', 'worker-silent']);
+    expect(await lockOf(silent)).toBeNull();
+    expect(await lockOf(neverBeat)).toBeNull();
+    expect(await lockOf(alive)).toBe('worker-alive');
+    expect(await lockOf(justStarted)).toBe('worker-new');
+  });
+
+  it('forgets heartbeats a day old', async () => {
+    await beat('worker-old', 2 * 86_400);
+    await beat('worker-recent', 10);
+    await releaseDeadWorkers(database.sql);
+    const rows = await database.sql<
+      { id: string }[]
+    >`select worker_id as id from worker_heartbeats`;
+    expect(rows.map((r) => r.id)).toEqual(['worker-recent']);
+  });
+});
+
+describe('startLivenessBeacon', () => {
+  it('marks the ids of created workers alive, and removes them on stop', async () => {
+    const events = new EventEmitter();
+    const beacon = startLivenessBeacon(database.sql, events, logger);
+    events.emit('worker:create', { worker: { workerId: 'worker-a' } });
+    events.emit('worker:create', { worker: { workerId: 'worker-b' } });
+    const ids = async () =>
+      (await database.sql<{ id: string }[]>`select worker_id as id from worker_heartbeats`)
+        .map((r) => r.id)
+        .sort();
+    for (let i = 0; i < 100 && (await ids()).length < 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await ids()).toEqual(['worker-a', 'worker-b']);
+    await beacon.stop();
+    expect(await ids()).toEqual([]);
+  });
+});

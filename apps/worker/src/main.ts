@@ -1,21 +1,6 @@
-import { migrateDatabase } from '@acme/db/migrate';
-import { ConfigError, loadConfig, requireExternalServices } from '@acme/runtime/config';
-import { createLogger } from '@acme/runtime/logger';
-import { onShutdown } from '@acme/runtime/shutdown';
-import { startWorker } from './worker.ts';
+// The worker's entry point. The module hooks go in first, before anything imports drizzle-orm
+// (see module-hooks.ts: ~100 MB less RSS at rest); everything else is loaded after them.
+import { registerFastModuleResolution } from '@acme/runtime/module-hooks';
 
-let config;
-try {
-  config = requireExternalServices(loadConfig(), 'worker (`pnpm start:worker`)');
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(78); // EX_CONFIG
-}
-const logger = createLogger({ level: config.LOG_LEVEL, name: 'worker' });
-await migrateDatabase(config.DATABASE_URL);
-const worker = await startWorker(config, logger);
-logger.info({ concurrency: config.WORKER_CONCURRENCY }, 'worker started');
-onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, [
-  { name: 'graphile-worker drain', run: worker.stop },
-]);
+registerFastModuleResolution();
+await import('./start.ts');

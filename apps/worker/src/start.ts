@@ -1,0 +1,22 @@
+// Started by main.ts once the module hooks are registered.
+import { migrateDatabase } from '@acme/db/migrate';
+import { ConfigError, loadConfig, requireExternalServices } from '@acme/runtime/config';
+import { createLogger } from '@acme/runtime/logger';
+import { onShutdown } from '@acme/runtime/shutdown';
+import { startWorker } from './worker.ts';
+
+let config;
+try {
+  config = requireExternalServices(loadConfig(), 'worker (`pnpm start:worker`)');
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(78); // EX_CONFIG
+}
+const logger = createLogger({ level: config.LOG_LEVEL, name: 'worker' });
+await migrateDatabase(config.DATABASE_URL);
+const worker = await startWorker(config, logger);
+logger.info({ concurrency: config.WORKER_CONCURRENCY }, 'worker started');
+onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, [
+  { name: 'graphile-worker drain', run: worker.stop },
+]);

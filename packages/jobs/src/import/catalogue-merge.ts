@@ -54,7 +54,10 @@ export interface Classification {
  * in one sort and one join: `write` marks new or changed products, `active` is the value to store
  * (an existing product keeps its own when the row gives none, a new one is active).
  */
-export async function classifyRows(sql: Sql, importId: string): Promise<Classification> {
+export async function classifyRows(
+  sql: Sql | TransactionSql,
+  importId: string,
+): Promise<Classification> {
   const tables = stagingTables(importId);
   await sql.unsafe(`
     create unlogged table ${tables.latest} with (autovacuum_enabled = false) as
@@ -81,12 +84,45 @@ export async function classifyRows(sql: Sql, importId: string): Promise<Classifi
   return row;
 }
 
+/** Whether the catalogue holds no product at all: then every row of the import is new. */
+export async function catalogueIsEmpty(sql: Sql): Promise<boolean> {
+  const [row] = await sql<{ empty: boolean }[]>`
+    select not exists (select 1 from products) as empty`;
+  return row?.empty ?? false;
+}
+
+/**
+ * The first import into an empty catalogue: one `INSERT … SELECT DISTINCT ON`, the floor's own
+ * statement, with no classification (no join, no second staging table: ~2–3 s of a 500k import)
+ * and without `ON CONFLICT`, whose speculative insertion made the same insert ~1.4× slower.
+ * There is nothing to compare with, so every distinct SKU is created (the last row wins; a row
+ * without `active` makes an active product). A product written meanwhile by someone else makes
+ * it fail with a unique violation (`isUniqueViolation`): run it in a savepoint and fall back to
+ * the classified merge. Returns the pending query (a cancel interrupts it); `count` is the number
+ * of products created.
+ */
+export function insertIntoEmptyCatalogue(tx: TransactionSql, importId: string) {
+  return tx.unsafe(`
+    insert into products (sku, name, description, active)
+    select distinct on (lower(sku)) sku, name, description, coalesce(active, true)
+    from ${stagingTables(importId).rows}
+    where error is null
+    order by lower(sku), line desc`);
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === '23505';
+}
+
 /**
  * Bulk writes pay ~125 µs a row to maintain the trigram indexes, a rebuild ~80 µs per catalogue
  * row (perf.md): drop them (and rebuild after commit) when the write is a large share of what the
  * catalogue will hold. Small imports, and re-imports that change little, keep them.
  */
-export function shouldDropSearchIndexes({ writes, catalogue }: Classification): boolean {
+export function shouldDropSearchIndexes({
+  writes,
+  catalogue,
+}: Pick<Classification, 'writes' | 'catalogue'>): boolean {
   return writes >= 10_000 && writes * 2 >= catalogue;
 }
 
@@ -142,4 +178,37 @@ export function countsFrom(
     updated: merged.updated,
     unchanged: distinct - merged.created - merged.updated,
   };
+}
+
+/**
+ * The catalogue write inside the import's transaction. Without a classification (the catalogue
+ * was empty when checked) it tries the plain insert in a savepoint; if a product appeared
+ * meanwhile, it classifies the rows now and runs the diff upsert, as for any other import.
+ * `running` receives each statement as it starts, so that a cancel can interrupt it.
+ */
+export async function writeCatalogue(
+  tx: TransactionSql,
+  importId: string,
+  classification: Classification | undefined,
+  hooks: { running: (query: { cancel: () => unknown }) => void; onConflict?: () => void },
+): Promise<MergeCounts> {
+  if (!classification) {
+    try {
+      const created = await tx.savepoint(async (savepoint) => {
+        const insert = insertIntoEmptyCatalogue(savepoint, importId);
+        hooks.running(insert);
+        return (await insert).count;
+      });
+      return { created, updated: 0, unchanged: 0 };
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      hooks.onConflict?.();
+      classification = await classifyRows(tx, importId);
+    }
+  }
+  const merge = mergeIntoCatalogue(tx, importId);
+  hooks.running(merge);
+  const [merged] = await merge;
+  if (!merged) throw new Error('the merge returned no counts');
+  return countsFrom(merged, classification);
 }

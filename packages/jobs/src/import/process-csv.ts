@@ -11,14 +11,14 @@ import { emitEvent } from '../events.ts';
 import { MAINTAIN_CATALOGUE } from '../tasks/maintain-catalogue.ts';
 import { ByteInspector } from './byte-inspector.ts';
 import {
+  catalogueIsEmpty,
   classifyRows,
-  countsFrom,
   createStagingTable,
   dropStagingTables,
-  mergeIntoCatalogue,
   openStagingCopy,
   recordInvalidRows,
   shouldDropSearchIndexes,
+  writeCatalogue,
 } from './catalogue-merge.ts';
 import { LineNumberedCsvParser } from './csv-records.ts';
 import { readFileChunks } from './file-chunks.ts';
@@ -162,9 +162,12 @@ async function runImport(
     status = 'importing';
 
     // 2. Last row per SKU against the catalogue; drop the list's indexes if the write is large.
-    const classification = await classifyRows(deps.sql, id);
+    // An empty catalogue needs no classification: every valid row is new (see step 3).
+    const emptyCatalogue = await catalogueIsEmpty(deps.sql);
+    const classification = emptyCatalogue ? undefined : await classifyRows(deps.sql, id);
     if (cancelRequested) throw new ImportCancelled();
-    if (shouldDropSearchIndexes(classification))
+    const expected = classification ?? { writes: encoder.rows - encoder.invalid, catalogue: 0 };
+    if (shouldDropSearchIndexes(expected))
       searchIndexesDropped = await dropSearchIndexesUnlessRebuilding(deps.sql);
     const classifiedAt = performance.now();
 
@@ -172,11 +175,11 @@ async function runImport(
     const final = await transaction(deps.sql, async ({ sql: tx, db }) => {
       await tx`select pg_advisory_xact_lock(${IMPORT_LOCK_KEY})`;
       await recordInvalidRows(tx, id);
-      const merge = mergeIntoCatalogue(tx, id);
-      running = merge;
-      const [merged] = await merge;
+      const counts = await writeCatalogue(tx, id, classification, {
+        running: (query) => (running = query),
+        onConflict: () => logger.info('the catalogue is no longer empty; classifying the rows'),
+      });
       running = undefined;
-      if (!merged) throw new Error('the merge returned no counts');
 
       logger.info(
         {
@@ -184,6 +187,7 @@ async function runImport(
           classifySeconds: seconds(classifiedAt - parsedAt),
           mergeSeconds: seconds(performance.now() - classifiedAt),
           searchIndexesDropped,
+          emptyCatalogue,
           ...classification,
         },
         'import phases',
@@ -196,7 +200,7 @@ async function runImport(
         rowsProcessed: encoder.rows,
         invalid: encoder.invalid,
         warnings: header.warnings,
-        ...countsFrom(merged, classification),
+        ...counts,
         percent: 100,
         rowsPerSecond: averageRate(encoder.rows, startedAt),
         heartbeatAt: new Date(),

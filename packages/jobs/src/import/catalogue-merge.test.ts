@@ -1,0 +1,67 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
+import { transaction } from '@acme/db';
+import { createTestDatabase, type TestDatabase } from '@acme/db/testing';
+import {
+  catalogueIsEmpty,
+  createStagingTable,
+  dropStagingTables,
+  openStagingCopy,
+  writeCatalogue,
+} from './catalogue-merge.ts';
+import { productsBySku } from './test-support.ts';
+
+let database: TestDatabase;
+const importId = '00000000-0000-4000-8000-000000000001';
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(() => database?.drop());
+beforeEach(async () => {
+  await database.sql`truncate products`;
+  await dropStagingTables(database.sql, importId);
+  await transaction(database.sql, async ({ sql: tx }) => {
+    await createStagingTable(tx, importId);
+    // line, sku, name, description, active, error (COPY text)
+    const rows = [
+      '2\tA-1\tAlpha\t\t\\N\t\\N',
+      '3\tb-2\tBeta\tfirst\ttrue\t\\N',
+      '4\tC-3\t\\N\t\\N\t\\N\tname is required',
+      '5\tB-2\tBeta v2\tlast wins\t\\N\t\\N',
+      '6\tD-4\tDelta\t\tfalse\t\\N',
+    ];
+    await pipeline(Readable.from([rows.join('\n') + '\n']), await openStagingCopy(tx, importId));
+  });
+});
+
+const write = () =>
+  transaction(database.sql, ({ sql: tx }) =>
+    writeCatalogue(tx, importId, undefined, { running: () => {} }),
+  );
+
+test('into an empty catalogue: one insert, last row per SKU, active unless the row says no', async () => {
+  expect(await catalogueIsEmpty(database.sql)).toBe(true);
+  expect(await write()).toEqual({ created: 3, updated: 0, unchanged: 0 });
+  expect(await productsBySku(database.sql)).toEqual([
+    { sku: 'A-1', name: 'Alpha', description: '', active: true },
+    { sku: 'B-2', name: 'Beta v2', description: 'last wins', active: true },
+    { sku: 'D-4', name: 'Delta', description: '', active: false },
+  ]);
+});
+
+test('a product created after the emptiness check: falls back to the classified merge', async () => {
+  expect(await catalogueIsEmpty(database.sql)).toBe(true);
+  // written by someone else between the check and the import's write
+  await database.sql`
+    insert into products (sku, name, description, active)
+    values ('b-2', 'Beta (API)', 'x', false), ('A-1', 'Alpha', '', true)`;
+  expect(await write()).toEqual({ created: 1, updated: 1, unchanged: 1 });
+  expect(await productsBySku(database.sql)).toEqual([
+    { sku: 'A-1', name: 'Alpha', description: '', active: true },
+    // the row gives no active value: the existing product keeps its own
+    { sku: 'B-2', name: 'Beta v2', description: 'last wins', active: false },
+    { sku: 'D-4', name: 'Delta', description: '', active: false },
+  ]);
+});

@@ -74,7 +74,7 @@ test('Redis stops during an import and comes back: the import completes and live
   // Postgres keeps recording progress while Redis is down (polled: a loaded machine may take a
   // while to reach the next tick, and a fixed sleep made this flaky).
   const lastHeard = received.at(-1)!.version;
-  const midway = await eventually(async () => {
+  const midway = await until(async () => {
     const state = await readImport(database.db, id);
     return state.version > lastHeard ? state : undefined;
   }, 20_000);
@@ -96,20 +96,16 @@ test('Redis stops during an import and comes back: the import completes and live
   expect(afterOutage.at(-1)).toMatchObject({ status: 'completed', version: final.version });
 }, 90_000);
 
-async function until(check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+/** Polls `check` until it returns something other than undefined or false; returns that. */
+async function until<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
-    if (value !== undefined) return value;
+    if (value !== undefined && value !== false) return value;
     if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -1,30 +1,5 @@
 import { TRPCError } from '@trpc/server';
 
-const UNIQUE_VIOLATION = '23505';
-
-interface PgErrorLike {
-  code?: unknown;
-  constraint_name?: unknown;
-  cause?: unknown;
-}
-
-/** Finds the Postgres error under drizzle's wrapper, if any. */
-function findPgError(error: unknown): PgErrorLike | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
-    const candidate = current as PgErrorLike;
-    if (typeof candidate.code === 'string' && /^[0-9A-Z]{5}$/.test(candidate.code))
-      return candidate;
-    current = candidate.cause;
-  }
-  return undefined;
-}
-
-export function isUniqueViolation(error: unknown, constraint: string): boolean {
-  const pg = findPgError(error);
-  return pg?.code === UNIQUE_VIOLATION && pg.constraint_name === constraint;
-}
-
 export function notFound(what: string, id: number | string): TRPCError {
   return new TRPCError({ code: 'NOT_FOUND', message: `${what} ${id} does not exist` });
 }

@@ -9,6 +9,7 @@ export {
   type TransactionSql,
 } from './client.ts';
 export { copyIn } from './copy-in.ts';
+export { isUniqueViolation } from './pg-errors.ts';
 export * from './schema/index.ts';
 export {
   dropSearchIndexes,

@@ -1,9 +1,9 @@
 import { TRPCError } from '@trpc/server';
-import { eq, products, sql, transaction, type Db, type Sql } from '@acme/db';
+import { eq, isUniqueViolation, products, sql, transaction, type Db, type Sql } from '@acme/db';
 import { emitEvent } from '@acme/jobs/events';
 import type { z } from 'zod';
 import type { TProduct, ZProductCreateInput, ZProductUpdateInput } from '@acme/shared';
-import { isUniqueViolation, notFound } from '../errors.ts';
+import { notFound } from '../errors.ts';
 
 const SKU_CONSTRAINT = 'products_sku_key';
 

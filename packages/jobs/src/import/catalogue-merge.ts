@@ -1,4 +1,5 @@
 import type { Sql, TransactionSql } from 'postgres';
+import { isUniqueViolation } from '@acme/db';
 import { STAGING_COLUMNS } from './staging-encoder.ts';
 
 /**
@@ -108,10 +109,6 @@ export function insertIntoEmptyCatalogue(tx: TransactionSql, importId: string) {
     from ${stagingTables(importId).rows}
     where error is null
     order by lower(sku), line desc`);
-}
-
-export function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === '23505';
 }
 
 /**

@@ -62,9 +62,11 @@ export async function startWorker(
   pgPool.on('connect', (client) =>
     client.on('error', (error) => logger.warn({ err: error }, 'graphile-worker connection lost')),
   );
-  // Both runners report their worker ids here; the beacon keeps them marked alive.
+  // Both runners report their pool ids here (the ids their jobs are locked with); the beacon
+  // keeps them marked alive over a connection of its own, which busy tasks cannot hold up.
   const events = new EventEmitter();
-  const beacon = startLivenessBeacon(database.sql, events, logger);
+  const beaconDatabase = createDatabase(config.DATABASE_URL, { max: 1 });
+  const beacon = startLivenessBeacon(beaconDatabase.sql, events, logger);
   const runner = await run({
     pgPool,
     events,
@@ -95,6 +97,7 @@ export async function startWorker(
     stop: async () => {
       await Promise.all([runner.stop(), deliveryRunner.stop()]);
       await beacon.stop();
+      await beaconDatabase.close();
       await pgPool.end();
       await deliveries.close();
       await ownBus?.close();

@@ -13,8 +13,10 @@ export const IMPORT_QUEUE = 'imports';
  */
 export const IMPORT_MAX_ATTEMPTS = 5;
 
+export const IMPORT_JOB_KEY_PREFIX = 'import:';
+
 /** The graphile-worker job key of an import's job: at most one waiting job per import. */
-export const importJobKey = (importId: string): string => `import:${importId}`;
+export const importJobKey = (importId: string): string => `${IMPORT_JOB_KEY_PREFIX}${importId}`;
 
 /**
  * Enqueues the background processing of an uploaded import. Call it in the transaction that

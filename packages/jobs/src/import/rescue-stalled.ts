@@ -3,51 +3,49 @@ import type { Sql } from 'postgres';
 import type { JobDeps } from '../deps.ts';
 import { enqueueJob } from '../enqueue.ts';
 import { releaseDeadWorkers } from '../liveness/worker-liveness.ts';
+import { IMPORT_JOB_KEY_PREFIX } from './enqueue-import.ts';
 import { failImport } from './finish-import.ts';
 
 export const RESCUE_STALLED_IMPORTS = 'import:rescue_stalled';
 
-/** A working import's heartbeat is written every 0.5 s; this much silence means its worker died. */
-export const STALE_HEARTBEAT_SECONDS = 30;
-
 /** How often the check runs (graphile cron only goes down to a minute; the task re-enqueues itself). */
 export const RESCUE_INTERVAL_MS = 10_000;
 
-interface StalledImport {
+interface OrphanedImport {
   id: string;
-  lockedBy: string | null;
-  jobExists: boolean;
+  /** The spent job's attempts, or null when the import has no job at all. */
+  attempts: number | null;
+  lastError: string | null;
 }
 
 /**
- * Finds imports whose worker died mid-way (SIGKILL, OOM, lost machine). graphile-worker would only
- * consider such a job abandoned after 4 hours; here its worker's locks are released at once, so
- * another worker (or the restarted one) retries the import. The import ran in one transaction
- * that died with its connection, so the catalogue is as before. An import left without any job
- * (e.g. its attempts ran out while the worker was dead) is marked failed, so it never hangs.
- * Returns the ids it acted on.
+ * Ends imports that nothing will ever run again. A worker that dies mid-import (SIGKILL, OOM, a
+ * lost machine) loses its locks through `releaseDeadWorkers`, and graphile-worker retries the
+ * job; but when that was its last attempt, or the attempt died before it could record its
+ * failure (PostgreSQL restarting under it), the job is spent and the import would stay
+ * `parsing` or `importing` forever. Such an import, or one whose job is gone, is marked failed
+ * with the reason, so it can be retried. Imports whose job is still locked are left alone: only
+ * the liveness of the lock's owner decides whether a running job is taken away (never from a
+ * live worker, however long it runs). Returns the ids it failed.
  */
 export async function rescueStalledImports(
   deps: Pick<JobDeps, 'sql' | 'bus' | 'logger'>,
 ): Promise<string[]> {
-  const stalled = await findStalled(deps.sql);
-  const workers = [...new Set(stalled.flatMap((s) => (s.lockedBy ? [s.lockedBy] : [])))];
-  if (workers.length > 0) {
-    await deps.sql`select graphile_worker.force_unlock_workers(${workers}::text[])`;
-    deps.logger.warn(
-      { workers, imports: stalled.map((s) => s.id) },
-      'released the jobs of dead workers',
-    );
+  const orphans = await findOrphanedImports(deps.sql);
+  for (const orphan of orphans) {
+    await failImport(deps, orphan.id, orphanReason(orphan));
   }
-  for (const orphan of stalled.filter((s) => !s.jobExists)) {
-    await failImport(
-      deps,
-      orphan.id,
-      'The worker processing this import stopped and no retry is left; retry the import.',
-    );
+  if (orphans.length > 0) {
+    deps.logger.warn({ imports: orphans.map((o) => o.id) }, 'failed imports that no job will run');
   }
   await dropOrphanStagingTables(deps.sql);
-  return stalled.filter((s) => s.lockedBy || !s.jobExists).map((s) => s.id);
+  return orphans.map((o) => o.id);
+}
+
+function orphanReason({ attempts, lastError }: OrphanedImport): string {
+  if (attempts === null) return 'The import lost its background job; retry the import.';
+  const last = lastError ? ` The last one ended with: ${lastError.split('\n')[0]}` : '';
+  return `The import was interrupted ${attempts} times and no attempt is left; retry the import.${last}`;
 }
 
 /** Staging tables whose import is no longer working (its worker died after the import ended). */
@@ -65,21 +63,21 @@ async function dropOrphanStagingTables(sql: Sql): Promise<void> {
   for (const { name } of orphans) await sql.unsafe(`drop table if exists ${name}`);
 }
 
-async function findStalled(sql: Sql): Promise<StalledImport[]> {
-  return sql<StalledImport[]>`
-    select i.id, j.locked_by as "lockedBy", (j.id is not null) as "jobExists"
+/** Working imports without a job that will run: none at all, or one whose attempts are spent. */
+async function findOrphanedImports(sql: Sql): Promise<OrphanedImport[]> {
+  return sql<OrphanedImport[]>`
+    select i.id, j.attempts, j.last_error as "lastError"
     from imports i
-    left join graphile_worker.jobs j on j.key = 'import:' || i.id::text
-    where i.status in ('parsing', 'importing')
-      and i.heartbeat_at < now() - make_interval(secs => ${STALE_HEARTBEAT_SECONDS})
-      and (j.id is null or j.locked_by is not null)`;
+    left join graphile_worker.jobs j on j.key = ${IMPORT_JOB_KEY_PREFIX} || i.id::text
+    where i.status in ('queued', 'parsing', 'importing')
+      and (j.id is null or (j.locked_by is null and j.attempts >= j.max_attempts))`;
 }
 
 /**
  * The task: one check, then the next one in RESCUE_INTERVAL_MS (a job key keeps the chain single;
  * the minute cron restarts it if it ever breaks, and the worker enqueues it when it starts).
- * Besides imports, it releases any job (a webhook delivery, maintenance) whose worker process
- * stopped beating (see worker-liveness.ts).
+ * First it releases every job (an import, a webhook delivery, maintenance) whose worker process
+ * stopped beating (see worker-liveness.ts), then it fails imports no job will run.
  */
 export function rescueStalledImportsTask(deps: JobDeps): Task {
   return async () => {

@@ -16,17 +16,29 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** The real worker process (apps/worker), so a test can SIGKILL it. */
-export function spawnWorker(env: {
-  DATABASE_URL: string;
-  REDIS_URL: string;
-  REDIS_PREFIX: string;
-}) {
-  return spawn(process.execPath, ['apps/worker/src/main.ts'], {
+/**
+ * The real worker process (apps/worker), so a test can SIGKILL it. `env` may override the
+ * defaults (LOG_LEVEL warn, WORKER_CONCURRENCY 2); with `output`, its log lines (JSON) are
+ * collected there instead of being dropped.
+ */
+export function spawnWorker(
+  env: { DATABASE_URL: string; REDIS_URL: string; REDIS_PREFIX: string } & Record<string, string>,
+  output?: string[],
+) {
+  const child = spawn(process.execPath, ['apps/worker/src/main.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, ...env, LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '2' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '2', ...env },
+    stdio: ['ignore', output ? 'pipe' : 'ignore', 'inherit'],
   });
+  if (output && child.stdout) {
+    let partial = '';
+    child.stdout.setEncoding('utf8').on('data', (data: string) => {
+      const lines = (partial + data).split('\n');
+      partial = lines.pop() ?? '';
+      output.push(...lines.filter(Boolean));
+    });
+  }
+  return child;
 }
 
 /** A private redis-server the test can stop and start again on the same port. */

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { Logger as GraphileLogger, run } from 'graphile-worker';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@acme/db/testing';
 import { createLogger } from '@acme/runtime/logger';
@@ -71,11 +72,11 @@ describe('releaseDeadWorkers', () => {
 });
 
 describe('startLivenessBeacon', () => {
-  it('marks the ids of created workers alive, and removes them on stop', async () => {
+  it('marks the ids of created pools alive, and removes them on stop', async () => {
     const events = new EventEmitter();
     const beacon = startLivenessBeacon(database.sql, events, logger);
-    events.emit('worker:create', { worker: { workerId: 'worker-a' } });
-    events.emit('worker:create', { worker: { workerId: 'worker-b' } });
+    events.emit('pool:create', { workerPool: { id: 'worker-a' } });
+    events.emit('pool:create', { workerPool: { id: 'worker-b' } });
     const ids = async () =>
       (await database.sql<{ id: string }[]>`select worker_id as id from worker_heartbeats`)
         .map((r) => r.id)
@@ -86,5 +87,44 @@ describe('startLivenessBeacon', () => {
     expect(await ids()).toEqual(['worker-a', 'worker-b']);
     await beacon.stop();
     expect(await ids()).toEqual([]);
+  });
+});
+
+describe('a real graphile-worker runner with the beacon', () => {
+  it('keeps a long-running job with its live runner, and releases it once the runner stops beating', async () => {
+    const events = new EventEmitter();
+    const beacon = startLivenessBeacon(database.sql, events, logger);
+    let finish!: () => void;
+    const held = new Promise<void>((resolve) => (finish = resolve));
+    const runner = await run({
+      connectionString: database.url,
+      concurrency: 1,
+      events,
+      taskList: { 'test:hold': () => held },
+      noHandleSignals: true,
+      logger: new GraphileLogger(() => () => {}),
+      preset: { worker: { pollInterval: 100 } },
+    });
+    try {
+      const [job] = await database.sql<{ id: string }[]>`
+        select id::text from graphile_worker.add_job('test:hold', '{}'::json)`;
+      await expect.poll(() => lockOf(job!.id), { timeout: 10_000 }).toMatch(/^pool-/);
+      // The job has run for ten minutes, as far as anyone can tell from its lock.
+      await database.sql`
+        update graphile_worker._private_jobs set locked_at = now() - interval '10 minutes'
+        where id = ${job!.id}::bigint`;
+
+      expect(await releaseDeadWorkers(database.sql)).toEqual([]);
+      expect(await lockOf(job!.id)).toMatch(/^pool-/);
+
+      // The process dies (no more beats); its last beat ages past the limit.
+      const owner = (await lockOf(job!.id))!;
+      await beacon.stop();
+      await beat(owner, 60);
+      expect(await releaseDeadWorkers(database.sql)).toEqual([owner]);
+    } finally {
+      finish();
+      await runner.stop();
+    }
   });
 });

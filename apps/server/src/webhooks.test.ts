@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRouter } from '@acme/api';
 import { createApiClient, type ApiClient } from '@acme/api/client';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
+import { signPayload } from '@acme/jobs/webhooks';
 import { startTestReceiver, type TestReceiver } from '@acme/jobs/webhooks/test-receiver';
 import { createRedis } from '@acme/realtime';
 import { loadConfig, requireExternalServices } from '@acme/runtime/config';
@@ -97,11 +98,11 @@ async function untilSubscribed(channel: string): Promise<void> {
   }
 }
 
-/** The webhook's log once it holds at least `count` attempts, newest first. */
+/** The webhook's deliveries (newest first) once they hold at least `count` attempts in all. */
 async function waitForAttempts(id: string, count: number) {
   for (let i = 0; i < 400; i++) {
     const log = await api.webhooks.deliveries.query({ id });
-    if (log.total >= count) return log.items;
+    if (log.items.reduce((sum, delivery) => sum + delivery.attempts, 0) >= count) return log.items;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(`webhook ${id} has fewer than ${count} attempts`);
@@ -189,6 +190,23 @@ describe('webhooks router', () => {
     expect(error.message).toContain(message);
   });
 
+  it('refuses over-long input', async () => {
+    for (const [input, message] of [
+      [
+        { url: 'https://example.com/', events: Array(51).fill('product.created') },
+        'events may name at most 50 types',
+      ],
+      [
+        { url: `https://example.com/${'a'.repeat(2_100)}`, events: ['product.created'] },
+        'url must be at most 2048 characters',
+      ],
+    ] as const) {
+      const error = await rejection(api.webhooks.create.mutate(input as never));
+      expect(error.data?.code).toBe('BAD_REQUEST');
+      expect(error.message).toBe(message);
+    }
+  });
+
   it('answers NOT_FOUND for an unknown webhook and BAD_REQUEST for a malformed id', async () => {
     const missing = '00000000-0000-4000-8000-000000000000';
     for (const call of [
@@ -273,41 +291,137 @@ describe('webhooks router', () => {
       expect(log.items[0]).toMatchObject({
         deliveryId: queued.deliveryId,
         eventType: 'webhook.test',
-        attempt: 1,
-        statusCode: 204,
+        status: 'succeeded',
+        attempts: 1,
+        lastAttempt: { statusCode: 204, error: null },
       });
     } finally {
       subscription.unsubscribe();
     }
   });
 
-  it('lists delivery attempts newest first, paged', async () => {
-    endpoint.respond((_request, res) => res.writeHead(200).end('thanks'));
+  it('lists deliveries newest first with their latest attempt, paged and filtered', async () => {
+    endpoint.respond((request, res) => {
+      if (request.body.includes('PAGE-2')) res.writeHead(500).end('broken');
+      else res.writeHead(200).end('thanks');
+    });
     const hook = await api.webhooks.create.mutate({
       url: endpoint.url,
       events: ['product.created'],
     });
-    const skus = ['PAGE-1', 'PAGE-2', 'PAGE-3'];
-    for (const sku of skus) await api.products.create.mutate({ sku, name: 'Kettle' });
-
-    let log = await api.webhooks.deliveries.query({ id: hook.id, pageSize: 2 });
-    for (let i = 0; i < 400 && log.total < 3; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-      log = await api.webhooks.deliveries.query({ id: hook.id, pageSize: 2 });
+    for (const sku of ['PAGE-1', 'PAGE-2', 'PAGE-3']) {
+      await api.products.create.mutate({ sku, name: 'Kettle' });
     }
+    await waitForAttempts(hook.id, 3);
+
+    const log = await api.webhooks.deliveries.query({ id: hook.id, pageSize: 2 });
     expect(log).toMatchObject({ total: 3, page: 1, pageSize: 2 });
     expect(log.items).toHaveLength(2);
-    expect(log.items[0]!.id).toBeGreaterThan(log.items[1]!.id);
+    expect(log.items[0]!.createdAt.getTime()).toBeGreaterThanOrEqual(
+      log.items[1]!.createdAt.getTime(),
+    );
     expect(log.items[0]).toMatchObject({
       eventType: 'product.created',
-      statusCode: 200,
-      responseExcerpt: 'thanks',
+      status: 'succeeded',
+      attempts: 1,
       nextAttemptAt: null,
+      lastAttempt: { statusCode: 200, error: null },
     });
     const second = await api.webhooks.deliveries.query({ id: hook.id, page: 2, pageSize: 2 });
     expect(second.items).toHaveLength(1);
-    const tooBig = await rejection(api.webhooks.deliveries.query({ id: hook.id, pageSize: 1000 }));
-    expect(tooBig.data?.code).toBe('BAD_REQUEST');
+
+    // The failed one is retrying: pending, its next attempt scheduled.
+    const retrying = await api.webhooks.deliveries.query({ id: hook.id, status: 'pending' });
+    expect(retrying.total).toBe(1);
+    expect(retrying.items[0]).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastAttempt: { statusCode: 500, error: 'the endpoint answered 500' },
+    });
+    expect(retrying.items[0]!.nextAttemptAt!.getTime()).toBeGreaterThan(Date.now());
+    const succeeded = await api.webhooks.deliveries.query({ id: hook.id, status: 'succeeded' });
+    expect(succeeded.total).toBe(2);
+    await api.webhooks.test.mutate({ id: hook.id });
+    await waitForAttempts(hook.id, 4);
+    const tests = await api.webhooks.deliveries.query({ id: hook.id, eventType: 'webhook.test' });
+    expect(tests.items.map((delivery) => delivery.eventType)).toEqual(['webhook.test']);
+    const none = await api.webhooks.deliveries.query({
+      id: hook.id,
+      eventType: 'product.deleted',
+    });
+    expect(none).toMatchObject({ items: [], total: 0 });
+
+    for (const [input, message] of [
+      [{ pageSize: 1000 }, 'pageSize must be at most 200'],
+      [{ page: 0 }, 'page must be 1 or more'],
+      [{ status: 'lost' }, 'status must be one of: pending, succeeded, failed'],
+      [{ eventType: 'product.exploded' }, 'eventType must be one of: product.created'],
+    ] as const) {
+      const error = await rejection(
+        api.webhooks.deliveries.query({ id: hook.id, ...(input as object) }),
+      );
+      expect(error.data?.code).toBe('BAD_REQUEST');
+      expect(error.message).toContain(message);
+    }
+    await api.webhooks.delete.mutate({ id: hook.id });
+  });
+
+  it('shows one delivery with the body it sends and each attempt: headers sent, answer', async () => {
+    // A path of its own: other tests' webhooks (same receiver) get the product events too.
+    const url = `${endpoint.url}/detail`;
+    let calls = 0;
+    endpoint.respond((request, res) => {
+      if (request.path !== '/hook/detail') return void res.writeHead(204).end();
+      calls++;
+      res.writeHead(calls === 1 ? 503 : 200).end(calls === 1 ? 'try later' : 'got it');
+    });
+    const hook = await api.webhooks.create.mutate({
+      url,
+      events: ['product.created'],
+    });
+    await api.products.create.mutate({ sku: 'DETAIL-1', name: 'Kettle' });
+    const [delivery] = await waitForAttempts(hook.id, 1);
+    // Retry now (the automatic retry is 30 s away) gives the second attempt.
+    await api.webhooks.redeliver.mutate({ id: hook.id, deliveryId: delivery!.deliveryId });
+    await waitForAttempts(hook.id, 2);
+
+    const detail = await api.webhooks.delivery.query({
+      id: hook.id,
+      deliveryId: delivery!.deliveryId,
+    });
+    expect(detail.delivery).toMatchObject({ status: 'succeeded', attempts: 2 });
+    const sent = endpoint.received.filter((r) => r.path === '/hook/detail');
+    expect(sent).toHaveLength(2);
+    // The body shown is byte for byte the one sent, on every attempt.
+    expect(detail.requestBody).toBe(sent[0]!.body);
+    expect(sent[1]!.body).toBe(sent[0]!.body);
+    expect(detail.attempts.map((a) => [a.attempt, a.statusCode, a.responseExcerpt])).toEqual([
+      [1, 503, 'try later'],
+      [2, 200, 'got it'],
+    ]);
+    sent.forEach((request, index) => {
+      expect(detail.attempts[index]!.requestHeaders).toEqual({
+        'content-type': 'application/json',
+        'user-agent': 'Acme-Product-Importer-Webhooks/1.0',
+        'webhook-id': delivery!.deliveryId,
+        'webhook-timestamp': request.headers['webhook-timestamp'],
+        'webhook-signature': request.headers['webhook-signature'],
+      });
+    });
+    // Signatures, never the secret.
+    expect(JSON.stringify(detail)).not.toContain(hook.secret.slice('whsec_'.length));
+
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const unknown = await rejection(
+      api.webhooks.delivery.query({ id: hook.id, deliveryId: missing }),
+    );
+    expect(unknown.data?.code).toBe('NOT_FOUND');
+    expect(unknown.message).toBe(`Delivery ${missing} does not exist`);
+    const malformed = await rejection(
+      api.webhooks.delivery.query({ id: hook.id, deliveryId: 'x' }),
+    );
+    expect(malformed.message).toBe('deliveryId must be a delivery id (UUID)');
+    await api.webhooks.delete.mutate({ id: hook.id });
   });
 
   it('resends a finished delivery by hand, with the same webhook-id', async () => {
@@ -317,71 +431,289 @@ describe('webhooks router', () => {
       events: ['product.created'],
     });
     await api.products.create.mutate({ sku: 'RESEND-1', name: 'Kettle' });
-    const firstLog = await waitForAttempts(hook.id, 1);
-    expect(firstLog[0]).toMatchObject({ attempt: 1, deliveryStatus: 'succeeded' });
+    const [first] = await waitForAttempts(hook.id, 1);
+    expect(first).toMatchObject({ attempts: 1, status: 'succeeded' });
 
     const resent = await api.webhooks.redeliver.mutate({
       id: hook.id,
-      deliveryId: firstLog[0]!.deliveryId,
+      deliveryId: first!.deliveryId,
     });
-    expect(resent.deliveryId).toBe(firstLog[0]!.deliveryId);
-    const log = await waitForAttempts(hook.id, 2);
-    expect(log[0]).toMatchObject({
-      deliveryId: firstLog[0]!.deliveryId,
-      attempt: 2,
-      statusCode: 200,
-      deliveryStatus: 'succeeded',
+    expect(resent.deliveryId).toBe(first!.deliveryId);
+    const [again] = await waitForAttempts(hook.id, 2);
+    expect(again).toMatchObject({
+      deliveryId: first!.deliveryId,
+      attempts: 2,
+      status: 'succeeded',
+      lastAttempt: { statusCode: 200 },
     });
     // Both requests carry the delivery's id as webhook-id, and the same body.
-    const sent = endpoint.received.filter(
-      (r) => r.headers['webhook-id'] === firstLog[0]!.deliveryId,
-    );
+    const sent = endpoint.received.filter((r) => r.headers['webhook-id'] === first!.deliveryId);
     expect(sent).toHaveLength(2);
     expect(sent[1]!.body).toBe(sent[0]!.body);
     expect(sent[0]!.body).toContain('RESEND-1');
 
     await api.webhooks.update.mutate({ id: hook.id, enabled: false });
     const disabled = await rejection(
-      api.webhooks.redeliver.mutate({ id: hook.id, deliveryId: firstLog[0]!.deliveryId }),
+      api.webhooks.redeliver.mutate({ id: hook.id, deliveryId: first!.deliveryId }),
     );
     expect(disabled.data?.code).toBe('CONFLICT');
     expect(disabled.message).toMatch(/disabled/);
   });
 
-  it('refuses to resend a delivery still being retried, a test, or one of another webhook', async () => {
-    endpoint.respond((_request, res) => res.writeHead(503).end('busy'));
+  it('retries a delivery waiting for its next retry now, sending it once', async () => {
+    let failing = true;
+    endpoint.respond((request, res) => {
+      if (request.path !== '/hook/retry-now') return void res.writeHead(204).end();
+      res.writeHead(failing ? 503 : 200).end();
+    });
+    const hook = await api.webhooks.create.mutate({
+      url: `${endpoint.url}/retry-now`,
+      events: ['product.created'],
+    });
+    await api.products.create.mutate({ sku: 'RETRY-NOW-1', name: 'Kettle' });
+    const [retrying] = await waitForAttempts(hook.id, 1);
+    expect(retrying).toMatchObject({ status: 'pending', lastAttempt: { statusCode: 503 } });
+    expect(retrying!.nextAttemptAt!.getTime()).toBeGreaterThan(Date.now() + 5_000);
+
+    failing = false;
+    await api.webhooks.redeliver.mutate({ id: hook.id, deliveryId: retrying!.deliveryId });
+    const [done] = await waitForAttempts(hook.id, 2);
+    expect(done).toMatchObject({ status: 'succeeded', attempts: 2, nextAttemptAt: null });
+    // The scheduled retry was moved, not doubled: no job of this delivery is left.
+    const [jobs] = await database.sql<{ count: number }[]>`
+      select count(*)::int as count from graphile_worker.jobs
+      where key = ${`webhook:deliver:${retrying!.deliveryId}`}`;
+    expect(jobs!.count).toBe(0);
+    expect(endpoint.received.filter((r) => r.path === '/hook/retry-now')).toHaveLength(2);
+    await api.webhooks.delete.mutate({ id: hook.id });
+  });
+
+  it('refuses to resend a test, one not tried yet, or one of another webhook', async () => {
     const hook = await api.webhooks.create.mutate({
       url: endpoint.url,
       events: ['product.created'],
     });
-    await api.products.create.mutate({ sku: 'RESEND-2', name: 'Kettle' });
-    const [retrying] = await waitForAttempts(hook.id, 1);
-    expect(retrying).toMatchObject({ deliveryStatus: 'pending', statusCode: 503 });
-    expect(retrying!.nextAttemptAt).not.toBeNull();
-    const pending = await rejection(
-      api.webhooks.redeliver.mutate({ id: hook.id, deliveryId: retrying!.deliveryId }),
-    );
-    expect(pending.data?.code).toBe('CONFLICT');
-    expect(pending.message).toMatch(/still being retried/);
-
     const { deliveryId: testId } = await api.webhooks.test.mutate({ id: hook.id });
-    await waitForAttempts(hook.id, 2);
+    await waitForAttempts(hook.id, 1);
     const test = await rejection(
       api.webhooks.redeliver.mutate({ id: hook.id, deliveryId: testId }),
     );
     expect(test.data?.code).toBe('CONFLICT');
     expect(test.message).toMatch(/use Test/);
 
+    // A delivery whose first attempt has not been made (here: one the worker has not reached).
+    const [untried] = await database.sql<{ id: string }[]>`
+      insert into webhook_deliveries (webhook_id, event_type)
+      values (${hook.id}, 'product.created') returning id`;
+    const notYet = await rejection(
+      api.webhooks.redeliver.mutate({ id: hook.id, deliveryId: untried!.id }),
+    );
+    expect(notYet.data?.code).toBe('CONFLICT');
+    expect(notYet.message).toMatch(/not been tried yet/);
+
     const other = await api.webhooks.create.mutate({
       url: endpoint.url,
       events: ['product.created'],
     });
     const foreign = await rejection(
-      api.webhooks.redeliver.mutate({ id: other.id, deliveryId: retrying!.deliveryId }),
+      api.webhooks.redeliver.mutate({ id: other.id, deliveryId: testId }),
     );
     expect(foreign.data?.code).toBe('NOT_FOUND');
     await api.webhooks.delete.mutate({ id: hook.id });
     await api.webhooks.delete.mutate({ id: other.id });
+  });
+
+  it('rotates the secret: the new one signs alongside the old one for a day', async () => {
+    endpoint.respond((_request, res) => res.writeHead(204).end());
+    const hook = await api.webhooks.create.mutate({
+      url: `${endpoint.url}/rotate`,
+      events: ['product.created'],
+    });
+    const rotated = await api.webhooks.rotateSecret.mutate({ id: hook.id });
+    expect(rotated.secret).toMatch(/^whsec_[A-Za-z0-9+/]{40,}={0,2}$/);
+    expect(rotated.secret).not.toBe(hook.secret);
+    expect(rotated.previousSecret).toBe(`whsec_…${hook.secret.slice(-4)}`);
+    const dayAhead = Date.now() + 24 * 60 * 60 * 1000;
+    expect(Math.abs(rotated.previousSecretExpiresAt!.getTime() - dayAhead)).toBeLessThan(60_000);
+    const shown = await api.webhooks.byId.query({ id: hook.id });
+    expect(shown.secret).toBe(`whsec_…${rotated.secret.slice(-4)}`);
+    expect(JSON.stringify(await api.webhooks.list.query())).not.toContain(rotated.secret);
+
+    await api.products.create.mutate({ sku: 'ROTATE-1', name: 'Kettle' });
+    await waitForAttempts(hook.id, 1);
+    const request = endpoint.received.find((r) => r.path === '/hook/rotate')!;
+    const id = String(request.headers['webhook-id']);
+    const timestamp = Number(request.headers['webhook-timestamp']);
+    expect(request.headers['webhook-signature']).toBe(
+      [rotated.secret, hook.secret]
+        .map((secret) => signPayload(secret, id, timestamp, request.body))
+        .join(' '),
+    );
+
+    // Rotating again within the day: the oldest goes at once, two secrets at most.
+    const again = await api.webhooks.rotateSecret.mutate({ id: hook.id });
+    expect(again.previousSecret).toBe(`whsec_…${rotated.secret.slice(-4)}`);
+    // A replacement (a leaked secret) ends any overlap too.
+    const replaced = await api.webhooks.update.mutate({ id: hook.id, regenerateSecret: true });
+    expect(replaced).toMatchObject({ previousSecret: null, previousSecretExpiresAt: null });
+
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const error = await rejection(api.webhooks.rotateSecret.mutate({ id: missing }));
+    expect(error.data?.code).toBe('NOT_FOUND');
+    await api.webhooks.delete.mutate({ id: hook.id });
+  });
+
+  it("shows each endpoint's success rate and response times over the last 24 hours", async () => {
+    const hook = await api.webhooks.create.mutate({
+      url: endpoint.url,
+      events: ['product.created'],
+    });
+    const idle = await api.webhooks.create.mutate({
+      url: endpoint.url,
+      events: ['product.created'],
+    });
+    const [delivery] = await database.sql<{ id: string }[]>`
+      insert into webhook_deliveries (webhook_id, event_type, status)
+      values (${hook.id}, 'webhook.test', 'succeeded') returning id`;
+    // Answered in 10, 20, 30 ms; a 500 in 50 ms; a timeout (no answer); one from yesterday.
+    for (const [statusCode, ms, error, hoursAgo] of [
+      [200, 10, null, 0],
+      [204, 20, null, 1],
+      [200, 30, null, 23],
+      [500, 50, 'the endpoint answered 500', 2],
+      [null, 10_000, 'timed out after 10000 ms', 3],
+      [500, 90, 'the endpoint answered 500', 25],
+    ] as const) {
+      await database.sql`
+        insert into webhook_delivery_attempts
+          (delivery_id, webhook_id, attempt, status_code, response_time_ms, error, at)
+        values (${delivery!.id}, ${hook.id}, 1, ${statusCode}, ${ms}, ${error},
+                now() - make_interval(hours => ${hoursAgo}))`;
+    }
+    await database.sql`update webhooks set url_changed_at = now() - interval '2 days'
+                       where id = ${hook.id}`;
+    const health = await api.webhooks.health.query();
+    expect(health.find((h) => h.webhookId === hook.id)).toEqual({
+      webhookId: hook.id,
+      attempts: 5,
+      succeeded: 3,
+      successRate: 0.6,
+      p50Ms: 25,
+      p95Ms: 47,
+    });
+    expect(health.find((h) => h.webhookId === idle.id)).toEqual({
+      webhookId: idle.id,
+      attempts: 0,
+      succeeded: 0,
+      successRate: null,
+      p50Ms: null,
+      p95Ms: null,
+    });
+
+    // Another URL is another endpoint: its health starts afresh, the old last test goes.
+    await database.sql`update webhooks set last_test_at = now(), last_test_status_code = 500,
+                       last_test_response_time_ms = 50 where id = ${hook.id}`;
+    const sameUrl = await api.webhooks.update.mutate({ id: hook.id, url: endpoint.url });
+    expect(sameUrl.lastTest).toMatchObject({ statusCode: 500 });
+    const moved = await api.webhooks.update.mutate({ id: hook.id, url: `${endpoint.url}/v2` });
+    expect(moved.lastTest).toBeNull();
+    const after = await api.webhooks.health.query();
+    expect(after.find((h) => h.webhookId === hook.id)).toMatchObject({
+      attempts: 0,
+      successRate: null,
+    });
+    await api.webhooks.delete.mutate({ id: hook.id });
+    await api.webhooks.delete.mutate({ id: idle.id });
+  });
+
+  it('recovers the failed deliveries since a time, and only those', async () => {
+    endpoint.respond((_request, res) => res.writeHead(200).end());
+    const hook = await api.webhooks.create.mutate({
+      url: endpoint.url,
+      events: ['product.created'],
+    });
+    // Deliveries that gave up (failed) 3 h and 30 and 20 min ago, one that succeeded, a test.
+    const fixture = async (
+      sku: string,
+      status: string,
+      minutesAgo: number,
+      type = 'product.created',
+    ) => {
+      const [event] = await database.sql<{ id: string }[]>`
+        insert into events (type, data, created_at)
+        values (${type}, ${JSON.stringify({ sku })}::jsonb,
+                now() - make_interval(mins => ${minutesAgo}))
+        returning id`;
+      await database.sql`
+        insert into webhook_deliveries (webhook_id, event_id, event_type, status, attempts, created_at)
+        values (${hook.id}, ${type === 'webhook.test' ? null : event!.id}, ${type},
+                ${status}::webhook_delivery_status, 9, now() - make_interval(mins => ${minutesAgo}))`;
+    };
+    await fixture('RECOVER-OLD', 'failed', 180);
+    await fixture('RECOVER-1', 'failed', 30);
+    await fixture('RECOVER-2', 'failed', 20);
+    await fixture('RECOVER-OK', 'succeeded', 10);
+    await fixture('RECOVER-TEST', 'failed', 5, 'webhook.test');
+
+    const since = new Date(Date.now() - 60 * 60 * 1000);
+    expect(await api.webhooks.recover.mutate({ id: hook.id, since })).toEqual({ deliveries: 2 });
+    const recovered = () => endpoint.received.filter((r) => r.body.includes('RECOVER-'));
+    await expect.poll(() => recovered().length, { timeout: 10_000 }).toBe(2);
+    const [first, second] = recovered();
+    // Oldest first.
+    expect(first!.body).toContain('RECOVER-1');
+    expect(second!.body).toContain('RECOVER-2');
+    // What is left failed: the one from before `since`, and the test.
+    await expect
+      .poll(
+        async () => (await api.webhooks.deliveries.query({ id: hook.id, status: 'failed' })).total,
+      )
+      .toBe(2);
+
+    // Nothing failed since then: nothing to do.
+    expect(await api.webhooks.recover.mutate({ id: hook.id, since: new Date() })).toEqual({
+      deliveries: 0,
+    });
+    const future = await rejection(
+      api.webhooks.recover.mutate({ id: hook.id, since: new Date(Date.now() + 3_600_000) }),
+    );
+    expect(future.data?.code).toBe('BAD_REQUEST');
+    expect(future.message).toBe('since must not be in the future');
+    await api.webhooks.update.mutate({ id: hook.id, enabled: false });
+    const disabled = await rejection(api.webhooks.recover.mutate({ id: hook.id, since }));
+    expect(disabled.data?.code).toBe('CONFLICT');
+    expect(disabled.message).toMatch(/disabled/);
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const unknown = await rejection(api.webhooks.recover.mutate({ id: missing, since }));
+    expect(unknown.data?.code).toBe('NOT_FOUND');
+    await api.webhooks.delete.mutate({ id: hook.id });
+  });
+
+  it('tells a subscriber when a delivery changes, announced or not', async () => {
+    endpoint.respond((_request, res) => res.writeHead(204).end());
+    const hook = await api.webhooks.create.mutate({
+      url: endpoint.url,
+      events: ['product.created'],
+    });
+    const changes: (string | null)[] = [];
+    const subscription = api.webhooks.onDeliveryChange.subscribe(
+      { id: hook.id },
+      { onData: (change) => changes.push(change.deliveryId) },
+    );
+    try {
+      await untilSubscribed(`webhook-deliveries:${hook.id}`);
+      await api.products.create.mutate({ sku: 'LIVE-1', name: 'Kettle' });
+      const [delivery] = await waitForAttempts(hook.id, 1);
+      // The worker announces the recorded attempt.
+      await expect.poll(() => changes, { timeout: 10_000 }).toContain(delivery!.deliveryId);
+      // A delivery nobody announced (still queued) is found by looking at Postgres.
+      await database.sql`insert into webhook_deliveries (webhook_id, event_type)
+                         values (${hook.id}, 'product.created')`;
+      await expect.poll(() => changes, { timeout: 10_000 }).toContain(null);
+    } finally {
+      subscription.unsubscribe();
+    }
+    await api.webhooks.delete.mutate({ id: hook.id });
   });
 
   it('deletes a webhook with its log', async () => {

@@ -3,7 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transaction } from '@acme/db';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
 import { emitEvent } from '@acme/jobs/events';
-import { startTestReceiver, type TestReceiver } from '@acme/jobs/webhooks/test-receiver';
+import { generateSecret } from '@acme/jobs/webhooks';
+import {
+  startTestReceiver,
+  type ReceivedRequest,
+  type TestReceiver,
+} from '@acme/jobs/webhooks/test-receiver';
 import { loadConfig, requireExternalServices } from '@acme/runtime/config';
 import { createLogger } from '@acme/runtime/logger';
 import { startWorker, type RunningWorker } from './worker.ts';
@@ -259,5 +264,56 @@ describe('webhook delivery', () => {
     const attempts = await attemptsOf(database.sql, hook.id);
     expect(attempts).toHaveLength(1);
     expect(attempts[0]!.nextAttemptAt).toBeNull();
+  });
+
+  it('signs with both secrets while a rotation overlaps, then with the new one only', async () => {
+    const endpoint = await receiver();
+    const hook = await insertWebhook(database.sql, endpoint.url);
+    const previous = hook.secret;
+    const current = generateSecret();
+    await database.sql`
+      update webhooks set secret = ${current}, previous_secret = ${previous},
+        previous_secret_expires_at = now() + interval '1 hour'
+      where id = ${hook.id}`;
+    await createProduct('OVERLAP-1');
+    const [during] = await endpoint.waitFor(1);
+    const headersOf = (request: ReceivedRequest) => ({
+      'webhook-id': String(request.headers['webhook-id']),
+      'webhook-timestamp': String(request.headers['webhook-timestamp']),
+      'webhook-signature': String(request.headers['webhook-signature']),
+    });
+    expect(headersOf(during!)['webhook-signature'].split(' ')).toHaveLength(2);
+    for (const secret of [current, previous]) {
+      expect(() => new Webhook(secret).verify(during!.body, headersOf(during!))).not.toThrow();
+    }
+
+    // The overlap is over: the old secret no longer signs.
+    await database.sql`
+      update webhooks set previous_secret_expires_at = now() - interval '1 second'
+      where id = ${hook.id}`;
+    await createProduct('OVERLAP-2');
+    const [, after] = await endpoint.waitFor(2);
+    expect(headersOf(after!)['webhook-signature'].split(' ')).toHaveLength(1);
+    expect(() => new Webhook(current).verify(after!.body, headersOf(after!))).not.toThrow();
+    expect(() => new Webhook(previous).verify(after!.body, headersOf(after!))).toThrow();
+  });
+
+  it('logs the headers each attempt sent', async () => {
+    const endpoint = await receiver();
+    const hook = await insertWebhook(database.sql, endpoint.url);
+    await createProduct('HEADERS-1');
+    const [request] = await endpoint.waitFor(1);
+    const [logged] = await eventually(async () => {
+      const rows = await attemptsOf(database.sql, hook.id);
+      return rows.length > 0 && rows;
+    });
+    expect(logged!.requestHeaders).toEqual({
+      'content-type': 'application/json',
+      'user-agent': 'Acme-Product-Importer-Webhooks/1.0',
+      'webhook-id': request!.headers['webhook-id'],
+      'webhook-timestamp': request!.headers['webhook-timestamp'],
+      'webhook-signature': request!.headers['webhook-signature'],
+    });
+    expect(JSON.stringify(logged)).not.toContain(hook.secret.slice('whsec_'.length));
   });
 });

@@ -77,7 +77,11 @@ describe('SSRF guard before every attempt', () => {
       const rows = await attemptsOf(database.sql, hook.id);
       return rows.length > 0 && rows;
     });
-    expect(attempt).toMatchObject({ statusCode: null, responseExcerpt: null });
+    expect(attempt).toMatchObject({
+      statusCode: null,
+      responseExcerpt: null,
+      requestHeaders: null,
+    });
     expect(attempt!.error).toMatch(message);
     // Refused like any failure: retried later (the address may become public), never sent now.
     expect(attempt!.nextAttemptAt).toBeInstanceOf(Date);

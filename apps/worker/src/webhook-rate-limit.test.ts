@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asDate, transaction } from '@acme/db';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
 import { emitEvent } from '@acme/jobs/events';
+import { enqueueRecovery } from '@acme/jobs/webhooks';
 import { startTestReceiver, type TestReceiver } from '@acme/jobs/webhooks/test-receiver';
 import { loadConfig, requireExternalServices } from '@acme/runtime/config';
 import { createLogger } from '@acme/runtime/logger';
@@ -83,5 +84,40 @@ describe('per-webhook rate limit shared by workers', () => {
       select count(*)::int as "waitingJobs" from graphile_worker.jobs
       where task_identifier = 'webhook:deliver' and run_at > now() + interval '50 seconds'`;
     expect(waiting!.waitingJobs).toBe(EVENTS - LIMIT);
+  });
+
+  it('recovers failed deliveries at the same limit', async () => {
+    const hook = await insertWebhook(database.sql, `${endpoint.url}/recover`);
+    const failed = LIMIT + 3;
+    // Deliveries that gave up an hour ago (all their attempts failed).
+    await database.sql`
+      with event as (
+        insert into events (type, data, created_at)
+        select 'product.created', json_build_object('n', n)::jsonb, now() - interval '1 hour'
+        from generate_series(1, ${failed}) n
+        returning id
+      )
+      insert into webhook_deliveries (webhook_id, event_id, event_type, status, attempts, created_at)
+      select ${hook.id}, id, 'product.created', 'failed', 9, now() - interval '1 hour' from event`;
+    const started = Date.now();
+    const outcome = await enqueueRecovery(database.sql, hook.id, new Date(started - 2 * 3_600_000));
+    expect(outcome).toEqual({ kind: 'queued', deliveries: failed });
+
+    const recovered = () => endpoint.received.filter((r) => r.path === '/hook/recover');
+    await expect.poll(() => recovered().length, { timeout: 20_000 }).toBe(LIMIT);
+    // The rest wait for the next window, each at its reserved slot.
+    const waiting = await (async () => {
+      for (;;) {
+        const rows = await database.sql<{ nextAttemptAt: string }[]>`
+          select next_attempt_at as "nextAttemptAt" from webhook_deliveries
+          where webhook_id = ${hook.id} and status = 'pending' and next_attempt_at is not null`;
+        if (rows.length === failed - LIMIT) return rows;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    for (const row of waiting) {
+      expect(asDate(row.nextAttemptAt).getTime()).toBeGreaterThan(started + 55_000);
+    }
+    expect(recovered()).toHaveLength(LIMIT);
   });
 });

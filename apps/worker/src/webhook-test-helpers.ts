@@ -20,13 +20,14 @@ export interface AttemptRow {
   statusCode: number | null;
   error: string | null;
   responseExcerpt: string | null;
+  requestHeaders: Record<string, string> | null;
   nextAttemptAt: Date | null;
 }
 
 export async function attemptsOf(sql: Sql, webhookId: string): Promise<AttemptRow[]> {
   const rows = await sql<(Omit<AttemptRow, 'nextAttemptAt'> & { nextAttemptAt: string | null })[]>`
     select attempt, status_code as "statusCode", error, response_excerpt as "responseExcerpt",
-           next_attempt_at as "nextAttemptAt"
+           request_headers as "requestHeaders", next_attempt_at as "nextAttemptAt"
     from webhook_delivery_attempts where webhook_id = ${webhookId} order by id`;
   return rows.map((row) => ({
     ...row,

@@ -5,6 +5,7 @@ import { processCsvImport } from './import/process-csv.ts';
 import { RESCUE_STALLED_IMPORTS, rescueStalledImportsTask } from './import/rescue-stalled.ts';
 import { MAINTAIN_CATALOGUE, maintainCatalogue } from './tasks/maintain-catalogue.ts';
 import { PRUNE_HISTORY, pruneHistoryTask } from './tasks/prune-history.ts';
+import { RECOVER_DELIVERIES, recoverDeliveriesTask } from './webhooks/recover.ts';
 
 export function createTaskList(deps: JobDeps): TaskList {
   return {
@@ -12,6 +13,8 @@ export function createTaskList(deps: JobDeps): TaskList {
     [PROCESS_CSV_IMPORT]: processCsvImport(deps),
     [RESCUE_STALLED_IMPORTS]: rescueStalledImportsTask(deps),
     [PRUNE_HISTORY]: pruneHistoryTask(deps),
+    // Only requeues: the deliveries themselves run in the webhook runner.
+    [RECOVER_DELIVERIES]: recoverDeliveriesTask(deps),
   };
 }
 

@@ -3,6 +3,7 @@ import {
   boolean,
   index,
   integer,
+  jsonb,
   pgEnum,
   pgTable,
   text,
@@ -19,11 +20,19 @@ export const webhookDeliveryStatus = pgEnum('webhook_delivery_status', DELIVERY_
 export const webhooks = pgTable('webhooks', {
   id: uuid().primaryKey().defaultRandom(),
   url: text().notNull(),
+  /** When `url` was last set: endpoint health only counts requests made to the current URL. */
+  urlChangedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   /** Event types (EVENT_TYPES); `emitEvent` matches them with `type = any(events)`. */
   events: text().array().notNull(),
   enabled: boolean().notNull().default(true),
   /** `whsec_` + base64 of the key bytes. */
   secret: text().notNull(),
+  /**
+   * After a rotation, the secret it replaced keeps signing alongside the new one until
+   * `previousSecretExpiresAt` (a day), so receivers can switch without dropping a request.
+   */
+  previousSecret: text(),
+  previousSecretExpiresAt: timestamp({ withTimezone: true }),
   /** Set when the system disabled the webhook (410 Gone, a day of failures); cleared on enable. */
   disabledReason: text(),
   /** Start of the current unbroken run of failed delivery attempts; null after a success. */
@@ -59,6 +68,8 @@ export const webhookDeliveries = pgTable(
   },
   (t) => [
     index('webhook_deliveries_webhook_idx').on(t.webhookId, t.createdAt),
+    // The log filtered by status, and recovery of a webhook's failed deliveries since a time.
+    index('webhook_deliveries_webhook_status_idx').on(t.webhookId, t.status, t.createdAt),
     index('webhook_deliveries_event_idx').on(t.eventId),
     // Tests have no event to be pruned with: retention finds old ones through this.
     index('webhook_deliveries_test_created_idx')
@@ -85,10 +96,17 @@ export const webhookDeliveryAttempts = pgTable(
     responseTimeMs: integer().notNull(),
     error: text(),
     responseExcerpt: text(),
+    /**
+     * The headers sent (content type, user agent, `webhook-id`, `-timestamp`, `-signature`);
+     * null when the attempt was refused before a request was made. Signatures only, never a
+     * secret. The body is not stored per attempt: it is the event's, the same on every attempt.
+     */
+    requestHeaders: jsonb().$type<Record<string, string>>(),
     nextAttemptAt: timestamp({ withTimezone: true }),
   },
   (t) => [
-    index('webhook_delivery_attempts_webhook_idx').on(t.webhookId, t.id.desc()),
+    // Endpoint health: a webhook's attempts of the last 24 h.
+    index('webhook_delivery_attempts_webhook_at_idx').on(t.webhookId, t.at),
     index('webhook_delivery_attempts_delivery_idx').on(t.deliveryId),
   ],
 );

@@ -2,12 +2,20 @@ import type { Task } from 'graphile-worker';
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import { asDate, transaction, type TransactionSql } from '@acme/db';
-import { TEST_EVENT_TYPE, webhookTestChannel, type TWebhookTestResult } from '@acme/shared';
+import {
+  TEST_EVENT_TYPE,
+  webhookDeliveriesChannel,
+  webhookTestChannel,
+  type TWebhookDeliveryChange,
+  type TWebhookTestResult,
+} from '@acme/shared';
 import type { JobDeps } from '../deps.ts';
 import { enqueueJob } from '../enqueue.ts';
+import { deliveryBody } from './delivery-body.ts';
 import {
   DELIVER_WEBHOOK,
   DELIVERY_JOB_MAX_ATTEMPTS,
+  deliveryJobKey,
   type DeliverWebhookPayload,
 } from './enqueue-deliveries.ts';
 import type { RateLimiter } from './rate-limiter.ts';
@@ -32,6 +40,8 @@ interface DeliveryRow {
   webhookId: string;
   url: string;
   secret: string;
+  /** The secret a rotation replaced, while it still signs (null once its overlap ended). */
+  previousSecret: string | null;
   enabled: boolean;
 }
 
@@ -40,30 +50,13 @@ export interface DeliverTaskDeps extends JobDeps {
   dispatcher: Dispatcher;
 }
 
-/** The Standard Webhooks body: `{ type, timestamp, data }`, the timestamp being the event's. */
-function bodyOf(delivery: DeliveryRow): string {
-  if (delivery.eventType === TEST_EVENT_TYPE) {
-    return JSON.stringify({
-      type: TEST_EVENT_TYPE,
-      timestamp: asDate(delivery.createdAt).toISOString(),
-      data: {
-        webhookId: delivery.webhookId,
-        message: 'This is a test event from Acme Product Importer.',
-      },
-    });
-  }
-  return JSON.stringify({
-    type: delivery.eventType,
-    timestamp: asDate(delivery.eventAt ?? delivery.createdAt).toISOString(),
-    data: delivery.eventData,
-  });
-}
-
 async function loadDelivery(deps: JobDeps, id: string): Promise<DeliveryRow | undefined> {
   const [row] = await deps.sql<DeliveryRow[]>`
     select d.id, d.status, d.attempts, d.event_type as "eventType", d.created_at as "createdAt",
            e.data as "eventData", e.created_at as "eventAt",
-           w.id as "webhookId", w.url, w.secret, w.enabled
+           w.id as "webhookId", w.url, w.secret, w.enabled,
+           case when w.previous_secret_expires_at > now() then w.previous_secret end
+             as "previousSecret"
     from webhook_deliveries d
     join webhooks w on w.id = d.webhook_id
     left join events e on e.id = d.event_id
@@ -90,6 +83,7 @@ async function reschedule(
   await enqueueJob(sql, DELIVER_WEBHOOK, payload, {
     runAt,
     maxAttempts: DELIVERY_JOB_MAX_ATTEMPTS,
+    jobKey: deliveryJobKey(deliveryId),
   });
   return runAt;
 }
@@ -126,9 +120,10 @@ async function recordSuccess(
       returning id, webhook_id
     ), logged as (
       insert into webhook_delivery_attempts
-        (delivery_id, webhook_id, attempt, status_code, response_time_ms, error, response_excerpt)
+        (delivery_id, webhook_id, attempt, status_code, response_time_ms, error, response_excerpt,
+         request_headers)
       select id, webhook_id, ${attempt}, ${outcome.statusCode}, ${outcome.responseTimeMs},
-             ${outcome.error}, ${outcome.responseExcerpt}
+             ${outcome.error}, ${outcome.responseExcerpt}, ${headersJson(outcome)}::jsonb
       from claimed
     ), streak_ended as (
       update webhooks set failing_since = null
@@ -181,6 +176,11 @@ async function recordEventAttempt(
   });
 }
 
+/** As text with a cast: drizzle replaced the shared pool's json serializer. */
+function headersJson(outcome: AttemptOutcome): string | null {
+  return outcome.requestHeaders ? JSON.stringify(outcome.requestHeaders) : null;
+}
+
 async function insertAttempt(
   sql: TransactionSql,
   delivery: DeliveryRow,
@@ -191,10 +191,10 @@ async function insertAttempt(
   const [row] = await sql<{ at: Date | string }[]>`
     insert into webhook_delivery_attempts
       (delivery_id, webhook_id, attempt, status_code, response_time_ms, error,
-       response_excerpt, next_attempt_at)
+       response_excerpt, request_headers, next_attempt_at)
     values (${delivery.id}, ${delivery.webhookId}, ${attempt}, ${outcome.statusCode},
             ${outcome.responseTimeMs}, ${outcome.error}, ${outcome.responseExcerpt},
-            ${nextAttemptAt?.toISOString() ?? null}::timestamptz)
+            ${headersJson(outcome)}::jsonb, ${nextAttemptAt?.toISOString() ?? null}::timestamptz)
     returning at`;
   return row ? asDate(row.at) : new Date();
 }
@@ -229,6 +229,12 @@ async function recordTest(
   await deps.bus.publish(webhookTestChannel(delivery.webhookId), result);
 }
 
+/** Tells open delivery logs of the webhook that one of its deliveries changed (fire and forget). */
+async function announce(deps: JobDeps, delivery: DeliveryRow): Promise<void> {
+  const change: TWebhookDeliveryChange = { deliveryId: delivery.id };
+  await deps.bus.publish(webhookDeliveriesChannel(delivery.webhookId), change);
+}
+
 /**
  * `webhook:deliver`: sends one delivery (an event, or a test) and records the attempt.
  * Event deliveries go through the shared per-webhook rate limit first: over it, the job reserves
@@ -247,6 +253,7 @@ export function deliverWebhook(deps: DeliverTaskDeps): Task {
       await deps.sql`update webhook_deliveries set status = 'failed', finished_at = now(),
                      next_attempt_at = null where id = ${delivery.id} and status = 'pending'`;
       helpers.logger.info(`delivery ${delivery.id} not sent: its webhook is disabled`);
+      await announce(deps, delivery);
       return;
     }
 
@@ -261,19 +268,23 @@ export function deliverWebhook(deps: DeliverTaskDeps): Task {
         await transaction(deps.sql, ({ sql }) =>
           reschedule(sql, delivery.id, LIMITER_OUTAGE_RETRY_MS, false),
         );
+        await announce(deps, delivery);
         return;
       }
       if (waitMs > 0) {
         await transaction(deps.sql, ({ sql }) => reschedule(sql, delivery.id, waitMs, true));
+        await announce(deps, delivery);
         return;
       }
     }
 
     const outcome = await sendSignedRequest({
       url: delivery.url,
-      secret: delivery.secret,
+      secrets: delivery.previousSecret
+        ? [delivery.secret, delivery.previousSecret]
+        : [delivery.secret],
       deliveryId: delivery.id,
-      body: bodyOf(delivery),
+      body: deliveryBody(delivery),
       timeoutMs: deps.config.WEBHOOK_TIMEOUT_MS,
       allowPrivate: deps.config.WEBHOOK_ALLOW_PRIVATE,
       dispatcher: deps.dispatcher,
@@ -282,6 +293,8 @@ export function deliverWebhook(deps: DeliverTaskDeps): Task {
       await recordTest(deps, delivery, outcome);
     } else if (!(await recordEventAttempt(deps, delivery, outcome))) {
       helpers.logger.warn(`delivery ${delivery.id} was recorded by another run; kept that record`);
+      return;
     }
+    await announce(deps, delivery);
   };
 }

@@ -18,6 +18,13 @@ export const DELIVERY_JOB_MAX_ATTEMPTS = 5;
 export const TEST_JOB_PRIORITY = -10;
 
 /**
+ * Every job of an event delivery carries this graphile-worker key, so a delivery has at most one
+ * waiting job: adding it again (Retry now) moves that job instead of queueing a second send.
+ */
+export const DELIVERY_JOB_KEY_PREFIX = `${DELIVER_WEBHOOK}:`;
+export const deliveryJobKey = (deliveryId: string): string => DELIVERY_JOB_KEY_PREFIX + deliveryId;
+
+/**
  * Fans an event out to every enabled webhook subscribed to its type: one delivery row and one job
  * per webhook, in one statement on the caller's connection, so they commit or roll back with the
  * change. Returns how many deliveries were queued.
@@ -36,7 +43,8 @@ export async function enqueueDeliveries(
       select graphile_worker.add_job(
         identifier => ${DELIVER_WEBHOOK},
         payload => json_build_object('deliveryId', id),
-        max_attempts => ${DELIVERY_JOB_MAX_ATTEMPTS}
+        max_attempts => ${DELIVERY_JOB_MAX_ATTEMPTS},
+        job_key => ${DELIVERY_JOB_KEY_PREFIX}::text || id::text
       ) from deliveries
     )
     select count(*)::int as queued from jobs`;
@@ -68,10 +76,12 @@ export type RedeliveryOutcome =
   { kind: 'queued' } | { kind: 'not-found' } | { kind: 'refused'; reason: string };
 
 /**
- * Sends a finished event delivery once more, by hand: the same delivery (so the same
- * `webhook-id`, letting a receiver that did get it drop the copy) goes back to `pending` with a
- * job, its attempt numbers continuing. Refused while it is still pending (automatic retries are
- * on their way), for tests (run Test again), and for a disabled webhook (it would not be sent).
+ * Sends an event delivery once more, now, by hand (Resend / Retry now). A finished one (failed or
+ * succeeded) goes back to `pending` with a job; one waiting for its next automatic retry has that
+ * retry moved to now (its job's key is reused, so it is still sent once). It stays the same
+ * delivery (the same `webhook-id`, so a receiver that did get it drops the copy), its attempt
+ * numbers continue, and it passes the rate limit like any other. Refused for tests (run Test
+ * again), for a disabled webhook (it would not be sent), and while an attempt is on its way.
  */
 export async function requeueDelivery(
   sql: Sql | TransactionSql,
@@ -79,10 +89,11 @@ export async function requeueDelivery(
   deliveryId: string,
 ): Promise<RedeliveryOutcome> {
   const [row] = await sql<
-    { status: string; eventType: string; enabled: boolean; queued: boolean }[]
+    { status: string; eventType: string; enabled: boolean; attempts: number; queued: boolean }[]
   >`
     with target as (
-      select d.id, d.status, d.event_type, w.enabled
+      select d.id, d.status, d.event_type, d.attempts, w.enabled,
+             coalesce(d.next_attempt_at > now(), false) as waiting
       from webhook_deliveries d join webhooks w on w.id = d.webhook_id
       where d.id = ${deliveryId} and d.webhook_id = ${webhookId}
       for update of d
@@ -90,16 +101,18 @@ export async function requeueDelivery(
       update webhook_deliveries d
       set status = 'pending', finished_at = null, next_attempt_at = null
       from target t
-      where d.id = t.id and t.status <> 'pending' and t.event_type <> ${TEST_EVENT_TYPE} and t.enabled
+      where d.id = t.id and t.event_type <> ${TEST_EVENT_TYPE} and t.enabled
+        and (t.status <> 'pending' or (t.attempts > 0 and t.waiting))
       returning d.id
     ), job as (
       select graphile_worker.add_job(
         identifier => ${DELIVER_WEBHOOK},
         payload => json_build_object('deliveryId', id),
-        max_attempts => ${DELIVERY_JOB_MAX_ATTEMPTS}
+        max_attempts => ${DELIVERY_JOB_MAX_ATTEMPTS},
+        job_key => ${DELIVERY_JOB_KEY_PREFIX}::text || id::text
       ) from requeued
     )
-    select t.status, t.event_type as "eventType", t.enabled,
+    select t.status, t.event_type as "eventType", t.enabled, t.attempts,
            exists (select 1 from job) as queued
     from target t`;
   if (!row) return { kind: 'not-found' };
@@ -107,8 +120,11 @@ export async function requeueDelivery(
   if (row.eventType === TEST_EVENT_TYPE) {
     return { kind: 'refused', reason: 'A test is not resent; use Test to send a new one' };
   }
-  if (row.status === 'pending') {
-    return { kind: 'refused', reason: 'This delivery is still being retried automatically' };
+  if (!row.enabled) {
+    return { kind: 'refused', reason: 'The webhook is disabled; enable it to resend deliveries' };
   }
-  return { kind: 'refused', reason: 'The webhook is disabled; enable it to resend deliveries' };
+  if (row.attempts === 0) {
+    return { kind: 'refused', reason: 'This delivery has not been tried yet; it is on its way' };
+  }
+  return { kind: 'refused', reason: 'This delivery is being sent right now' };
 }

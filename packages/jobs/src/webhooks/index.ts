@@ -1,7 +1,9 @@
 export { createWebhookDeliveryTasks, type WebhookDeliveryTasks } from './delivery-tasks.ts';
 export { AUTO_DISABLE_AFTER_MS } from './deliver-task.ts';
+export { deliveryBody, type DeliveryBodySource } from './delivery-body.ts';
 export {
   DELIVER_WEBHOOK,
+  deliveryJobKey,
   enqueueDeliveries,
   enqueueTestDelivery,
   requeueDelivery,
@@ -11,5 +13,12 @@ export {
 export { createRateLimiter, type RateLimiter } from './rate-limiter.ts';
 export { MAX_DELIVERY_ATTEMPTS, retryDelayMs } from './retry-schedule.ts';
 export { sendSignedRequest, createWebhookAgent, type AttemptOutcome } from './send.ts';
-export { generateSecret, maskSecret, signPayload } from './signing.ts';
+export { enqueueRecovery, RECOVER_DELIVERIES, type RecoveryOutcome } from './recover.ts';
+export {
+  generateSecret,
+  maskSecret,
+  SECRET_ROTATION_OVERLAP_MS,
+  signatureHeader,
+  signPayload,
+} from './signing.ts';
 export { assertPublicUrl, isPublicAddress, UnsafeUrlError } from './url-guard.ts';

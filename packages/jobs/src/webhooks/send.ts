@@ -1,5 +1,5 @@
 import { Agent, request, type Dispatcher } from 'undici';
-import { signPayload } from './signing.ts';
+import { signatureHeader } from './signing.ts';
 import { assertPublicUrl, publicOnlyLookup, UnsafeUrlError } from './url-guard.ts';
 
 const EXCERPT_BYTES = 1024;
@@ -12,11 +12,14 @@ export interface AttemptOutcome {
   responseTimeMs: number;
   error: string | null;
   responseExcerpt: string | null;
+  /** The headers sent, for the log; null when no request was made (a refused address). */
+  requestHeaders: Record<string, string> | null;
 }
 
 export interface SendOptions {
   url: string;
-  secret: string;
+  /** The secrets in force: the current one, and the one a rotation replaced while it overlaps. */
+  secrets: readonly string[];
   /** The `webhook-id`: the delivery's id, the same on every retry. */
   deliveryId: string;
   body: string;
@@ -77,25 +80,27 @@ function statusError(statusCode: number, location: string | undefined): string |
 export async function sendSignedRequest(options: SendOptions): Promise<AttemptOutcome> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
+  let requestHeaders: Record<string, string> | null = null;
   try {
     if (!options.allowPrivate) await assertPublicUrl(options.url);
     const timestamp = Math.floor(Date.now() / 1000);
+    requestHeaders = {
+      'content-type': 'application/json',
+      'user-agent': USER_AGENT,
+      'webhook-id': options.deliveryId,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': signatureHeader(
+        options.secrets,
+        options.deliveryId,
+        timestamp,
+        options.body,
+      ),
+    };
     const response = await request(options.url, {
       method: 'POST',
       dispatcher: options.dispatcher,
       signal: AbortSignal.timeout(options.timeoutMs),
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': USER_AGENT,
-        'webhook-id': options.deliveryId,
-        'webhook-timestamp': String(timestamp),
-        'webhook-signature': signPayload(
-          options.secret,
-          options.deliveryId,
-          timestamp,
-          options.body,
-        ),
-      },
+      headers: requestHeaders,
       body: options.body,
     });
     const location = response.headers['location'];
@@ -111,6 +116,7 @@ export async function sendSignedRequest(options: SendOptions): Promise<AttemptOu
         responseTimeMs: elapsed(),
         error,
         responseExcerpt: excerpt,
+        requestHeaders,
       };
     } catch (bodyError) {
       // The status came but the body did not finish in time: a failure that keeps the status.
@@ -121,6 +127,7 @@ export async function sendSignedRequest(options: SendOptions): Promise<AttemptOu
         responseTimeMs: elapsed(),
         error: `${error ?? `answered ${response.statusCode}`}, then reading the body failed: ${reason}`,
         responseExcerpt: null,
+        requestHeaders,
       };
     }
   } catch (error) {
@@ -130,6 +137,8 @@ export async function sendSignedRequest(options: SendOptions): Promise<AttemptOu
       responseTimeMs: elapsed(),
       error: describeError(error, options.timeoutMs),
       responseExcerpt: null,
+      // Set once the address passed the check: a request was attempted with these headers.
+      requestHeaders,
     };
   }
 }

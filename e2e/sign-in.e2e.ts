@@ -35,6 +35,7 @@ describe('sign-in with ADMIN_PASSWORD set', () => {
     await page.getByRole('heading', { name: 'Acme Product Importer' }).waitFor();
     expect(await page.getByLabel('Password').isVisible()).toBe(true);
     expect(await page.getByText('Behind the door').count()).toBe(0);
+    expect(await page.title()).toBe('Sign in · Acme Product Importer');
     await screenshots(page, 'sign-in');
   });
 

@@ -5,6 +5,7 @@ import { Toaster } from 'solid-sonner';
 import { ApiProvider, type Api } from './api/context.tsx';
 import { errorCode } from './api/query.ts';
 import { ConnectionIndicator } from './components/connection-indicator.tsx';
+import { APP_NAME } from './components/page-title.ts';
 import { ImportsPage } from './imports/imports-page.tsx';
 import { ImportWatcher } from './imports/import-watcher.tsx';
 import { ProductsPage } from './products/products-page.tsx';
@@ -32,7 +33,7 @@ function Shell(props: RouteSectionProps) {
         Skip to content
       </a>
       <header class="shell-header">
-        <span class="brand">Acme Product Importer</span>
+        <span class="brand">{APP_NAME}</span>
         <nav class="nav" aria-label="Main">
           <A href="/products">Products</A>
           <A href="/imports">Import</A>

@@ -5,6 +5,11 @@ export type WebhooksClient = ApiClient['webhooks'];
 
 /** One webhook as `webhooks.list` returns it. */
 export type Webhook = Awaited<ReturnType<WebhooksClient['list']['query']>>[number];
+/** One delivery as the deliveries log lists it; its detail as `webhooks.delivery` returns it. */
+export type Delivery = Awaited<ReturnType<WebhooksClient['deliveries']['query']>>['items'][number];
+export type DeliveryDetail = Awaited<ReturnType<WebhooksClient['delivery']['query']>>;
+/** One endpoint's last 24 hours as `webhooks.health` returns it. */
+export type WebhookHealth = Awaited<ReturnType<WebhooksClient['health']['query']>>[number];
 
 export const importsClient = (client: ApiClient): ImportsClient => client.imports;
 export const webhooksClient = (client: ApiClient): WebhooksClient => client.webhooks;

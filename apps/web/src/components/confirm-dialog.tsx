@@ -11,9 +11,11 @@ export interface ConfirmDialogProps {
   busyLabel: string;
   busy: boolean;
   onConfirm: () => void;
+  /** The confirm button's look: `danger` (the default) for destructive actions. */
+  tone?: 'danger' | 'primary';
 }
 
-/** A destructive confirmation: focus is trapped inside and starts on Cancel, the safe choice. */
+/** A confirmation (usually destructive): focus is trapped inside and starts on Cancel, the safe choice. */
 export function ConfirmDialog(props: ConfirmDialogProps) {
   let cancel: HTMLButtonElement | undefined;
   return (
@@ -44,7 +46,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
               </button>
               <button
                 type="button"
-                class="danger"
+                class={props.tone ?? 'danger'}
                 disabled={props.busy}
                 aria-busy={props.busy}
                 onClick={() => props.onConfirm()}

@@ -22,6 +22,8 @@ export function PagedTable<T>(props: {
   empty?: JSX.Element;
   head: JSX.Element;
   row: (item: T) => JSX.Element;
+  /** Classes of the table element, e.g. `stacked` (rows become blocks on a phone). */
+  tableClass?: string;
 }) {
   const pageCount = () => Math.max(1, Math.ceil((props.query.data?.total ?? 0) / props.pageSize));
   return (
@@ -39,7 +41,7 @@ export function PagedTable<T>(props: {
         {(data) => (
           <>
             <div class="table-wrap">
-              <table>
+              <table class={props.tableClass}>
                 <thead>
                   <tr>{props.head}</tr>
                 </thead>

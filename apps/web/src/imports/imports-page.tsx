@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/solid-query';
 import { createMemo, createSignal, Show } from 'solid-js';
 import { useApi } from '../api/context.tsx';
+import { usePageTitle } from '../components/page-title.ts';
 import { isFinal } from './format.ts';
 import { ImportHistory } from './import-history.tsx';
 import { ImportPanel } from './import-panel.tsx';
@@ -13,6 +14,7 @@ import { UploadCard } from './upload-card.tsx';
  * shows another.
  */
 export function ImportsPage() {
+  usePageTitle('Import');
   const { client } = useApi();
   const queryClient = useQueryClient();
   const [chosenId, setChosenId] = createSignal<string>();

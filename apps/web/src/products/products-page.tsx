@@ -1,4 +1,4 @@
-import { useSearchParams } from '@solidjs/router';
+import { A, useSearchParams } from '@solidjs/router';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/solid-query';
 import {
   createSolidTable,
@@ -31,6 +31,7 @@ import {
 import { useApi } from '../api/context.tsx';
 import { errorMessage, trpcMutation, trpcQuery } from '../api/query.ts';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
+import { usePageTitle } from '../components/page-title.ts';
 import { Pagination } from '../components/pagination.tsx';
 import { Empty, ErrorState, Loading } from '../components/states.tsx';
 import { Toggle } from '../components/toggle.tsx';
@@ -67,6 +68,7 @@ const sortable = new Set<string>(PRODUCT_SORT_FIELDS);
 const NARROW_HIDDEN = new Set(['description', 'updatedAt']);
 
 export function ProductsPage() {
+  usePageTitle('Products');
   const { client } = useApi();
   const queryClient = useQueryClient();
   const updateProduct = useUpdateProduct();
@@ -339,7 +341,11 @@ export function ProductsPage() {
               when={
                 sku.debounced() || name.debounced() || description.debounced() || active() !== 'all'
               }
-              fallback="No products yet. Import a CSV or create one."
+              fallback={
+                <>
+                  No products yet. <A href="/imports">Import a CSV</A> or create one.
+                </>
+              }
             >
               No products match these filters.
             </Show>

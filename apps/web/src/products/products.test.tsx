@@ -77,7 +77,11 @@ describe('ProductsPage', () => {
     renderWithApi(() => <ProductsPage />, { products: { list: { query: list } } });
     expect((await screen.findByRole('alert')).textContent).toContain('Database is down');
     fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
-    await screen.findByText('No products yet. Import a CSV or create one.');
+    const importLink = await screen.findByRole('link', { name: 'Import a CSV' });
+    expect(importLink.getAttribute('href')).toBe('/imports');
+    expect(importLink.closest('.state')?.textContent).toBe(
+      'No products yet. Import a CSV or create one.',
+    );
     expect(screen.getByRole('button', { name: 'Delete all' }).hasAttribute('disabled')).toBe(true);
   });
 

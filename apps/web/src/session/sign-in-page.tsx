@@ -1,4 +1,5 @@
 import { createSignal, onCleanup, Show } from 'solid-js';
+import { usePageTitle } from '../components/page-title.ts';
 import { sessionApi, SignInError, type SessionState } from './session-api.ts';
 
 /** The password form shown when the server has ADMIN_PASSWORD set and there is no session. */
@@ -7,6 +8,7 @@ export function SignInPage(props: {
   notice?: string;
   onSignedIn: (state: SessionState) => void;
 }) {
+  usePageTitle('Sign in');
   const [password, setPassword] = createSignal('');
   const [error, setError] = createSignal<string>();
   const [busy, setBusy] = createSignal(false);

@@ -1,126 +1,263 @@
 // Namespace import: Kobalte's `Dialog` object is shared with (and overwritten by) AlertDialog.
 import * as Dialog from '@kobalte/core/dialog';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/solid-query';
-import { createSignal, Show } from 'solid-js';
+import { createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 import { toast } from 'solid-sonner';
-import { TEST_EVENT_TYPE, type TDeliveryAttempt } from '@acme/shared';
+import { EVENT_TYPES, TEST_EVENT_TYPE, type TDeliveryStatus } from '@acme/shared';
 import { useApi } from '../api/context.tsx';
 import { errorMessage } from '../api/query.ts';
+import { webhooksClient, type Delivery } from '../api/routers.ts';
 import { PagedTable } from '../components/paged-table.tsx';
-import { webhookDeliveriesQuery } from './webhook-queries.ts';
+import { DeliveryDetail } from './delivery-detail.tsx';
+import {
+  DeliveryStatusBadge,
+  manualSendLabel,
+  ResultBadge,
+  shortDateTime,
+} from './delivery-status.tsx';
+import { RecoverForm } from './recover-form.tsx';
+import { webhookDeliveriesQuery, WEBHOOKS_KEY, type DeliveriesInput } from './webhook-queries.ts';
 
 const PAGE_SIZE = 20;
+/** Changes that arrive together (a backlog draining) refresh the log once. */
+const REFRESH_COALESCE_MS = 400;
+const COLUMNS = 6;
+
+const EVENT_FILTERS = [...EVENT_TYPES, TEST_EVENT_TYPE] as const;
+type EventFilter = (typeof EVENT_FILTERS)[number];
 
 /**
- * Resend sits on the newest attempt of a finished event delivery: not on tests (Test sends a new
- * one), and not while automatic retries are still due.
+ * Keeps the log live: the server says when one of the webhook's deliveries changed (an attempt,
+ * a retry scheduled, a new delivery) and the open queries refetch.
  */
-function canResend(attempt: TDeliveryAttempt, newestOfItsDelivery: boolean): boolean {
-  return (
-    newestOfItsDelivery &&
-    attempt.deliveryStatus !== 'pending' &&
-    attempt.eventType !== TEST_EVENT_TYPE
-  );
-}
-
-function ResendButton(props: { webhookId: string; deliveryId: string }) {
+function useLiveDeliveries(webhookId: () => string) {
   const { client } = useApi();
   const queryClient = useQueryClient();
-  const resend = useMutation(() => ({
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const refresh = () => {
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      for (const key of ['deliveries', 'delivery', 'health']) {
+        void queryClient.invalidateQueries({ queryKey: [...WEBHOOKS_KEY, key] });
+      }
+    }, REFRESH_COALESCE_MS);
+  };
+  onMount(() => {
+    const subscription = webhooksClient(client).onDeliveryChange.subscribe(
+      { id: webhookId() },
+      { onData: refresh },
+    );
+    onCleanup(() => {
+      clearTimeout(timer);
+      subscription.unsubscribe();
+    });
+  });
+}
+
+function SendNowButton(props: { webhookId: string; delivery: Delivery; label: string }) {
+  const { client } = useApi();
+  const queryClient = useQueryClient();
+  const send = useMutation(() => ({
     mutationFn: () =>
-      client.webhooks.redeliver.mutate({ id: props.webhookId, deliveryId: props.deliveryId }),
+      webhooksClient(client).redeliver.mutate({
+        id: props.webhookId,
+        deliveryId: props.delivery.deliveryId,
+      }),
     onSuccess: () => {
-      toast.success('Delivery queued to be sent again');
-      void queryClient.invalidateQueries({ queryKey: ['webhooks', 'deliveries'] });
+      toast.success(
+        props.label === 'Resend' ? 'Delivery queued to be sent again' : 'Retrying the delivery now',
+      );
+      void queryClient.invalidateQueries({ queryKey: [...WEBHOOKS_KEY, 'deliveries'] });
     },
-    onError: (error) => toast.error(`Not resent: ${errorMessage(error)}`),
+    onError: (error) => toast.error(`Not sent: ${errorMessage(error)}`),
   }));
   return (
-    <button type="button" disabled={resend.isPending} onClick={() => resend.mutate()}>
-      {resend.isPending ? 'Resending…' : 'Resend'}
+    <button
+      type="button"
+      class="small"
+      disabled={send.isPending}
+      aria-label={`${props.label}: ${props.delivery.eventType} of ${props.delivery.createdAt.toLocaleString()}`}
+      onClick={() => send.mutate()}
+    >
+      {send.isPending ? 'Sending…' : props.label}
     </button>
   );
 }
 
-function DeliveriesTable(props: { id: string }) {
-  const { client } = useApi();
-  const [page, setPage] = createSignal(1);
-  const deliveries = useQuery(() => ({
-    ...webhookDeliveriesQuery(client, { id: props.id, page: page(), pageSize: PAGE_SIZE }),
-    placeholderData: keepPreviousData,
-    refetchInterval: 5_000,
-  }));
-  /** Attempt ids that are the newest of their delivery on this page (the list is newest first). */
-  const newest = () => {
-    const seen = new Set<string>();
-    const ids = new Set<number>();
-    for (const attempt of deliveries.data?.items ?? []) {
-      if (!seen.has(attempt.deliveryId)) ids.add(attempt.id);
-      seen.add(attempt.deliveryId);
-    }
-    return ids;
-  };
+function DeliveryRows(props: {
+  webhookId: string;
+  delivery: Delivery;
+  expanded: boolean;
+  onToggle: () => void;
+}) {
+  const detailId = () => `delivery-${props.delivery.deliveryId}`;
+  const sendLabel = () => manualSendLabel(props.delivery);
   return (
-    <PagedTable
-      query={deliveries}
-      page={page()}
-      pageSize={PAGE_SIZE}
-      onPage={setPage}
-      loadingLabel="Loading deliveries…"
-      empty="No deliveries yet. Use Test to send one."
-      head={
-        <>
-          <th>Time</th>
-          <th>Event</th>
-          <th class="hide-narrow">Try</th>
-          <th>Result</th>
-          <th class="hide-narrow">Details</th>
-          <th>
-            <span class="visually-hidden">Actions</span>
-          </th>
-        </>
-      }
-      row={(attempt) => (
-        <tr>
-          <td class="muted">{attempt.at.toLocaleString()}</td>
-          <td class="mono">{attempt.eventType}</td>
-          <td class="hide-narrow">{attempt.attempt}</td>
-          <td>
-            <ResultBadge statusCode={attempt.statusCode} error={attempt.error} />{' '}
-            <span class="muted">{attempt.responseTimeMs} ms</span>
-          </td>
-          <td class="hide-narrow">
-            <Show when={attempt.error}>
-              <div>{attempt.error}</div>
+    <>
+      <tr classList={{ expanded: props.expanded }}>
+        <td class="muted nowrap">
+          <time datetime={props.delivery.createdAt.toISOString()}>
+            {shortDateTime(props.delivery.createdAt)}
+          </time>
+        </td>
+        <td class="mono">{props.delivery.eventType}</td>
+        <td>
+          <DeliveryStatusBadge delivery={props.delivery} />
+        </td>
+        <td class="hide-narrow">{props.delivery.attempts}</td>
+        <td class="hide-narrow">
+          <Show when={props.delivery.lastAttempt}>
+            {(last) => (
+              <div class="row" style={{ gap: '6px' }}>
+                <ResultBadge statusCode={last().statusCode} error={last().error} />
+                <span class="muted">{last().responseTimeMs} ms</span>
+              </div>
+            )}
+          </Show>
+          <Show when={props.delivery.status === 'pending' && props.delivery.nextAttemptAt}>
+            {(next) => <div class="muted">next try {next().toLocaleTimeString()}</div>}
+          </Show>
+        </td>
+        <td class="actions">
+          <div class="row nowrap" style={{ gap: '6px', 'justify-content': 'flex-end' }}>
+            <Show when={sendLabel()}>
+              {(label) => (
+                <SendNowButton
+                  webhookId={props.webhookId}
+                  delivery={props.delivery}
+                  label={label()}
+                />
+              )}
             </Show>
-            <Show when={attempt.nextAttemptAt}>
-              {(next) => <div class="muted">retrying at {next().toLocaleString()}</div>}
-            </Show>
-            <Show when={attempt.responseExcerpt}>
-              <div class="mono clamp muted">{attempt.responseExcerpt}</div>
-            </Show>
-          </td>
-          <td>
-            <Show when={canResend(attempt, newest().has(attempt.id))}>
-              <ResendButton webhookId={props.id} deliveryId={attempt.deliveryId} />
-            </Show>
+            <button
+              type="button"
+              class="small"
+              aria-expanded={props.expanded}
+              aria-controls={detailId()}
+              aria-label={`Details of ${props.delivery.eventType} of ${props.delivery.createdAt.toLocaleString()}`}
+              onClick={() => props.onToggle()}
+            >
+              {props.expanded ? 'Hide' : 'Details'}
+            </button>
+          </div>
+        </td>
+      </tr>
+      <Show when={props.expanded}>
+        <tr class="detail-row">
+          <td colSpan={COLUMNS} id={detailId()}>
+            <DeliveryDetail webhookId={props.webhookId} deliveryId={props.delivery.deliveryId} />
           </td>
         </tr>
-      )}
-    />
+      </Show>
+    </>
   );
 }
 
-export function ResultBadge(props: { statusCode: number | null; error: string | null }) {
-  const ok = () => props.statusCode !== null && props.statusCode >= 200 && props.statusCode < 300;
+function DeliveriesLog(props: { id: string }) {
+  const { client } = useApi();
+  const [page, setPage] = createSignal(1);
+  const [status, setStatus] = createSignal<TDeliveryStatus | ''>('');
+  const [eventType, setEventType] = createSignal<EventFilter | ''>('');
+  const [expanded, setExpanded] = createSignal<string | null>(null);
+  const [recovering, setRecovering] = createSignal(false);
+  useLiveDeliveries(() => props.id);
+
+  const input = (): DeliveriesInput => ({
+    id: props.id,
+    page: page(),
+    pageSize: PAGE_SIZE,
+    ...(status() ? { status: status() as TDeliveryStatus } : {}),
+    ...(eventType() ? { eventType: eventType() as EventFilter } : {}),
+  });
+  const deliveries = useQuery(() => ({
+    ...webhookDeliveriesQuery(client, input()),
+    placeholderData: keepPreviousData,
+  }));
+  const filtered = () => status() !== '' || eventType() !== '';
+
   return (
-    <span class={`badge ${ok() ? 'ok' : 'danger'}`}>
-      {props.statusCode ?? (props.error ? 'no answer' : '—')}
-    </span>
+    <>
+      <div class="row filters">
+        <label class="field">
+          <span>Status</span>
+          <select
+            value={status()}
+            onChange={(e) => {
+              setStatus(e.currentTarget.value as TDeliveryStatus | '');
+              setPage(1);
+            }}
+          >
+            <option value="">All</option>
+            <option value="pending">Pending</option>
+            <option value="succeeded">Succeeded</option>
+            <option value="failed">Failed</option>
+          </select>
+        </label>
+        <label class="field">
+          <span>Event</span>
+          <select
+            value={eventType()}
+            onChange={(e) => {
+              setEventType(e.currentTarget.value as EventFilter | '');
+              setPage(1);
+            }}
+          >
+            <option value="">All events</option>
+            <For each={EVENT_FILTERS}>{(type) => <option value={type}>{type}</option>}</For>
+          </select>
+        </label>
+        <button
+          type="button"
+          class="recover-toggle"
+          aria-expanded={recovering()}
+          onClick={() => setRecovering((open) => !open)}
+        >
+          Recover failed…
+        </button>
+      </div>
+      <Show when={recovering()}>
+        <RecoverForm webhookId={props.id} onDone={() => setRecovering(false)} />
+      </Show>
+      <PagedTable
+        query={deliveries}
+        page={page()}
+        pageSize={PAGE_SIZE}
+        onPage={setPage}
+        loadingLabel="Loading deliveries…"
+        tableClass="stacked"
+        empty={
+          filtered()
+            ? 'No deliveries match these filters.'
+            : 'No deliveries yet. Use Test to send one.'
+        }
+        head={
+          <>
+            <th>Created</th>
+            <th>Event</th>
+            <th>Status</th>
+            <th class="hide-narrow">Tries</th>
+            <th class="hide-narrow">Last answer</th>
+            <th>
+              <span class="visually-hidden">Actions</span>
+            </th>
+          </>
+        }
+        row={(delivery) => (
+          <DeliveryRows
+            webhookId={props.id}
+            delivery={delivery}
+            expanded={expanded() === delivery.deliveryId}
+            onToggle={() =>
+              setExpanded((open) => (open === delivery.deliveryId ? null : delivery.deliveryId))
+            }
+          />
+        )}
+      />
+    </>
   );
 }
 
-/** Every attempt to reach one webhook, newest first, refreshed while open. */
+/** A webhook's deliveries, newest first, each with its attempts; live while open. */
 export function DeliveriesDialog(props: {
   webhook: { id: string; url: string } | null;
   onClose: () => void;
@@ -136,7 +273,7 @@ export function DeliveriesDialog(props: {
               {props.webhook?.url}
             </Dialog.Description>
             <Show when={props.webhook?.id} keyed>
-              {(id) => <DeliveriesTable id={id} />}
+              {(id) => <DeliveriesLog id={id} />}
             </Show>
             <div class="dialog-actions">
               <button type="button" onClick={() => props.onClose()}>

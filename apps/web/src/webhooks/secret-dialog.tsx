@@ -1,9 +1,9 @@
 // Namespace import: Kobalte's `Dialog` object is shared with (and overwritten by) AlertDialog.
 import * as Dialog from '@kobalte/core/dialog';
-import { createSignal } from 'solid-js';
+import { createSignal, Show } from 'solid-js';
 
 /** The signing secret, shown once after creation (the server masks it from then on). */
-export function SecretDialog(props: { secret: string | null; onClose: () => void }) {
+export function SecretDialog(props: { secret: string | null; note?: string; onClose: () => void }) {
   const [copied, setCopied] = createSignal<'yes' | 'failed' | null>(null);
   const copy = () =>
     navigator.clipboard
@@ -25,6 +25,9 @@ export function SecretDialog(props: { secret: string | null; onClose: () => void
               Copy this secret now and store it with the receiving service: it verifies the{' '}
               <span class="mono">webhook-signature</span> header. It will not be shown again.
             </Dialog.Description>
+            <Show when={props.note}>
+              <p class="alert warn">{props.note}</p>
+            </Show>
             <div class="row">
               <input
                 class="mono"

@@ -1,22 +1,71 @@
 import { useMutation, useQueryClient } from '@tanstack/solid-query';
-import { createSignal, For, onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
 import { toast } from 'solid-sonner';
 import { useApi } from '../api/context.tsx';
 import { errorMessage } from '../api/query.ts';
 import type { TWebhookTestResult } from '@acme/shared';
-import { webhooksClient, type Webhook } from '../api/routers.ts';
+import { webhooksClient, type Webhook, type WebhookHealth } from '../api/routers.ts';
 import { Toggle } from '../components/toggle.tsx';
-import { ResultBadge } from './deliveries-dialog.tsx';
+import { ResultBadge } from './delivery-status.tsx';
 import { WEBHOOKS_KEY } from './webhook-queries.ts';
 
 /** A test answer must come within the delivery timeout (10 s) plus some slack for the queue. */
 const TEST_WAIT_MS = 20_000;
 
+/** Green from 99 %, amber from 90 %, red below. */
+function rateTone(rate: number): 'ok' | 'warn' | 'danger' {
+  if (rate >= 0.99) return 'ok';
+  return rate >= 0.9 ? 'warn' : 'danger';
+}
+
+/** The endpoint's last 24 hours: success rate, and median and p95 response times. */
+function HealthLine(props: { health: WebhookHealth | undefined }) {
+  return (
+    <div class="row health" role="group" aria-label="Last 24 hours">
+      <span class="muted">Last 24 h:</span>
+      <Show
+        when={props.health && props.health.successRate !== null && props.health}
+        fallback={<span class="muted">no requests</span>}
+      >
+        {(health) => (
+          <>
+            <span class={`badge ${rateTone(health().successRate ?? 0)}`}>
+              {formatRate(health().successRate ?? 0)} succeeded
+            </span>
+            <span class="muted">
+              {health().succeeded} of {health().attempts}{' '}
+              {health().attempts === 1 ? 'request' : 'requests'}
+            </span>
+            <Show when={health().p50Ms !== null}>
+              <span class="muted" aria-hidden="true">
+                ·
+              </span>
+              <span>median {health().p50Ms} ms</span>
+              <span class="muted" aria-hidden="true">
+                ·
+              </span>
+              <span>p95 {health().p95Ms} ms</span>
+            </Show>
+          </>
+        )}
+      </Show>
+    </div>
+  );
+}
+
+/** 0.987 → "98.7%", 1 → "100%": a whole number unless the tenth says something. */
+function formatRate(rate: number): string {
+  const percent = Math.floor(rate * 1000) / 10;
+  return `${Number.isInteger(percent) ? percent.toFixed(0) : percent.toFixed(1)}%`;
+}
+
 export function WebhookCard(props: {
   webhook: Webhook;
+  health: WebhookHealth | undefined;
   onEdit: () => void;
   onDelete: () => void;
   onDeliveries: () => void;
+  onRotateSecret: () => void;
 }) {
   const { client } = useApi();
   const queryClient = useQueryClient();
@@ -70,6 +119,14 @@ export function WebhookCard(props: {
     onSettled: () => queryClient.invalidateQueries({ queryKey: WEBHOOKS_KEY }),
   }));
 
+  // A new URL is another endpoint: the result of a test of the old one no longer applies.
+  createEffect(
+    on(
+      () => props.webhook.url,
+      () => setResult(null),
+      { defer: true },
+    ),
+  );
   const lastTest = () => result() ?? props.webhook.lastTest;
   const enabled = () => (setEnabled.isPending ? setEnabled.variables : props.webhook.enabled);
 
@@ -103,6 +160,24 @@ export function WebhookCard(props: {
           Disabled automatically: {props.webhook.disabledReason}
         </p>
       </Show>
+
+      <HealthLine health={props.health} />
+
+      <div class="row secret-line">
+        <span class="muted">Signing secret:</span>
+        <span class="mono">{props.webhook.secret}</span>
+        <Show when={props.webhook.previousSecretExpiresAt}>
+          {(until) => (
+            <span class="muted">
+              (the previous one, <span class="mono">{props.webhook.previousSecret}</span>, also
+              signs until {until().toLocaleString()})
+            </span>
+          )}
+        </Show>
+        <button type="button" class="small" onClick={() => props.onRotateSecret()}>
+          Rotate secret
+        </button>
+      </div>
 
       <div class="row" style={{ 'justify-content': 'space-between' }}>
         <div class="row" aria-live="polite">

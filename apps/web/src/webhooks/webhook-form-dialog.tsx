@@ -66,8 +66,22 @@ export function WebhookFormDialog(props: {
       .finally(() => setBusy(false));
   };
 
-  const toggleEvent = (type: TEventType, on: boolean) =>
+  /**
+   * Once a field was reported, each change says at once whether it is right now: a fixed mistake
+   * goes away while typing (a server's refusal too: it was about the old value).
+   */
+  const changeUrl = (value: string) => {
+    setUrl(value);
+    if (errors().url)
+      setErrors((current) => ({ ...current, url: validateWebhookUrl(value) ?? undefined }));
+  };
+
+  const toggleEvent = (type: TEventType, on: boolean) => {
     setEvents((current) => (on ? [...current, type] : current.filter((e) => e !== type)));
+    if (errors().events && events().length > 0) {
+      setErrors((current) => ({ ...current, events: undefined }));
+    }
+  };
 
   return (
     <Dialog.Root open={props.open} onOpenChange={(open) => !busy() && props.onOpenChange(open)}>
@@ -84,7 +98,7 @@ export function WebhookFormDialog(props: {
                   name="url"
                   placeholder="https://example.com/webhooks/acme"
                   value={url()}
-                  onInput={(e) => setUrl(e.currentTarget.value)}
+                  onInput={(e) => changeUrl(e.currentTarget.value)}
                   aria-invalid={errors().url ? 'true' : undefined}
                   aria-describedby={errors().url ? 'webhook-url-error' : undefined}
                 />

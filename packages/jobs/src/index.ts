@@ -21,3 +21,4 @@ export {
   startLivenessBeacon,
   type LivenessBeacon,
 } from './liveness/worker-liveness.ts';
+export { sniffFileKind, sniffGzipContent, type FileKind } from './import/file/file-kind.ts';

@@ -14,6 +14,17 @@ export type TImportStatus = z.infer<typeof ZImportStatus>;
 /** After one of these an import never changes again (until a retry starts it anew). */
 export const FINAL_IMPORT_STATUSES: readonly TImportStatus[] = ['completed', 'failed', 'cancelled'];
 
+/** How a file was read (SPEC section 2). */
+export const ZImportFormat = z.object({
+  /** `utf-8`, `utf-16le`, `utf-16be`, `windows-1252` or `macintosh` (WHATWG names). */
+  encoding: z.string(),
+  /** `,` `;` tab or `|`, or what an Excel `sep=` line named. */
+  delimiter: z.string(),
+  /** `gzip`, or null for a plain file. */
+  compression: z.string().nullable(),
+});
+export type TImportFormat = z.infer<typeof ZImportFormat>;
+
 export const ZImportId = z.uuid({ error: 'id must be an import id (UUID)' });
 
 /**
@@ -33,6 +44,12 @@ export const ZImport = z.object({
   updated: z.number().int(),
   unchanged: z.number().int(),
   invalid: z.number().int(),
+  /** Valid rows superseded by a later row of the same SKU (the last one wins). */
+  duplicates: z.number().int(),
+  /** Rows whose fields were all empty or white space (skipped, not invalid). */
+  blank: z.number().int(),
+  /** How the file was read; null until its first bytes were. */
+  format: ZImportFormat.nullable(),
   /** Rows per second over the last progress interval (0 when idle). */
   rowsPerSecond: z.number(),
   /** 0–100, across parsing and writing. */

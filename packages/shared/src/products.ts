@@ -3,23 +3,49 @@ import { z } from 'zod';
 /** Limits from SPEC section 1; the import validates rows against the same numbers. */
 export const PRODUCT_LIMITS = { sku: 255, name: 1_000, description: 20_000 } as const;
 
-/** Trims the SKU the way the catalogue stores it; identity is this value compared case-insensitively. */
+/**
+ * Whether `value` has more than `limit` characters, counted as Unicode code points (what a
+ * person counts: an emoji is one, where `length` counts two UTF-16 units). The API and the
+ * import both measure with this.
+ */
+export function exceedsCharacters(value: string, limit: number): boolean {
+  if (value.length <= limit) return false; // code points never outnumber UTF-16 units
+  let characters = value.length;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code >= 0xdc00 && code <= 0xdfff && i > 0) {
+      const high = value.charCodeAt(i - 1);
+      if (high >= 0xd800 && high <= 0xdbff) characters--;
+    }
+  }
+  return characters > limit;
+}
+
+/**
+ * A SKU as the catalogue stores it: trimmed, in Unicode NFC, so that `CAFÉ-1` typed precomposed
+ * and pasted decomposed (as macOS does) are one product; identity is this value compared
+ * case-insensitively (the database's unique index on `lower(sku)`).
+ */
+export const normaliseSku = (sku: string): string => sku.trim().normalize('NFC');
+
+const atMost = (limit: number) => (value: string) => !exceedsCharacters(value, limit);
+
 export const ZSku = z
   .string({ error: 'sku must be text' })
-  .trim()
+  .overwrite(normaliseSku)
   .min(1, 'sku is required')
-  .max(PRODUCT_LIMITS.sku, `sku must be at most ${PRODUCT_LIMITS.sku} characters`);
+  .refine(atMost(PRODUCT_LIMITS.sku), `sku must be at most ${PRODUCT_LIMITS.sku} characters`);
 
 export const ZProductName = z
   .string({ error: 'name must be text' })
   .trim()
   .min(1, 'name is required')
-  .max(PRODUCT_LIMITS.name, `name must be at most ${PRODUCT_LIMITS.name} characters`);
+  .refine(atMost(PRODUCT_LIMITS.name), `name must be at most ${PRODUCT_LIMITS.name} characters`);
 
 export const ZProductDescription = z
   .string({ error: 'description must be text' })
-  .max(
-    PRODUCT_LIMITS.description,
+  .refine(
+    atMost(PRODUCT_LIMITS.description),
     `description must be at most ${PRODUCT_LIMITS.description} characters`,
   );
 

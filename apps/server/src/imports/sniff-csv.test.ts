@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { gzipSync } from 'node:zlib';
 import { describeNonCsv, hasCsvNameOrType } from './sniff-csv.ts';
+import { cleanFilename } from './upload-import.ts';
 
 const bytes = (...values: number[]) => Buffer.from(values);
 
@@ -10,6 +12,9 @@ describe('hasCsvNameOrType', () => {
     expect(hasCsvNameOrType('export', 'text/csv; charset=utf-8')).toBe(true);
     expect(hasCsvNameOrType('export', 'application/vnd.ms-excel')).toBe(true);
     expect(hasCsvNameOrType('export', 'TEXT/PLAIN')).toBe(true);
+    expect(hasCsvNameOrType('products.tsv', 'text/tab-separated-values')).toBe(true);
+    expect(hasCsvNameOrType('products.csv.gz', 'application/x-gzip')).toBe(true);
+    expect(hasCsvNameOrType('products', 'application/gzip')).toBe(true);
   });
 
   it('refuses other names with other types', () => {
@@ -20,7 +25,10 @@ describe('hasCsvNameOrType', () => {
 });
 
 describe('describeNonCsv', () => {
-  it('lets CSV text through, with or without a UTF-8 BOM', () => {
+  it('lets CSV text through: UTF-8 with or without a BOM, UTF-16, gzip-compressed CSV', () => {
+    expect(describeNonCsv(Buffer.from('\ufeffsku\tname\n', 'utf16le'))).toBeUndefined();
+    expect(describeNonCsv(gzipSync('sku,name\nA-1,x\n'))).toBeUndefined();
+    expect(describeNonCsv(Buffer.from('sku,name\nA-1,nul\0in a cell\n'))).toBeUndefined();
     expect(describeNonCsv(Buffer.from('sku,name\nA-1,"Grey, large"\n'))).toBeUndefined();
     expect(describeNonCsv(Buffer.from('\ufeffsku,name\nÉté,Ünï\n'))).toBeUndefined();
   });
@@ -44,10 +52,20 @@ describe('describeNonCsv', () => {
       [bytes(0x50, 0x4b, 0x05, 0x06, 0, 0), /ZIP archive/],
       [bytes(0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1), /Excel 97-2003/],
       [Buffer.from('%PDF-1.4\n'), /PDF document/],
-      [bytes(0x1f, 0x8b, 0x08), /gzip/],
-      [Buffer.from('\ufeffsku,name\n', 'utf16le'), /UTF-16/],
-      [bytes(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d), /binary file/],
+      [bytes(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d), /PNG image/],
+      [gzipSync(bytes(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)), /PNG image/],
+      [Buffer.from(Array.from({ length: 200 }, (_, i) => (i * 7) % 32)), /binary file/],
     ];
     for (const [head, message] of cases) expect(describeNonCsv(head)).toMatch(message);
+  });
+});
+
+describe('cleanFilename', () => {
+  it('keeps non-ASCII names, strips controls and bidi overrides, names an unnamed part', () => {
+    expect(cleanFilename('Préparation été — 製品.csv')).toBe('Préparation été — 製品.csv');
+    expect(cleanFilename('invoice\u202Evsc.csv')).toBe('invoicevsc.csv');
+    expect(cleanFilename('a\u0000b\r\n.csv')).toBe('ab.csv');
+    expect(cleanFilename('')).toBe('upload.csv');
+    expect(cleanFilename(undefined)).toBe('upload.csv');
   });
 });

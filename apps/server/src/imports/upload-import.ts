@@ -22,11 +22,18 @@ export interface UploadDeps {
   maxUploadBytes: number;
 }
 
-/** Control characters and over-long names would only hurt logs and the dashboard. */
-function cleanFilename(name: string | undefined): string {
-  // eslint-disable-next-line no-control-regex
-  const cleaned = (name ?? '').replace(/[\u0000-\u001f\u007f]/g, '').trim();
-  return cleaned.slice(0, 255) || 'upload.csv';
+/**
+ * Control characters, bidi overrides (which can make `evil\u202Evsc.csv` read as `evil.csv`…)
+ * and over-long names would only hurt logs and the dashboard; a part without a name (`filename=""`)
+ * is `upload.csv`.
+ */
+export function cleanFilename(name: string | undefined): string {
+  const cleaned = (name ?? '')
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+    .normalize('NFC')
+    .trim();
+  return [...cleaned].slice(0, 255).join('') || 'upload.csv';
 }
 
 /**
@@ -43,7 +50,7 @@ async function storeImport(
   if (!hasCsvNameOrType(filename, info.mimeType)) {
     throw new UploadError(
       400,
-      `"${filename}" (${info.mimeType}) is not a CSV file; upload a .csv file saved as CSV (UTF-8)`,
+      `"${filename}" (${info.mimeType}) is not a CSV file; upload a .csv, .tsv or .txt file (optionally gzipped, .gz) saved as CSV UTF-8`,
     );
   }
   return transaction(deps.sql, async (tx) => {
@@ -78,6 +85,8 @@ function receiveImport(req: IncomingMessage, deps: UploadDeps): Promise<string> 
   try {
     parser = busboy({
       headers: req.headers,
+      // File names are sent as raw UTF-8 by browsers; busboy's default would read them as latin1.
+      defParamCharset: 'utf8',
       limits: { files: 1, fields: 20, parts: 40, fieldSize: 64 * 1024 },
     });
   } catch {

@@ -71,3 +71,41 @@ export function timeLeftMs(
   if (gained <= 0 || elapsed < 1000 || now.percent >= 100) return null;
   return ((100 - now.percent) / gained) * elapsed;
 }
+
+const ENCODINGS: Record<string, string> = {
+  'utf-8': 'UTF-8',
+  'utf-16le': 'UTF-16 LE',
+  'utf-16be': 'UTF-16 BE',
+  'windows-1252': 'Windows-1252',
+  macintosh: 'Mac Roman',
+};
+const DELIMITERS: Record<string, string> = {
+  ',': 'comma',
+  ';': 'semicolon',
+  '\t': 'tab',
+  '|': 'pipe',
+};
+
+/** How the file was read, in words: "UTF-8 · semicolon-separated · gzip". */
+export function formatText(format: NonNullable<TImport['format']>): string {
+  const parts = [
+    ENCODINGS[format.encoding] ?? format.encoding,
+    `${DELIMITERS[format.delimiter] ?? `"${format.delimiter}"`}-separated`,
+  ];
+  if (format.compression) parts.push(`${format.compression}-compressed`);
+  return parts.join(' · ');
+}
+
+/** What happened to the rows that wrote nothing: repeated SKUs and blank rows. */
+export function skippedRowsText(state: Pick<TImport, 'duplicates' | 'blank'>): string[] {
+  const notes: string[] = [];
+  if (state.duplicates > 0)
+    notes.push(
+      `${state.duplicates.toLocaleString()} ${state.duplicates === 1 ? 'row' : 'rows'} repeated a SKU; the last one was used.`,
+    );
+  if (state.blank > 0)
+    notes.push(
+      `${state.blank.toLocaleString()} blank ${state.blank === 1 ? 'row was' : 'rows were'} skipped.`,
+    );
+  return notes;
+}

@@ -9,9 +9,11 @@ import { ErrorState, Loading } from '../components/states.tsx';
 import {
   formatBytes,
   formatDuration,
+  formatText,
   importDuration,
   isFinal,
   phaseText,
+  skippedRowsText,
   statusTone,
   timeLeftMs,
 } from './format.ts';
@@ -75,6 +77,11 @@ export function ImportPanel(props: { id: string }) {
                   </h2>
                   <span class="muted">
                     {state().filename} · {formatBytes(state().bytesTotal)}
+                    <Show when={state().format}>
+                      {(format) => (
+                        <span data-testid="import-format"> · {formatText(format())}</span>
+                      )}
+                    </Show>
                   </span>
                 </div>
                 <div class="row">
@@ -157,7 +164,16 @@ export function ImportPanel(props: { id: string }) {
                   <dt>Invalid</dt>
                   <dd>{state().invalid.toLocaleString()}</dd>
                 </div>
+                <div>
+                  <dt>Repeated SKU</dt>
+                  <dd>{state().duplicates.toLocaleString()}</dd>
+                </div>
+                <div>
+                  <dt>Blank</dt>
+                  <dd>{state().blank.toLocaleString()}</dd>
+                </div>
               </dl>
+              <For each={skippedRowsText(state())}>{(note) => <p class="muted">{note}</p>}</For>
 
               <Show when={state().invalid > 0}>
                 <ImportErrors id={state().id} invalid={state().invalid} />

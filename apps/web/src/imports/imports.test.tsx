@@ -2,7 +2,7 @@ import { fireEvent, screen, waitFor } from '@solidjs/testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TImport } from '@acme/shared';
 import { renderWithApi } from '../test-utils.tsx';
-import { formatBytes, phaseText, timeLeftMs } from './format.ts';
+import { formatBytes, formatText, phaseText, skippedRowsText, timeLeftMs } from './format.ts';
 import { ImportPanel } from './import-panel.tsx';
 import { uploadCsv } from './upload.ts';
 
@@ -18,6 +18,9 @@ const base: TImport = {
   updated: 2,
   unchanged: 1,
   invalid: 0,
+  duplicates: 0,
+  blank: 0,
+  format: null,
   rowsPerSecond: 2500,
   percent: 50,
   warnings: [],
@@ -28,6 +31,25 @@ const base: TImport = {
   startedAt: new Date('2026-01-01T10:00:01Z'),
   finishedAt: null,
 };
+
+describe('how a file was read and the rows that wrote nothing', () => {
+  it('names the encoding, delimiter and compression', () => {
+    expect(formatText({ encoding: 'windows-1252', delimiter: ';', compression: 'gzip' })).toBe(
+      'Windows-1252 · semicolon-separated · gzip-compressed',
+    );
+    expect(formatText({ encoding: 'utf-16le', delimiter: '\t', compression: null })).toBe(
+      'UTF-16 LE · tab-separated',
+    );
+  });
+
+  it('explains repeated SKUs and blank rows', () => {
+    expect(skippedRowsText({ duplicates: 5969, blank: 1 })).toEqual([
+      '5,969 rows repeated a SKU; the last one was used.',
+      '1 blank row was skipped.',
+    ]);
+    expect(skippedRowsText({ duplicates: 0, blank: 0 })).toEqual([]);
+  });
+});
 
 describe('import phase and pace', () => {
   it('names each phase in plain words', () => {

@@ -73,7 +73,7 @@ export function UploadCard(props: { onUploaded: (importId: string) => void }) {
                 ref={(el) => (input = el)}
                 class="visually-hidden"
                 type="file"
-                accept=".csv,text/csv"
+                accept=".csv,.tsv,.txt,.gz,text/csv,text/tab-separated-values,text/plain,application/gzip"
                 onChange={(event) => start(event.currentTarget.files?.[0])}
               />
             </label>

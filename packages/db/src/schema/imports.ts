@@ -13,7 +13,7 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { IMPORT_STATUSES } from '@acme/shared';
+import { IMPORT_STATUSES, type TImportFormat } from '@acme/shared';
 
 export const importStatus = pgEnum('import_status', IMPORT_STATUSES);
 
@@ -34,6 +34,12 @@ export const imports = pgTable(
     updated: integer().notNull().default(0),
     unchanged: integer().notNull().default(0),
     invalid: integer().notNull().default(0),
+    /** Valid rows superseded by a later row of the same SKU. */
+    duplicates: integer().notNull().default(0),
+    /** Rows whose fields were all empty or white space. */
+    blank: integer().notNull().default(0),
+    /** How the file was read (encoding, delimiter, compression); null until its head was. */
+    format: jsonb().$type<TImportFormat>(),
     rowsPerSecond: real().notNull().default(0),
     percent: real().notNull().default(0),
     warnings: jsonb().$type<string[]>().notNull().default([]),
@@ -92,6 +98,9 @@ export const FRESH_IMPORT_PROGRESS = {
   updated: 0,
   unchanged: 0,
   invalid: 0,
+  duplicates: 0,
+  blank: 0,
+  format: null,
   rowsPerSecond: 0,
   percent: 0,
   warnings: [] as string[],

@@ -1,6 +1,6 @@
 import type { Db } from '@acme/db';
 import type { Bus } from '@acme/realtime';
-import type { TImportStatus } from '@acme/shared';
+import type { TImportFormat, TImportStatus } from '@acme/shared';
 import { publishImport, updateImport } from './import-state.ts';
 
 /** Progress is written (and cancel checked) this often: at least once a second, as promised. */
@@ -17,6 +17,9 @@ export interface ProgressSource {
   bytesProcessed: number;
   rowsProcessed: number;
   invalid: number;
+  blank: number;
+  /** How the file is read, once its head was (null before). */
+  format: TImportFormat | null;
   warnings: string[];
 }
 

@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CsvError } from 'csv-parse';
 import type { Task } from 'graphile-worker';
@@ -9,7 +8,6 @@ import type { JobDeps } from '../deps.ts';
 import { enqueueJob } from '../enqueue.ts';
 import { emitEvent } from '../events.ts';
 import { MAINTAIN_CATALOGUE } from '../tasks/maintain-catalogue.ts';
-import { ByteInspector } from './byte-inspector.ts';
 import {
   catalogueIsEmpty,
   classifyRows,
@@ -20,8 +18,8 @@ import {
   shouldDropSearchIndexes,
   writeCatalogue,
 } from './catalogue-merge.ts';
-import { LineNumberedCsvParser } from './csv-records.ts';
 import { readFileChunks } from './file-chunks.ts';
+import { emptyFile, openRecordSource, type RecordSource } from './file/record-source.ts';
 import { cancelImport, failImport, requeueImport } from './finish-import.ts';
 import { averageRate, ImportProgress, type ProgressSource } from './import-progress.ts';
 import { ImportCancelled, ImportFailure, describeCsvError } from './import-failure.ts';
@@ -106,18 +104,19 @@ async function runImport(
 ): Promise<TImport> {
   const { id } = initial;
   const startedAt = performance.now();
-  const inspector = new ByteInspector();
-  const parser = new LineNumberedCsvParser();
-  const encoder = new StagingEncoder(() => inspector.sawInvalidUtf8);
+  const encoder = new StagingEncoder();
+  let file: RecordSource | undefined;
   let cancelRequested = false;
   /** The statement under way, which a cancel interrupts. */
   let running: { cancel: () => unknown } | undefined;
   const source = (): ProgressSource => ({
     status,
-    bytesProcessed: inspector.bytesRead,
-    rowsProcessed: encoder.rows,
+    bytesProcessed: file?.bytesRead() ?? 0,
+    rowsProcessed: encoder.rows + (file?.blank() ?? 0),
     invalid: encoder.invalid,
-    warnings: encoder.header?.warnings ?? [],
+    blank: file?.blank() ?? 0,
+    format: file ? { ...file.format } : null,
+    warnings: warningsOf(encoder, file),
   });
   let status: ProgressSource['status'] = 'parsing';
   const progress = new ImportProgress({
@@ -143,21 +142,21 @@ async function runImport(
     // 1. Parse and stage. Its own transaction: the staging table and its rows appear together.
     await transaction(deps.sql, async ({ sql: tx }) => {
       await createStagingTable(tx, id);
-      const copy = await openStagingCopy(tx, id);
-      await pipeline(
-        Readable.from(readFileChunks(deps.sql, id)),
-        inspector,
-        parser,
-        encoder,
-        copy,
-        { signal: cancel.signal },
-      ).catch((error: unknown) => {
-        throw error instanceof CsvError ? describeCsvError(error, parser.nextRecordLine) : error;
+      file = await openRecordSource(readFileChunks(deps.sql, id), {
+        maxBytes: deps.config.MAX_UPLOAD_BYTES,
+        signal: cancel.signal,
       });
+      const records = file;
+      const copy = await openStagingCopy(tx, id);
+      await pipeline(records.records, encoder, copy, { signal: cancel.signal }).catch(
+        (error: unknown) => {
+          throw error instanceof CsvError ? describeCsvError(error, records.currentLine()) : error;
+        },
+      );
     });
     const header = encoder.header;
-    if (!header)
-      throw new ImportFailure('The file is empty: it needs a header line (sku,name,…) and rows.');
+    if (!header || !file) throw new ImportFailure(emptyFile());
+    const { format } = file;
     const parsedAt = performance.now();
     status = 'importing';
 
@@ -194,15 +193,20 @@ async function runImport(
       );
       await progress.stop();
       if (cancelRequested) throw new ImportCancelled();
+      const blank = file!.blank();
+      const valid = encoder.rows - encoder.invalid;
       const updated = await updateImport(db, id, {
         status: 'completed',
-        bytesProcessed: inspector.bytesRead,
-        rowsProcessed: encoder.rows,
+        bytesProcessed: file!.bytesRead(),
+        rowsProcessed: encoder.rows + blank,
         invalid: encoder.invalid,
-        warnings: header.warnings,
+        blank,
+        duplicates: valid - counts.created - counts.updated - counts.unchanged,
+        format,
+        warnings: warningsOf(encoder, file),
         ...counts,
         percent: 100,
-        rowsPerSecond: averageRate(encoder.rows, startedAt),
+        rowsPerSecond: averageRate(encoder.rows + blank, startedAt),
         heartbeatAt: new Date(),
         finishedAt: new Date(),
       });
@@ -235,7 +239,12 @@ async function runImport(
 
 const seconds = (ms: number) => Math.round(ms) / 1000;
 
+const warningsOf = (encoder: StagingEncoder, file: RecordSource | undefined) => [
+  ...(encoder.header?.warnings ?? []),
+  ...(file?.warnings() ?? []),
+];
+
 function countsOf(state: TImport) {
-  const { rowsProcessed, created, updated, unchanged, invalid } = state;
-  return { rows: rowsProcessed, created, updated, unchanged, invalid };
+  const { rowsProcessed, created, updated, unchanged, invalid, duplicates, blank } = state;
+  return { rows: rowsProcessed, created, updated, unchanged, invalid, duplicates, blank };
 }

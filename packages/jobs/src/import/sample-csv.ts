@@ -9,6 +9,21 @@ export interface SampleCsvOptions {
   seed?: number;
   /** Share of rows that repeat an earlier SKU in another case. */
   repeatShare?: number;
+  /** `,` by default; `;` as Excel writes in many European locales. */
+  delimiter?: string;
+  /** Encode the text as Windows-1252 (as Excel's plain "CSV" on Windows) instead of UTF-8. */
+  encoding?: 'utf-8' | 'windows-1252';
+  /** Share of names with an accented word (`crème`, `größe`, `café`, `€`); 0 by default. */
+  accentShare?: number;
+}
+
+const ACCENTED = ['crème', 'größe', 'café', 'naïve', 'señor', 'Ødegård', '€ saver', 'déjà vu'];
+
+/** Windows-1252 bytes of `text` (all its characters are in that code page). */
+function windows1252(text: string): Buffer {
+  const bytes = Buffer.from(text, 'latin1');
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 0x20ac) bytes[i] = 0x80;
+  return bytes;
 }
 
 const WORDS = (
@@ -41,8 +56,10 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+function csvField(value: string, delimiter: string): string {
+  return /["\r\n]/.test(value) || value.includes(delimiter)
+    ? `"${value.replaceAll('"', '""')}"`
+    : value;
 }
 
 /** The file in ~256 KiB pieces; returns the number of distinct SKUs. */
@@ -50,11 +67,15 @@ export function* sampleCsv({
   rows,
   seed = 20_240_611,
   repeatShare = 0.03,
+  delimiter = ',',
+  encoding = 'utf-8',
+  accentShare = 0,
 }: SampleCsvOptions): Generator<Buffer, number> {
+  const encode = encoding === 'utf-8' ? (text: string) => Buffer.from(text) : windows1252;
   const random = mulberry32(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const skus: string[] = [];
-  let text = 'sku,name,description,active\n';
+  let text = ['sku', 'name', 'description', 'active'].join(delimiter) + '\n';
   for (let i = 0; i < rows; i++) {
     let sku: string;
     const earlier = skus[Math.floor(random() * skus.length)];
@@ -69,18 +90,19 @@ export function* sampleCsv({
     for (let w = 1; w < words; w++) nameParts.push(pick(WORDS));
     let name = nameParts.join(' ');
     if (random() < 0.06) name = `${name}, ${pick(WORDS)} edition`;
+    if (accentShare > 0 && random() < accentShare) name = `${name} ${pick(ACCENTED)}`;
     const sentences = 1 + Math.floor(random() * 3);
     const description = Array.from({ length: sentences }, () => pick(SENTENCES)).join(
       random() < 0.002 ? '\n' : ' ',
     );
     const active = random() < 0.9 ? 'true' : 'false';
-    text += `${csvField(sku)},${csvField(name)},${csvField(description)},${active}\n`;
+    text += `${csvField(sku, delimiter)}${delimiter}${csvField(name, delimiter)}${delimiter}${csvField(description, delimiter)}${delimiter}${active}\n`;
     if (text.length >= 262_144) {
-      yield Buffer.from(text);
+      yield encode(text);
       text = '';
     }
   }
-  if (text.length > 0) yield Buffer.from(text);
+  if (text.length > 0) yield encode(text);
   return skus.length;
 }
 

@@ -1,4 +1,4 @@
-import { PRODUCT_LIMITS } from '@acme/shared';
+import { exceedsCharacters, normaliseSku, PRODUCT_LIMITS } from '@acme/shared';
 import type { HeaderMap } from './header.ts';
 
 export interface ValidRow {
@@ -28,34 +28,31 @@ const ACTIVE_VALUES = new Map<string, boolean>([
 /** SKUs stored on error rows are cut here, so a 1 MB garbage field never lands in import_errors. */
 const ERROR_SKU_CHARS = 300;
 
-/**
- * Checks one data row against SPEC section 2. `checkUtf8` is set once the file was seen to hold
- * invalid UTF-8: the decoder then left U+FFFD where the bad bytes were.
- */
-export function validateRow(
-  fields: readonly string[],
-  header: HeaderMap,
-  checkUtf8: boolean,
-): ValidRow | InvalidRow {
+/** The SKU of a row as the error list shows it (cut short), or null when it has none. */
+export function skuOf(fields: readonly string[], header: HeaderMap): string | null {
   const sku = (fields[header.sku] ?? '').trim();
-  const knownSku = sku === '' ? null : sku.slice(0, ERROR_SKU_CHARS);
-  const fail = (error: string): InvalidRow => ({ sku: knownSku, error });
+  return sku === '' ? null : sku.slice(0, ERROR_SKU_CHARS);
+}
+
+/** Checks one data row against SPEC section 2; limits count characters (code points). */
+export function validateRow(fields: readonly string[], header: HeaderMap): ValidRow | InvalidRow {
+  const sku = normaliseSku(fields[header.sku] ?? '');
+  const fail = (error: string): InvalidRow => ({ sku: skuOf(fields, header), error });
 
   if (fields.length !== header.width)
     return fail(`expected ${header.width} fields like the header, found ${fields.length}`);
-  if (checkUtf8 && fields.some((field) => field.includes('\uFFFD')))
-    return fail('invalid UTF-8 (the file is not entirely UTF-8; save it as "CSV UTF-8")');
-  if (fields.some((field) => field.includes('\0'))) return fail('contains a NUL character');
+  const nul = fields.findIndex((field) => field.includes('\0'));
+  if (nul !== -1) return fail(`column ${nul + 1} contains a NUL character`);
 
   if (sku === '') return fail('sku is required');
-  if (sku.length > PRODUCT_LIMITS.sku)
+  if (exceedsCharacters(sku, PRODUCT_LIMITS.sku))
     return fail(`sku must be at most ${PRODUCT_LIMITS.sku} characters`);
   const name = (fields[header.name] ?? '').trim();
   if (name === '') return fail('name is required');
-  if (name.length > PRODUCT_LIMITS.name)
+  if (exceedsCharacters(name, PRODUCT_LIMITS.name))
     return fail(`name must be at most ${PRODUCT_LIMITS.name} characters`);
   const description = header.description >= 0 ? (fields[header.description] ?? '') : '';
-  if (description.length > PRODUCT_LIMITS.description)
+  if (exceedsCharacters(description, PRODUCT_LIMITS.description))
     return fail(`description must be at most ${PRODUCT_LIMITS.description} characters`);
 
   let active: boolean | null = null;

@@ -1,0 +1,142 @@
+import { gunzipSync, constants as zlib } from 'node:zlib';
+
+/**
+ * What the first bytes of an upload say it is. Names and media types are easy to get wrong, so
+ * the upload route and the worker both decide by content: a gzip stream or an Excel workbook
+ * is read as such, text is read as delimited text, everything else is refused with its name.
+ */
+export type FileKind =
+  { kind: 'text' } | { kind: 'gzip' } | { kind: 'xlsx' } | { kind: 'refused'; reason: string };
+
+const SAVE_AS_CSV = 'save it as "CSV UTF-8" and upload that file';
+
+const startsWith = (head: Buffer, magic: readonly number[]) =>
+  head.length >= magic.length && magic.every((byte, index) => head[index] === byte);
+
+const MAGIC: readonly (readonly [readonly number[], string])[] = [
+  [
+    [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1],
+    `This looks like an Excel 97-2003 (.xls) file; ${SAVE_AS_CSV}`,
+  ],
+  [
+    [0x25, 0x50, 0x44, 0x46, 0x2d],
+    'This looks like a PDF document, not a CSV file; export the data as CSV UTF-8',
+  ],
+  [[0x89, 0x50, 0x4e, 0x47], 'This looks like a PNG image, not a CSV file'],
+  [[0xff, 0xd8, 0xff], 'This looks like a JPEG image, not a CSV file'],
+  [[0x47, 0x49, 0x46, 0x38], 'This looks like a GIF image, not a CSV file'],
+  [[0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], 'This looks like a 7-Zip archive, not a CSV file'],
+  [[0x52, 0x61, 0x72, 0x21], 'This looks like a RAR archive, not a CSV file'],
+  [[0x42, 0x5a, 0x68], 'This looks like a bzip2-compressed file; only gzip (.gz) is read'],
+  [
+    [0xfd, 0x37, 0x7a, 0x58, 0x5a],
+    'This looks like an xz-compressed file; only gzip (.gz) is read',
+  ],
+  [[0x28, 0xb5, 0x2f, 0xfd], 'This looks like a zstd-compressed file; only gzip (.gz) is read'],
+  [[0x53, 0x51, 0x4c, 0x69, 0x74, 0x65], 'This looks like an SQLite database, not a CSV file'],
+];
+
+/** Office formats are ZIP archives; their first entries name what is inside. */
+function zipKind(head: Buffer): FileKind {
+  const text = head.toString('latin1');
+  if (text.includes('xl/') || text.includes('[Content_Types].xml')) {
+    if (text.includes('xl/')) return { kind: 'xlsx' };
+    if (text.includes('word/'))
+      return { kind: 'refused', reason: 'This looks like a Word document, not a CSV file' };
+    return {
+      kind: 'refused',
+      reason: `This looks like an Office document, not a spreadsheet; ${SAVE_AS_CSV}`,
+    };
+  }
+  if (text.includes('application/vnd.oasis.opendocument.spreadsheet'))
+    return {
+      kind: 'refused',
+      reason: `This looks like an OpenDocument spreadsheet (.ods); ${SAVE_AS_CSV}`,
+    };
+  return {
+    kind: 'refused',
+    reason:
+      'This looks like a ZIP archive, not a CSV file; unzip it and upload the CSV file inside',
+  };
+}
+
+/** Bytes that never occur in text: C0 controls other than tab, line breaks, form feed, escape. */
+function isControl(byte: number): boolean {
+  return byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d && byte !== 0x0c;
+}
+
+/**
+ * Whether `head` (the first bytes of a file without a UTF-16 byte order mark) is binary: text may
+ * hold a stray NUL or control character in a cell (that row is reported, not the whole file),
+ * but binary formats are full of them.
+ */
+export function looksBinary(head: Buffer): boolean {
+  const sample = head.subarray(0, 65_536);
+  let controls = 0;
+  for (const byte of sample) if (isControl(byte)) controls++;
+  return controls >= 8 && controls * 100 > sample.length;
+}
+
+/** Whether `head` is UTF-16 text (a BOM, or every other byte NUL in ASCII-heavy text). */
+export function utf16ByteOrder(head: Buffer): 'utf-16le' | 'utf-16be' | undefined {
+  if (startsWith(head, [0xff, 0xfe]) && !startsWith(head, [0xff, 0xfe, 0, 0])) return 'utf-16le';
+  if (startsWith(head, [0xfe, 0xff])) return 'utf-16be';
+  const sample = head.subarray(0, 4096 - (Math.min(head.length, 4096) % 2));
+  if (sample.length < 8) return undefined;
+  let evenNul = 0;
+  let oddNul = 0;
+  for (let i = 0; i < sample.length; i += 2) {
+    if (sample[i] === 0) evenNul++;
+    if (sample[i + 1] === 0) oddNul++;
+  }
+  const pairs = sample.length / 2;
+  if (oddNul > pairs * 0.4 && evenNul < pairs * 0.05) return 'utf-16le';
+  if (evenNul > pairs * 0.4 && oddNul < pairs * 0.05) return 'utf-16be';
+  return undefined;
+}
+
+/** What `head` (the start of a file, up to ~1 MiB) is; see FileKind. */
+export function sniffFileKind(head: Buffer): FileKind {
+  if (head.length === 0) return { kind: 'refused', reason: 'The file is empty' };
+  if (startsWith(head, [0x1f, 0x8b])) return { kind: 'gzip' };
+  if (startsWith(head, [0x50, 0x4b, 0x03, 0x04]) || startsWith(head, [0x50, 0x4b, 0x05, 0x06]))
+    return zipKind(head);
+  for (const [magic, reason] of MAGIC)
+    if (startsWith(head, magic)) return { kind: 'refused', reason };
+  if (utf16ByteOrder(head)) return { kind: 'text' };
+  if (looksBinary(head))
+    return {
+      kind: 'refused',
+      reason: `This looks like a binary file, not CSV text; ${SAVE_AS_CSV}`,
+    };
+  return { kind: 'text' };
+}
+
+/**
+ * The kind of what a gzip stream holds, from the stream's first bytes (a truncated stream
+ * decompresses as far as it goes): a gzipped PNG or tarball is refused at upload.
+ */
+export function sniffGzipContent(head: Buffer): FileKind {
+  let inner: Buffer;
+  try {
+    inner = gunzipSync(head, { finishFlush: zlib.Z_SYNC_FLUSH });
+  } catch {
+    return {
+      kind: 'refused',
+      reason: 'The file starts like gzip but is not a valid gzip stream; compress it again',
+    };
+  }
+  if (inner.length === 0) return { kind: 'text' }; // nothing decompressed yet: the worker decides
+  const kind = sniffFileKind(inner);
+  if (kind.kind === 'gzip')
+    return { kind: 'refused', reason: 'The file is compressed twice; decompress it once more' };
+  if (kind.kind === 'xlsx')
+    return { kind: 'refused', reason: `This is a compressed Excel workbook; ${SAVE_AS_CSV}` };
+  // A tar archive of CSV files: the CSV text would start after a 512-byte header.
+  if (inner.length >= 262 && inner.toString('latin1', 257, 262) === 'ustar')
+    return {
+      kind: 'refused',
+      reason: 'This is a tar archive (.tar.gz); upload the CSV file itself, or that file gzipped',
+    };
+  return kind;
+}

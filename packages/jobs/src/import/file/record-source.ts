@@ -1,0 +1,159 @@
+import { pipeline, Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import type { TImportFormat } from '@acme/shared';
+import { ImportFailure } from '../import-failure.ts';
+import { CsvNormaliser } from './csv-normaliser.ts';
+import { LineNumberedCsvParser } from './csv-records.ts';
+import { describeGzipError, InflatedSizeLimit } from './decompress.ts';
+import { sniffDialect, type Dialect } from './dialect.ts';
+import { sniffFileKind } from './file-kind.ts';
+import { RecordCleaner } from './record-cleaner.ts';
+import {
+  isSingleByte,
+  singleByteFieldDecoder,
+  TextDecoding,
+  type SingleByteEncoding,
+} from './text-encoding.ts';
+
+/** Text looked at to sniff the dialect. */
+const HEAD_BYTES = 65_536;
+/** Upper bound on one record, so a stray quote or a pasted image never holds the whole file. */
+export const MAX_RECORD_BYTES = 1_048_576;
+
+/**
+ * An uploaded file as records `{ line, fields, error? }` (the first is the header) and how it was
+ * read (`format`): the import's boundary between the file's bytes and its columns.
+ */
+export interface RecordSource {
+  /** Objects of type CsvRecord, in file order, with backpressure. */
+  records: Readable;
+  /** Known once the source is open; `encoding` may still change from an ASCII start to the encoding the first non-ASCII bytes show. */
+  format: TImportFormat;
+  /** Bytes of the stored file read so far (compressed, for a `.gz`). */
+  bytesRead: () => number;
+  /** Rows whose fields were all empty or white space. */
+  blank: () => number;
+  /** Notes about the file (e.g. repeated header rows), final at the end. */
+  warnings: () => string[];
+  /** What the parser was reading when it failed (see describeCsvError). */
+  currentLine: () => number;
+}
+
+/**
+ * Opens the stored file: detects gzip (streaming gunzip, the size limit applied to what it
+ * inflates to) and anything that is not text; decodes it (TextDecoding); sniffs the dialect from
+ * its first 64 KiB; then normalises, parses and cleans it record by record. Reads only the head
+ * before returning; the rest streams as `records` is consumed.
+ */
+export async function openRecordSource(
+  chunks: AsyncIterable<Buffer>,
+  options: { maxBytes: number; signal?: AbortSignal },
+): Promise<RecordSource> {
+  let bytesRead = 0;
+  const counted = (async function* () {
+    for await (const chunk of chunks) {
+      bytesRead += chunk.length;
+      yield chunk;
+    }
+  })();
+  const stored = await peek(counted, 1);
+  const kind = sniffFileKind(stored.head);
+  if (kind.kind === 'refused') throw new ImportFailure(`${kind.reason}.`);
+  if (kind.kind === 'xlsx')
+    throw new ImportFailure(
+      'This is an Excel workbook (.xlsx); in Excel choose File › Save As › "CSV UTF-8 (Comma delimited)" and upload that file.',
+    );
+  const compression = kind.kind === 'gzip' ? 'gzip' : null;
+
+  const decoding = new TextDecoding();
+  const text = pipeline(
+    [
+      Readable.from(stored.all),
+      ...(compression === 'gzip' ? [createGunzip(), new InflatedSizeLimit(options.maxBytes)] : []),
+      decoding,
+    ],
+    () => {}, // errors reach the reader of `text` (it is destroyed with them)
+  ) as unknown as AsyncIterable<Buffer> & Readable;
+
+  let head: Awaited<ReturnType<typeof peek>>;
+  try {
+    head = await peek(text, HEAD_BYTES);
+  } catch (error) {
+    throw describeGzipError(error) ?? error;
+  }
+  if (head.head.length === 0) throw new ImportFailure(emptyFile());
+  const dialect: Dialect = sniffDialect(head.head.toString('latin1'), head.ended);
+  const format: TImportFormat = {
+    encoding: decoding.encoding,
+    delimiter: dialect.delimiter,
+    compression,
+  };
+
+  const normaliser = new CsvNormaliser(dialect, { maxRecordBytes: MAX_RECORD_BYTES });
+  const parser = new LineNumberedCsvParser(dialect, { maxRecordChars: 2 * MAX_RECORD_BYTES });
+  const cleaner = new RecordCleaner({
+    problems: normaliser.problems,
+    sawInvalidUtf8: () => decoding.sawInvalidUtf8,
+  });
+  const useSingleByte = (encoding: SingleByteEncoding) => {
+    format.encoding = encoding;
+    parser.decodeFieldsAsLatin1();
+    cleaner.useFieldDecoder(singleByteFieldDecoder(encoding));
+  };
+  // Decided while the head was read, or later: before any non-ASCII byte reaches the parser.
+  if (isSingleByte(decoding.encoding)) useSingleByte(decoding.encoding);
+  decoding.onSingleByte = useSingleByte;
+
+  const records = pipeline(
+    [Readable.from(head.all), normaliser, parser, cleaner],
+    () => {},
+  ) as unknown as Readable;
+  options.signal?.addEventListener('abort', () => records.destroy(), { once: true });
+  return {
+    records,
+    format,
+    bytesRead: () => bytesRead,
+    blank: () => cleaner.blank,
+    warnings: () => cleaner.warnings,
+    currentLine: () => parser.nextRecordLine,
+  };
+}
+
+export const emptyFile = () => 'The file is empty: it needs a header line (sku,name,…) and rows.';
+
+/**
+ * Reads from `source` until at least `bytes` arrived (or it ended) without losing anything:
+ * `all` yields those pieces again, then the rest. Errors of the source surface on either.
+ */
+async function peek(
+  source: AsyncIterable<Buffer>,
+  bytes: number,
+): Promise<{ head: Buffer; ended: boolean; all: AsyncGenerator<Buffer> }> {
+  const iterator = source[Symbol.asyncIterator]();
+  const pieces: Buffer[] = [];
+  let length = 0;
+  let ended = false;
+  while (length < bytes) {
+    const next = await iterator.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    pieces.push(next.value);
+    length += next.value.length;
+  }
+  const all = (async function* () {
+    try {
+      yield* pieces;
+      if (ended) return;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    } finally {
+      await iterator.return?.();
+    }
+  })();
+  return { head: Buffer.concat(pieces, length), ended, all };
+}

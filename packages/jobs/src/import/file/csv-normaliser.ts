@@ -181,7 +181,24 @@ export class CsvNormaliser extends Transform {
         break;
       }
       const lines = find.lineBreaks(pos, scan.end);
-      if (scan.problem) {
+      if (scan.end - pos > this.#maxRecordBytes) {
+        // Arrived whole in one piece: still one row's error, not the parser's memory.
+        if (clean < pos) this.push(buf.subarray(clean, pos));
+        this.#pushMarker(
+          {
+            column: null,
+            reason: tooLarge(this.#maxRecordBytes, scan.end - pos),
+            fields: approximateFields(
+              buf.subarray(pos, pos + OVERSIZED_PREFIX_BYTES),
+              this.#delimiter,
+            ),
+          },
+          lines - terminatorLines(buf, scan.end),
+          buf,
+          scan.end,
+        );
+        clean = scan.end;
+      } else if (scan.problem) {
         if (clean < pos) this.push(buf.subarray(clean, pos));
         const fields = approximateFields(buf.subarray(pos, scan.end), this.#delimiter);
         this.#pushMarker(
@@ -393,7 +410,7 @@ export class CsvNormaliser extends Transform {
     const id = this.#nextProblem++;
     this.problems.set(id, {
       column: null,
-      reason: `the row is larger than ${formatBytes(this.#maxRecordBytes)} (${formatBytes(state.bytes)}), too large to read; a pasted image or file in a cell, most likely`,
+      reason: tooLarge(this.#maxRecordBytes, state.bytes),
       fields: approximateFields(state.prefix, this.#delimiter),
     });
     this.push(`"${RECORD_MARKER}${id}${'\n'.repeat(state.lines)}"\n`);
@@ -461,12 +478,12 @@ function fieldIndex(buf: Buffer, start: number, at: number, delimiter: number): 
 function approximateFields(record: Buffer, delimiter: number): string[] {
   const separator = String.fromCharCode(delimiter);
   try {
-    const rows = parse(record, {
+    const rows: string[][] = parse(record, {
       delimiter: separator,
       relax_quotes: true,
       relax_column_count: true,
       to: 1,
-    }) as string[][];
+    });
     return (rows[0] ?? []).map((field) => field.slice(0, 1_000));
   } catch {
     // The fields before the first quote are plain text (an oversized record's prefix ends anywhere).
@@ -494,6 +511,9 @@ function describeByte(byte: number | undefined): string {
   if (byte < 0x20 || byte >= 0x7f) return 'a character';
   return `"${String.fromCharCode(byte)}"`;
 }
+
+const tooLarge = (limit: number, bytes: number) =>
+  `the row is larger than ${formatBytes(limit)} (${formatBytes(bytes)}), too large to read; a pasted image or file in a cell, most likely`;
 
 function formatBytes(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MiB`;

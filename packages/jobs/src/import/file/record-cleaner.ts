@@ -90,6 +90,9 @@ export class RecordCleaner extends Transform {
   #repeatsHeader(fields: readonly string[]): boolean {
     const keys = this.#headerKeys;
     if (fields.length !== keys.length) return false;
+    // Cheap rejection first (this runs for every row): the first field's length.
+    const first = fields[0]!.length - keys[0]!.length;
+    if (first < 0 || first > 16) return false;
     for (let i = 0; i < keys.length; i++) if (headerKey(fields[i]!) !== keys[i]) return false;
     return true;
   }

@@ -44,10 +44,7 @@ describe('describeNonCsv', () => {
         Buffer.concat([zip, Buffer.from('mimetypeapplication/vnd.oasis.opendocument.spreadsheet')]),
         /OpenDocument spreadsheet/,
       ],
-      [
-        Buffer.concat([zip, Buffer.from('[Content_Types].xml word/document.xml')]),
-        /Office document/,
-      ],
+      [Buffer.concat([zip, Buffer.from('[Content_Types].xml word/document.xml')]), /Word document/],
       [Buffer.concat([zip, Buffer.from('products.csv')]), /ZIP archive/],
       [bytes(0x50, 0x4b, 0x05, 0x06, 0, 0), /ZIP archive/],
       [bytes(0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1), /Excel 97-2003/],

@@ -2,6 +2,7 @@ import { TRPCError } from '@trpc/server';
 import type { z } from 'zod';
 import { desc, eq, sql, transaction, webhooks, type Db, type Sql } from '@acme/db';
 import {
+  announceDeliveryChange,
   assertPublicUrl,
   enqueueRecovery,
   enqueueTestDelivery,
@@ -12,14 +13,7 @@ import {
   UnsafeUrlError,
 } from '@acme/jobs/webhooks';
 import type { Bus } from '@acme/realtime';
-import {
-  webhookDeliveriesChannel,
-  type TEventType,
-  type TWebhook,
-  type TWebhookDeliveryChange,
-  type ZWebhookCreateInput,
-  type ZWebhookUpdateInput,
-} from '@acme/shared';
+import type { TEventType, TWebhook, ZWebhookCreateInput, ZWebhookUpdateInput } from '@acme/shared';
 import { notFound } from '../errors.ts';
 
 type WebhookRow = typeof webhooks.$inferSelect;
@@ -173,12 +167,6 @@ export async function queueWebhookTest(
   return { queued: true, deliveryId };
 }
 
-/** Tells open delivery logs that the webhook's deliveries changed (fire and forget). */
-async function announce(bus: Bus, webhookId: string, deliveryId: string | null): Promise<void> {
-  const change: TWebhookDeliveryChange = { deliveryId };
-  await bus.publish(webhookDeliveriesChannel(webhookId), change);
-}
-
 /** Resend / Retry now: one event delivery sent now (same `webhook-id`); see `requeueDelivery`. */
 export async function redeliver(
   sqlClient: Sql,
@@ -190,7 +178,7 @@ export async function redeliver(
   if (outcome.kind === 'refused') {
     throw new TRPCError({ code: 'CONFLICT', message: outcome.reason });
   }
-  await announce(bus, input.id, input.deliveryId);
+  await announceDeliveryChange(bus, input.id, input.deliveryId);
   return { deliveryId: input.deliveryId };
 }
 

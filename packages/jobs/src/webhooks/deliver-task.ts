@@ -2,16 +2,11 @@ import type { Task } from 'graphile-worker';
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import { asDate, transaction, type TransactionSql } from '@acme/db';
-import {
-  TEST_EVENT_TYPE,
-  webhookDeliveriesChannel,
-  webhookTestChannel,
-  type TWebhookDeliveryChange,
-  type TWebhookTestResult,
-} from '@acme/shared';
+import { TEST_EVENT_TYPE, webhookTestChannel, type TWebhookTestResult } from '@acme/shared';
 import type { JobDeps } from '../deps.ts';
 import { enqueueJob } from '../enqueue.ts';
 import { deliveryBody } from './delivery-body.ts';
+import { announceDeliveryChange } from './delivery-changes.ts';
 import {
   DELIVER_WEBHOOK,
   DELIVERY_JOB_MAX_ATTEMPTS,
@@ -229,11 +224,8 @@ async function recordTest(
   await deps.bus.publish(webhookTestChannel(delivery.webhookId), result);
 }
 
-/** Tells open delivery logs of the webhook that one of its deliveries changed (fire and forget). */
-async function announce(deps: JobDeps, delivery: DeliveryRow): Promise<void> {
-  const change: TWebhookDeliveryChange = { deliveryId: delivery.id };
-  await deps.bus.publish(webhookDeliveriesChannel(delivery.webhookId), change);
-}
+const announce = (deps: JobDeps, delivery: DeliveryRow) =>
+  announceDeliveryChange(deps.bus, delivery.webhookId, delivery.id);
 
 /**
  * `webhook:deliver`: sends one delivery (an event, or a test) and records the attempt.

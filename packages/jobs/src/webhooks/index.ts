@@ -1,6 +1,7 @@
 export { createWebhookDeliveryTasks, type WebhookDeliveryTasks } from './delivery-tasks.ts';
 export { AUTO_DISABLE_AFTER_MS } from './deliver-task.ts';
 export { deliveryBody, type DeliveryBodySource } from './delivery-body.ts';
+export { announceDeliveryChange } from './delivery-changes.ts';
 export {
   DELIVER_WEBHOOK,
   deliveryJobKey,

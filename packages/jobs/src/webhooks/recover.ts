@@ -1,12 +1,9 @@
 import type { Task } from 'graphile-worker';
 import type { Sql, TransactionSql } from 'postgres';
 import { z } from 'zod';
-import {
-  TEST_EVENT_TYPE,
-  webhookDeliveriesChannel,
-  type TWebhookDeliveryChange,
-} from '@acme/shared';
+import { TEST_EVENT_TYPE } from '@acme/shared';
 import type { JobDeps } from '../deps.ts';
+import { announceDeliveryChange } from './delivery-changes.ts';
 import {
   DELIVER_WEBHOOK,
   DELIVERY_JOB_KEY_PREFIX,
@@ -118,10 +115,7 @@ export function recoverDeliveriesTask(deps: JobDeps): Task {
       const batch = await requeueBatch(deps.sql, payload, cursor);
       total += batch.requeued;
       cursor = batch.cursor;
-      if (batch.requeued > 0) {
-        const change: TWebhookDeliveryChange = { deliveryId: null };
-        await deps.bus.publish(webhookDeliveriesChannel(payload.webhookId), change);
-      }
+      if (batch.requeued > 0) await announceDeliveryChange(deps.bus, payload.webhookId, null);
     } while (cursor);
     helpers.logger.info(`recovered ${total} failed deliveries of webhook ${payload.webhookId}`);
   };

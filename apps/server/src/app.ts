@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
-import { appRouter, type Context } from '@acme/api';
+import { appRouter, ProductListCache, type Context } from '@acme/api';
 import { createDatabase } from '@acme/db';
 import {
   createConfiguredBus,
@@ -50,7 +50,10 @@ export async function startServer(
   logger: Logger,
   shared: SharedServices = {},
 ): Promise<RunningServer> {
-  const database = createDatabase(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX });
+  const database = createDatabase(config.DATABASE_URL, {
+    max: config.DATABASE_POOL_MAX,
+    jit: false,
+  });
   const redis = config.REDIS_URL ? createRedis(config.REDIS_URL) : undefined;
   redis?.on('error', () => {}); // reported by /health/ready; the bus logs its own connection errors
   const ownBus = shared.bus
@@ -83,6 +86,7 @@ export async function startServer(
     db: database.db,
     sql: database.sql,
     bus,
+    productList: new ProductListCache(),
     config: {
       MAX_UPLOAD_BYTES: config.MAX_UPLOAD_BYTES,
       WEBHOOK_ALLOW_PRIVATE: config.WEBHOOK_ALLOW_PRIVATE,

@@ -2,6 +2,7 @@ import type { Db, Sql } from '@acme/db';
 import type { Bus } from '@acme/realtime';
 import type { Config } from '@acme/runtime/config';
 import type { Logger } from '@acme/runtime/logger';
+import type { ProductListCache } from './products/list-cache.ts';
 
 /** Who is calling: the dashboard's session, another service's API token, or nobody known. */
 export type Caller = { kind: 'session' } | { kind: 'token' } | { kind: 'anonymous' };
@@ -11,6 +12,8 @@ export interface Context {
   db: Db;
   sql: Sql;
   bus: Bus;
+  /** products.list answers per catalogue version; one per server process. */
+  productList: ProductListCache;
   config: Pick<Config, 'MAX_UPLOAD_BYTES' | 'WEBHOOK_ALLOW_PRIVATE'>;
   logger: Logger;
   requestId: string;

@@ -18,11 +18,22 @@ export interface Database {
   close: () => Promise<void>;
 }
 
-export function createDatabase(url: string, options: { max?: number } = {}): Database {
+export interface DatabaseOptions {
+  /** Pool size. */
+  max?: number;
+  /**
+   * false for a pool of short interactive queries (the server's): PostgreSQL JIT-compiles any
+   * query whose estimated cost passes jit_above_cost, which takes 30–100 ms, more than a list
+   * query itself. Bulk work (imports) keeps the server's default.
+   */
+  jit?: boolean;
+}
+
+export function createDatabase(url: string, options: DatabaseOptions = {}): Database {
   const sql = postgres(url, {
     max: options.max ?? 10,
     onnotice: () => {},
-    connection: { application_name: 'acme' },
+    connection: { application_name: 'acme', ...(options.jit === false ? { jit: 'off' } : {}) },
   });
   return { sql, db: createDrizzle(sql), close: () => sql.end({ timeout: 5 }) };
 }

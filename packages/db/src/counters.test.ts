@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { foldProductCounters, readCatalogueState } from './catalogue-state.ts';
 import { createTestDatabase, type TestDatabase } from './testing.ts';
 
 let database: TestDatabase;
@@ -39,10 +40,7 @@ describe('product counters', () => {
     await sql`delete from products where id % 2 = 0`;
     await expectCountersMatch();
 
-    await sql`
-      with gone as (delete from product_count_deltas returning total, active)
-      insert into product_count_deltas (total, active)
-      select coalesce(sum(total), 0), coalesce(sum(active), 0) from gone`;
+    await foldProductCounters(sql);
     const [rows] = await sql<{ n: number }[]>`select count(*)::int as n from product_count_deltas`;
     expect(rows!.n).toBe(1);
     await expectCountersMatch();
@@ -60,6 +58,66 @@ describe('product counters', () => {
       })
       .catch(() => undefined);
     expect(await expectCountersMatch()).toEqual(before);
+  });
+});
+
+describe('catalogue version', () => {
+  /** Runs a statement and returns how far it moved the version. */
+  async function versionStep(statement: () => Promise<unknown>): Promise<number> {
+    const before = (await readCatalogueState(database.sql)).version;
+    await statement();
+    return (await readCatalogueState(database.sql)).version - before;
+  }
+
+  it('moves with every committed write to products, whatever it changes', async () => {
+    const { sql } = database;
+    expect(
+      await versionStep(
+        () => sql`insert into products (sku, name) values ('VER-1', 'a'), ('VER-2', 'b')`,
+      ),
+    ).toBe(1);
+    // A rename changes no total, but it changes what the list shows.
+    expect(await versionStep(() => sql`update products set name = 'c' where sku = 'VER-1'`)).toBe(
+      1,
+    );
+    expect(
+      await versionStep(
+        () => sql`insert into products (sku, name) values ('ver-2', 'd')
+          on conflict ((lower(sku))) do update set name = excluded.name`,
+      ),
+    ).toBe(1);
+    expect(await versionStep(() => sql`delete from products where sku = 'VER-1'`)).toBe(1);
+    // Neither an insert of nothing nor reading moves it.
+    expect(
+      await versionStep(() => sql`insert into products (sku, name) select 'x', 'y' where false`),
+    ).toBe(0);
+    expect(await versionStep(() => sql`select count(*) from products`)).toBe(0);
+  });
+
+  it('never goes back: not when the counters are folded, not on truncate', async () => {
+    const { sql } = database;
+    await sql`insert into products (sku, name) values ('KEEP-1', 'a')`;
+    const before = await readCatalogueState(sql);
+    await foldProductCounters(sql);
+    expect(await readCatalogueState(sql)).toEqual(before);
+    const [rows] = await sql<{ n: number }[]>`select count(*)::int as n from product_count_deltas`;
+    expect(rows!.n).toBe(1);
+
+    await sql`truncate products`;
+    const after = await readCatalogueState(sql);
+    expect(after).toEqual({ version: before.version + 1, total: 0, active: 0 });
+  });
+
+  it('stays where it was when a write rolls back', async () => {
+    const moved = await versionStep(() =>
+      database.sql
+        .begin(async (tx) => {
+          await tx`update products set name = 'rolled back'`;
+          throw new Error('roll back');
+        })
+        .catch(() => undefined),
+    );
+    expect(moved).toBe(0);
   });
 });
 

@@ -3,11 +3,13 @@ export {
   createDatabase,
   transaction,
   type Database,
+  type DatabaseOptions,
   type Db,
   type Sql,
   type Transaction,
   type TransactionSql,
 } from './client.ts';
+export { foldProductCounters, readCatalogueState, type CatalogueState } from './catalogue-state.ts';
 export { copyIn } from './copy-in.ts';
 export { isUniqueViolation } from './pg-errors.ts';
 export * from './schema/index.ts';

@@ -108,24 +108,45 @@ const ZFilterText = z
   .optional()
   .transform((value) => (value ? value : undefined));
 
-export const ZProductListInput = z.object({
-  page: z.number().int().min(1).default(1),
-  pageSize: z.number().int().min(1).max(PAGE_SIZE_MAX).default(PAGE_SIZE_DEFAULT),
-  sku: ZFilterText,
-  name: ZFilterText,
-  description: ZFilterText,
-  active: z.boolean().optional(),
-  sort: ZProductSort.optional(),
-});
+/** A position in the list: `nextCursor` or `prevCursor` of a page, opaque, tied to its sort. */
+const ZListCursor = z.string().min(1).max(2_000);
+
+export const ZProductListInput = z
+  .object({
+    page: z.number().int().min(1).default(1),
+    pageSize: z.number().int().min(1).max(PAGE_SIZE_MAX).default(PAGE_SIZE_DEFAULT),
+    sku: ZFilterText,
+    name: ZFilterText,
+    description: ZFilterText,
+    active: z.boolean().optional(),
+    sort: ZProductSort.optional(),
+    /** Count every match even when that is slow; otherwise a large total may be an estimate. */
+    exactTotal: z.boolean().default(false),
+    /** The page after the row this cursor points at (keyset paging: no rows skipped one by one). */
+    after: ZListCursor.optional(),
+    /** The page before the row this cursor points at. */
+    before: ZListCursor.optional(),
+  })
+  .refine((input) => !(input.after && input.before), {
+    message: 'give either after or before, not both',
+    path: ['before'],
+  });
 export type TProductListInput = z.input<typeof ZProductListInput>;
 export type TProductListQuery = z.output<typeof ZProductListInput>;
 
 export const ZProductListOutput = z.object({
   items: z.array(ZProduct),
+  /** Exact, unless `totalIsEstimate`: then an estimate (three significant figures). */
   total: z.number().int(),
+  totalIsEstimate: z.boolean(),
   page: z.number().int(),
   pageSize: z.number().int(),
+  /** Pass as `after` (with page + 1) for the next page; null when the page is empty. */
+  nextCursor: ZListCursor.nullable(),
+  /** Pass as `before` (with page - 1) for the previous page; null when the page is empty. */
+  prevCursor: ZListCursor.nullable(),
 });
+export type TProductListOutput = z.infer<typeof ZProductListOutput>;
 
 export const ZDeleteAllInput = z.object({
   confirm: z.literal(true, { error: 'deleteAll needs { confirm: true }' }),

@@ -1,91 +1,202 @@
-import { and, asc, desc, eq, ilike, products, sql, type Db, type SQL } from '@acme/db';
-import type { TProductListQuery, TProductSort } from '@acme/shared';
+import { readCatalogueState, type CatalogueState, type Sql } from '@acme/db';
+import type { TProduct, TProductListOutput, TProductListQuery } from '@acme/shared';
+import { decodeCursor, encodeCursor } from './list-cursor.ts';
+import type { KnownTotal, ProductListCache } from './list-cache.ts';
+import {
+  boundedMatches,
+  countMatches,
+  DEFAULT_SORT,
+  hasTextFilter,
+  pageRows,
+  sampleMatches,
+  type KeyedProduct,
+  type ListFilters,
+  type PageRequest,
+} from './list-queries.ts';
 
-/** `%`, `_` and `\` in a user's filter are literal characters, not LIKE wildcards. */
-function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-}
+/**
+ * A text filter's total is exact up to this many matches (counted through the trigram indexes in
+ * about as many row visits); beyond it an exact count would visit every match (38k matches: 100+
+ * ms), so the total is an estimate unless the caller asks for `exactTotal`.
+ */
+export const EXACT_TOTAL_UP_TO = 5_000;
+/** Rows in the sample behind an estimate: ±8% (1σ) at a 7% match rate, ±20% at 1%. */
+export const SAMPLE_ROWS = 2_000;
 
-function filterConditions(query: TProductListQuery): SQL | undefined {
-  const conditions: SQL[] = [];
-  if (query.sku) conditions.push(ilike(products.sku, containsPattern(query.sku)));
-  if (query.name) conditions.push(ilike(products.name, containsPattern(query.name)));
-  if (query.description) {
-    conditions.push(ilike(products.description, containsPattern(query.description)));
-  }
-  if (query.active !== undefined) conditions.push(eq(products.active, query.active));
-  return conditions.length ? and(...conditions) : undefined;
-}
-
-const sortColumns = {
-  id: products.id,
-  // Ordering by lower(sku) walks the unique index instead of sorting the table.
-  sku: sql`lower(${products.sku})`,
-  name: products.name,
-  active: products.active,
-  // Ids are assigned in creation order, and every row of one import shares its created_at, so
-  // the id order is the creation order and needs no index of its own.
-  createdAt: products.id,
-  updatedAt: products.updatedAt,
-} as const;
-
-function orderBy(sort: TProductSort | undefined): SQL[] {
-  const field = sort?.field ?? 'id';
-  const direction = sort?.direction === 'desc' ? desc : asc;
-  const order = [direction(sortColumns[field])];
-  // A unique tie-breaker keeps pages stable when many rows share a value.
-  if (field !== 'id' && field !== 'createdAt') order.push(direction(products.id));
-  return order;
+export interface ListDeps {
+  sql: Sql;
+  cache: ProductListCache;
 }
 
 /**
- * The unfiltered and active-only totals come from the statement-level counters
- * (product_count_deltas) in O(1); any text filter needs a real count, served by the trigram indexes.
+ * products.list. The catalogue's version and totals come first (one tiny query); an answer the
+ * cache holds for that version is returned as it is, everything else is computed and kept.
  */
-async function countProducts(db: Db, query: TProductListQuery, where: SQL | undefined) {
-  if (!query.sku && !query.name && !query.description) {
-    const [row] = await db.execute<{ total: number; active: number }>(sql`
-      select coalesce(sum(total), 0)::int as total, coalesce(sum(active), 0)::int as active
-      from product_count_deltas`);
-    if (!row) return 0;
-    if (query.active === undefined) return row.total;
-    return query.active ? row.active : row.total - row.active;
-  }
-  const [row] = await db
-    .select({ total: sql<number>`count(*)::int` })
-    .from(products)
-    .where(where);
-  return row?.total ?? 0;
+export async function listProducts(
+  deps: ListDeps,
+  query: TProductListQuery,
+): Promise<TProductListOutput> {
+  const state = await readCatalogueState(deps.sql);
+  return deps.cache.page(state.version, requestKey(query), () => answer(deps, state, query));
 }
 
-export async function listProducts(db: Db, query: TProductListQuery) {
-  const where = filterConditions(query);
-  const offset = (query.page - 1) * query.pageSize;
-  // Deferred join: skip `offset` rows on the narrow index only, then fetch the page's full rows,
-  // so a deep page does not read 400k full rows from the heap.
-  const pageIds = db
-    .select({ id: products.id })
-    .from(products)
-    .where(where)
-    .orderBy(...orderBy(query.sort))
-    .limit(query.pageSize)
-    .offset(offset)
-    .as('page_ids');
-  const [items, total] = await Promise.all([
-    db
-      .select({
-        id: products.id,
-        sku: products.sku,
-        name: products.name,
-        description: products.description,
-        active: products.active,
-        createdAt: products.createdAt,
-        updatedAt: products.updatedAt,
-      })
-      .from(products)
-      .innerJoin(pageIds, eq(products.id, pageIds.id))
-      .orderBy(...orderBy(query.sort)),
-    countProducts(db, query, where),
+function filterKey(filters: ListFilters): string {
+  return JSON.stringify([filters.sku, filters.name, filters.description, filters.active]);
+}
+
+function requestKey(query: TProductListQuery): string {
+  const { page, pageSize, sort, exactTotal, after, before } = query;
+  return JSON.stringify([
+    filterKey(query),
+    page,
+    pageSize,
+    sort?.field,
+    sort?.direction,
+    exactTotal,
+    after,
+    before,
   ]);
-  return { items, total, page: query.page, pageSize: query.pageSize };
+}
+
+/** Three significant figures: an estimate should not look more precise than it is. */
+function roundEstimate(value: number): number {
+  return value < 1_000 ? Math.round(value) : Number(value.toPrecision(3));
+}
+
+async function answer(
+  deps: ListDeps,
+  state: CatalogueState,
+  query: TProductListQuery,
+): Promise<TProductListOutput> {
+  const { sql, cache } = deps;
+  const sort = query.sort ?? DEFAULT_SORT;
+  const seek = query.after
+    ? { cursor: decodeCursor(query.after, sort), towards: 'after' as const }
+    : query.before
+      ? { cursor: decodeCursor(query.before, sort), towards: 'before' as const }
+      : undefined;
+  // With a cursor the page starts at it; the page number then only labels the page.
+  const offset = seek ? 0 : (query.page - 1) * query.pageSize;
+  const request: PageRequest = { filters: query, sort, limit: query.pageSize, offset, seek };
+  const output = (items: KeyedProduct[], known: KnownTotal): TProductListOutput => {
+    const first = items[0];
+    const last = items.at(-1);
+    return {
+      items: items.map(withoutKey),
+      total: known.total,
+      totalIsEstimate: known.estimate,
+      page: query.page,
+      pageSize: query.pageSize,
+      nextCursor: last ? encodeCursor({ sort, key: last.key, id: last.id }) : null,
+      prevCursor: first ? encodeCursor({ sort, key: first.key, id: first.id }) : null,
+    };
+  };
+
+  if (!hasTextFilter(query)) {
+    // The counters make these totals exact and free.
+    const total =
+      query.active === undefined
+        ? state.total
+        : query.active
+          ? state.active
+          : state.total - state.active;
+    return output(await unfilteredPage(sql, request, total), { total, estimate: false });
+  }
+
+  const filters = filterKey(query);
+  let known = cache.total(state.version, filters);
+  if (!known) {
+    // A sample says roughly how many match; up to EXACT_TOTAL_UP_TO they are counted outright,
+    // through the trigram indexes, and the page comes from the same visit.
+    const sampled = await sampleTotal(sql, query, state.total);
+    if (!sampled.estimate || sampled.total > EXACT_TOTAL_UP_TO) {
+      known = sampled;
+    } else {
+      const bounded = await boundedMatches(sql, { ...request, bound: EXACT_TOTAL_UP_TO });
+      if (bounded.matches <= EXACT_TOTAL_UP_TO) {
+        const exact = { total: bounded.matches, estimate: false };
+        cache.rememberTotal(state.version, filters, exact);
+        return output(bounded.page, exact);
+      }
+      known = { total: roundEstimate(EXACT_TOTAL_UP_TO + 1), estimate: true };
+    }
+  }
+  if (query.exactTotal && known.estimate) {
+    known = { total: await countMatches(sql, query), estimate: false };
+  }
+
+  let items: KeyedProduct[];
+  if (!known.estimate && known.total <= EXACT_TOTAL_UP_TO) {
+    items = (await boundedMatches(sql, { ...request, bound: EXACT_TOTAL_UP_TO })).page;
+  } else {
+    items = await manyMatchesPage(sql, request, known.total, state.total);
+  }
+  if (known.estimate && !seek) {
+    if (items.length > 0 && items.length < query.pageSize) {
+      known = { total: offset + items.length, estimate: false }; // the last page: now it is known
+    } else if (items.length === 0 && offset > 0) {
+      known = { total: await countMatches(sql, query), estimate: false }; // past the end
+    } else {
+      known = { total: Math.max(known.total, offset + items.length), estimate: true };
+    }
+  }
+  cache.rememberTotal(state.version, filters, known);
+  return output(items, known);
+}
+
+/**
+ * A page of a filter with many matches. Walking the sort index visits about (offset + page) /
+ * share rows; collecting every match through the trigram indexes visits each match once. The
+ * cheaper one wins. A walk is capped at 4× its expected length: if the matches sit away from the
+ * page's end of the order (a supplier's old SKUs, sorted newest first), it falls back to the
+ * bitmap rather than walk the whole table.
+ */
+async function manyMatchesPage(
+  sql: Sql,
+  request: PageRequest,
+  matches: number,
+  tableRows: number,
+): Promise<KeyedProduct[]> {
+  const share = Math.min(1, matches / Math.max(tableRows, 1));
+  const walkRows = (request.offset + request.limit) / Math.max(share, 1e-9);
+  if (walkRows < matches) {
+    const walked = await pageRows(sql, request, {
+      kind: 'walk',
+      walkRows: Math.ceil(4 * walkRows + 1_000),
+    });
+    if (walked.length === request.limit) return walked;
+  }
+  return pageRows(sql, request, { kind: 'bitmap' });
+}
+
+/**
+ * A page without text filter. Its total is exact, so a page past the middle is read from the
+ * other end: page 8,000 of 10,000 skips 100k index entries instead of 400k.
+ */
+function unfilteredPage(sql: Sql, request: PageRequest, total: number): Promise<KeyedProduct[]> {
+  const { offset, limit, seek } = request;
+  if (seek || offset + limit / 2 <= total / 2) return pageRows(sql, request);
+  const remaining = total - offset;
+  if (remaining <= 0) return Promise.resolve([]);
+  return pageRows(sql, {
+    ...request,
+    reverse: true,
+    offset: Math.max(0, remaining - limit),
+    limit: Math.min(limit, remaining),
+  });
+}
+
+/** How many products match, from a sample of the table; exact when the table is small. */
+async function sampleTotal(sql: Sql, filters: ListFilters, tableRows: number): Promise<KnownTotal> {
+  const percent = (100 * SAMPLE_ROWS) / Math.max(tableRows, 1);
+  if (percent < 100) {
+    const { hits, rows } = await sampleMatches(sql, filters, percent);
+    if (rows > 0) return { total: roundEstimate((tableRows * hits) / rows), estimate: true };
+  }
+  // A catalogue this small is counted outright.
+  return { total: await countMatches(sql, filters), estimate: false };
+}
+
+function withoutKey({ key: _key, ...product }: KeyedProduct): TProduct {
+  return product;
 }

@@ -25,7 +25,7 @@ export const productsRouter = router({
   list: publicProcedure
     .input(ZProductListInput)
     .output(ZProductListOutput)
-    .query(({ ctx, input }) => listProducts(ctx.db, input)),
+    .query(({ ctx, input }) => listProducts({ sql: ctx.sql, cache: ctx.productList }, input)),
   byId: publicProcedure
     .input(ZById)
     .output(ZProduct)

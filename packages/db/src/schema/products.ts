@@ -36,9 +36,14 @@ export const products = pgTable(
  * appended by statement-level triggers. Summing a handful of rows answers the unfiltered and
  * active-only totals in O(1) where `count(*)` over 500k rows takes ~60 ms; the worker folds the
  * rows together periodically.
+ *
+ * `writes` counts the writing statements (insert, update, delete, truncate): its sum is the
+ * catalogue version, read in the same snapshot as the totals. It grows with every committed
+ * change and never otherwise, so a list answer computed at one version stays right until it moves.
  */
 export const productCountDeltas = pgTable('product_count_deltas', {
   id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
   total: bigint({ mode: 'number' }).notNull(),
   active: bigint({ mode: 'number' }).notNull(),
+  writes: bigint({ mode: 'number' }).notNull().default(0),
 });

@@ -1,5 +1,5 @@
 import type { Task } from 'graphile-worker';
-import { ensureSearchIndexes } from '@acme/db';
+import { ensureSearchIndexes, foldProductCounters } from '@acme/db';
 import type { JobDeps } from '../deps.ts';
 
 export const MAINTAIN_CATALOGUE = 'catalogue:maintain';
@@ -9,7 +9,7 @@ export const MAINTAIN_CATALOGUE = 'catalogue:maintain';
  * import commits:
  * - rebuilds any list index a bulk import dropped (or an interrupted build left invalid);
  * - merges the trigram indexes' pending lists (small API writes append there);
- * - folds the product counter rows into one, so the O(1) totals stay a sum of a few rows.
+ * - folds the product counter rows into one, so the O(1) totals and version stay a sum of a few rows.
  */
 export function maintainCatalogue(deps: JobDeps): Task {
   return async (_payload, helpers) => {
@@ -21,9 +21,6 @@ export function maintainCatalogue(deps: JobDeps): Task {
     for (const { name } of valid) {
       await deps.sql`select gin_clean_pending_list(${name}::regclass)`;
     }
-    await deps.sql`
-      with gone as (delete from product_count_deltas returning total, active)
-      insert into product_count_deltas (total, active)
-      select coalesce(sum(total), 0), coalesce(sum(active), 0) from gone`;
+    await foldProductCounters(deps.sql);
   };
 }

@@ -38,6 +38,7 @@ import { Toggle } from '../components/toggle.tsx';
 import { CreateProductDialog } from './create-product-dialog.tsx';
 import { EditableCell, type CellEdit } from './editable-cell.tsx';
 import { PRODUCTS_KEY, useUpdateProduct } from './product-mutations.ts';
+import { ProductsTotal } from './products-total.tsx';
 import { PAGE_SIZES, readView, viewParams, type ActiveFilter } from './products-view.ts';
 
 type Product = RouterOutputs['products']['list']['items'][number];
@@ -106,15 +107,36 @@ export function ProductsPage() {
     ),
   );
 
-  const input = createMemo<ListInput>(() => ({
-    page: page(),
-    pageSize: pageSize(),
-    sku: sku.debounced() || undefined,
-    name: name.debounced() || undefined,
-    description: description.debounced() || undefined,
-    active: active() === 'all' ? undefined : active() === 'active',
-    sort: sort(),
-  }));
+  // What decides the matches, and what decides the pages: a cursor or an exact count asked for
+  // applies only while these stay the same.
+  const filterKey = () =>
+    JSON.stringify([sku.debounced(), name.debounced(), description.debounced(), active()]);
+  const orderKey = () => JSON.stringify([filterKey(), sort(), pageSize()]);
+  // Next/Prev read the neighbouring page from where this one ends (keyset), not by skipping rows.
+  const [cursor, setCursor] = createSignal<{
+    order: string;
+    page: number;
+    after?: string;
+    before?: string;
+  }>();
+  const [exactFor, setExactFor] = createSignal<string>();
+
+  const input = createMemo<ListInput>(() => {
+    const seek = cursor();
+    const useSeek = seek && seek.order === orderKey() && seek.page === page();
+    return {
+      page: page(),
+      pageSize: pageSize(),
+      sku: sku.debounced() || undefined,
+      name: name.debounced() || undefined,
+      description: description.debounced() || undefined,
+      active: active() === 'all' ? undefined : active() === 'active',
+      sort: sort(),
+      ...(exactFor() === filterKey() ? { exactTotal: true } : {}),
+      ...(useSeek && seek.after ? { after: seek.after } : {}),
+      ...(useSeek && seek.before ? { before: seek.before } : {}),
+    };
+  });
   // A new filter or sort starts again at page 1.
   createEffect(
     on(
@@ -131,6 +153,17 @@ export function ProductsPage() {
     placeholderData: keepPreviousData,
   }));
   const pageCount = () => Math.max(1, Math.ceil((list.data?.total ?? 0) / pageSize()));
+  const goToPage = (target: number) => {
+    // Only the cursors of the page on screen: not a previous page's, still shown while loading.
+    const shown = list.isPlaceholderData || list.data?.page !== page() ? undefined : list.data;
+    const order = orderKey();
+    if (shown && target === page() + 1 && shown.nextCursor) {
+      setCursor({ order, page: target, after: shown.nextCursor });
+    } else if (shown && target === page() - 1 && shown.prevCursor) {
+      setCursor({ order, page: target, before: shown.prevCursor });
+    }
+    setPage(target);
+  };
   // After deletes the current page may no longer exist.
   createEffect(() => {
     if (list.data && page() > pageCount()) setPage(pageCount());
@@ -413,11 +446,15 @@ export function ProductsPage() {
             </table>
           </div>
           <div class="row" style={{ 'justify-content': 'space-between' }}>
-            <span class="muted" aria-live="polite">
-              {list.data!.total.toLocaleString()} {list.data!.total === 1 ? 'product' : 'products'}{' '}
-              · page {page()} of {pageCount()}
-            </span>
-            <Pagination page={page()} pageCount={pageCount()} onPage={setPage} />
+            <ProductsTotal
+              total={list.data!.total}
+              estimate={list.data!.totalIsEstimate}
+              page={page()}
+              pageCount={pageCount()}
+              counting={list.isFetching && exactFor() === filterKey()}
+              onCountExactly={() => setExactFor(filterKey())}
+            />
+            <Pagination page={page()} pageCount={pageCount()} onPage={goToPage} />
             <div class="row">
               <label class="muted" for="page-size">
                 Per page

@@ -144,6 +144,69 @@ describe('ProductsPage', () => {
   });
 });
 
+describe('ProductsPage with many products', () => {
+  const page = (number: number, total: number, estimate: boolean) => ({
+    items: [product(number, `Widget ${number}`)],
+    total,
+    totalIsEstimate: estimate,
+    page: number,
+    pageSize: 25,
+    nextCursor: `after-${number}`,
+    prevCursor: `before-${number}`,
+  });
+
+  it('says "about" for an estimated total and counts exactly when asked', async () => {
+    const list = vi.fn((input: { exactTotal?: boolean }) =>
+      Promise.resolve(input.exactTotal ? page(1, 38_417, false) : page(1, 38_500, true)),
+    );
+    renderWithApi(
+      () => <ProductsPage />,
+      { products: { list: { query: list } } },
+      {
+        url: '/products?name=walnut',
+      },
+    );
+    await screen.findByText('about 38,500 products · page 1 of about 1,540');
+    expect(list).toHaveBeenLastCalledWith(
+      expect.not.objectContaining({ exactTotal: true }),
+      expect.anything(),
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Count exactly' }));
+    await screen.findByText('38,417 products · page 1 of 1,537');
+    expect(list).toHaveBeenLastCalledWith(
+      expect.objectContaining({ name: 'walnut', exactTotal: true }),
+      expect.anything(),
+    );
+    expect(screen.queryByRole('button', { name: 'Count exactly' })).toBeNull();
+  });
+
+  it('reads Next and Prev from the cursors of the page shown, and jumps by page number', async () => {
+    const list = vi.fn((input: { page: number }) =>
+      Promise.resolve(page(input.page, 1_000, false)),
+    );
+    renderWithApi(() => <ProductsPage />, { products: { list: { query: list } } });
+    await screen.findByText('1,000 products · page 1 of 40');
+    fireEvent.click(screen.getByRole('button', { name: 'Next ›' }));
+    await screen.findByRole('button', { name: 'Edit Name of SKU-2: Widget 2' });
+    expect(list).toHaveBeenLastCalledWith(
+      expect.objectContaining({ page: 2, after: 'after-1' }),
+      expect.anything(),
+    );
+    fireEvent.click(screen.getByRole('button', { name: '‹ Prev' }));
+    await screen.findByText('1,000 products · page 1 of 40');
+    expect(list).toHaveBeenLastCalledWith(
+      expect.objectContaining({ page: 1, before: 'before-2' }),
+      expect.anything(),
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Page 40' }));
+    await screen.findByText('1,000 products · page 40 of 40');
+    const [jump] = list.mock.lastCall!;
+    expect(jump).toMatchObject({ page: 40 });
+    expect(jump).not.toHaveProperty('after');
+    expect(jump).not.toHaveProperty('before');
+  });
+});
+
 describe('ProductsPage in the URL', () => {
   it('starts from the filters, page and sort in the URL', async () => {
     const list = vi

@@ -86,7 +86,7 @@ export async function startServer(
     db: database.db,
     sql: database.sql,
     bus,
-    productList: new ProductListCache(),
+    productList: new ProductListCache(database.sql),
     config: {
       MAX_UPLOAD_BYTES: config.MAX_UPLOAD_BYTES,
       WEBHOOK_ALLOW_PRIVATE: config.WEBHOOK_ALLOW_PRIVATE,

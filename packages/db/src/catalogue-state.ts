@@ -26,3 +26,41 @@ export async function foldProductCounters(sql: Sql): Promise<void> {
     insert into product_count_deltas (total, active, writes)
     select coalesce(sum(total), 0), coalesce(sum(active), 0), coalesce(sum(writes), 0) from gone`;
 }
+
+/**
+ * Reads the catalogue state for many concurrent requests with few queries: a request joins the
+ * next read to start, never one already under way (whose snapshot may predate the request, and
+ * miss a write the caller saw commit). So at most one read runs and one waits, whatever the load,
+ * and every caller still sees every change committed before it asked.
+ */
+export class CatalogueStateReader {
+  private readonly readState: () => Promise<CatalogueState>;
+  private running: Promise<CatalogueState> | undefined;
+  private waiting: Promise<CatalogueState> | undefined;
+
+  constructor(sql: Sql, read: (sql: Sql) => Promise<CatalogueState> = readCatalogueState) {
+    this.readState = () => read(sql);
+  }
+
+  read(): Promise<CatalogueState> {
+    if (!this.running) return this.start();
+    this.waiting ??= this.running
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => {
+        this.waiting = undefined;
+        return this.start();
+      });
+    return this.waiting;
+  }
+
+  private start(): Promise<CatalogueState> {
+    const read: Promise<CatalogueState> = this.readState().finally(() => {
+      if (this.running === read) this.running = undefined;
+    });
+    this.running = read;
+    return read;
+  }
+}

@@ -9,7 +9,12 @@ export {
   type Transaction,
   type TransactionSql,
 } from './client.ts';
-export { foldProductCounters, readCatalogueState, type CatalogueState } from './catalogue-state.ts';
+export {
+  CatalogueStateReader,
+  foldProductCounters,
+  readCatalogueState,
+  type CatalogueState,
+} from './catalogue-state.ts';
 export { copyIn } from './copy-in.ts';
 export { isUniqueViolation } from './pg-errors.ts';
 export * from './schema/index.ts';

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { CatalogueStateReader, type CatalogueState, type Sql } from '@acme/db';
 import type { TProductListOutput } from '@acme/shared';
 
 /** What is known about the number of products matching one set of filters. */
@@ -20,13 +21,16 @@ function approximateBytes(output: TProductListOutput): number {
 }
 
 /**
- * The list's answers and totals at one catalogue version, per server. The version comes from the
- * database in every request (see readCatalogueState), so an answer is reused only while nothing
- * in the catalogue changed since it was computed, on any server; a newer version drops it all.
- * Identical requests arriving together share one computation, so a burst after a change (every
- * open dashboard refetching) costs the database one query set, not one per client.
+ * The list's answers and totals at one catalogue version, per server. Every request reads the
+ * version from the database (concurrent requests share reads, see CatalogueStateReader), so an
+ * answer is reused only while nothing in the catalogue changed since it was computed, on any
+ * server; a newer version drops it all. Identical requests arriving together share one
+ * computation, so a burst after a change (every open dashboard refetching) costs the database one
+ * query set, not one per client. Answers are frozen: they are shared, and the API's transformer
+ * serializes a frozen answer once (see trpc.ts).
  */
 export class ProductListCache {
+  private readonly reader: CatalogueStateReader;
   private version = -1;
   private readonly pages = new LRUCache<string, TProductListOutput>({
     maxSize: PAGE_CACHE_BYTES,
@@ -34,6 +38,15 @@ export class ProductListCache {
   });
   private readonly totals = new LRUCache<string, KnownTotal>({ max: TOTALS_CACHED });
   private readonly running = new Map<string, Promise<TProductListOutput>>();
+
+  constructor(sql: Sql) {
+    this.reader = new CatalogueStateReader(sql);
+  }
+
+  /** The catalogue's version and totals, as of a moment after this call. */
+  state(): Promise<CatalogueState> {
+    return this.reader.read();
+  }
 
   /** Moves to `version` if it is newer; false when it is older than what the cache holds. */
   private at(version: number): boolean {
@@ -60,6 +73,7 @@ export class ProductListCache {
     if (running) return running;
     const computed = compute()
       .then((output) => {
+        Object.freeze(output);
         if (this.version === version) this.pages.set(key, output);
         return output;
       })

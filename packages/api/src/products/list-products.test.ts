@@ -18,7 +18,7 @@ let cache: ProductListCache;
 beforeAll(async () => {
   database = await createTestDatabase();
   sql = database.sql;
-  cache = new ProductListCache();
+  cache = new ProductListCache(sql);
   // Bulk-loaded as an import does it: without the list's indexes, which are then built at once.
   await dropSearchIndexes(sql);
   await sql`

@@ -1,5 +1,10 @@
-import { readCatalogueState, type CatalogueState, type Sql } from '@acme/db';
-import type { TProduct, TProductListOutput, TProductListQuery } from '@acme/shared';
+import type { CatalogueState, Sql } from '@acme/db';
+import {
+  ZProductListOutput,
+  type TProduct,
+  type TProductListOutput,
+  type TProductListQuery,
+} from '@acme/shared';
 import { decodeCursor, encodeCursor } from './list-cursor.ts';
 import type { KnownTotal, ProductListCache } from './list-cache.ts';
 import {
@@ -29,15 +34,20 @@ export interface ListDeps {
 }
 
 /**
- * products.list. The catalogue's version and totals come first (one tiny query); an answer the
- * cache holds for that version is returned as it is, everything else is computed and kept.
+ * products.list. The catalogue's version and totals come first (one tiny query, shared by
+ * concurrent requests); an answer the cache holds for that version is returned as it is,
+ * everything else is computed and kept.
  */
 export async function listProducts(
   deps: ListDeps,
   query: TProductListQuery,
 ): Promise<TProductListOutput> {
-  const state = await readCatalogueState(deps.sql);
-  return deps.cache.page(state.version, requestKey(query), () => answer(deps, state, query));
+  const state = await deps.cache.state();
+  // Checked once when computed rather than per request (as `.output()` would): one answer is
+  // served many times.
+  return deps.cache.page(state.version, requestKey(query), async () =>
+    ZProductListOutput.parse(await answer(deps, state, query)),
+  );
 }
 
 function filterKey(filters: ListFilters): string {

@@ -11,6 +11,7 @@ export default tseslint.config(
       'migrations/**',
       '.data/**',
       'e2e/screenshots/**',
+      'bench/.out/**',
     ],
   },
   js.configs.recommended,

@@ -7,6 +7,7 @@ import {
   type TRPCClient,
 } from '@trpc/client';
 import superjson from 'superjson';
+import { API_LIMITS } from './limits.ts';
 import type { AppRouter } from './router.ts';
 
 export interface ApiClientOptions {
@@ -63,6 +64,7 @@ export function createApiClient(options: ApiClientOptions): {
         true: wsLink({ client: wsClient, transformer: superjson }),
         false: httpBatchLink({
           url: `${base}/trpc`,
+          maxItems: API_LIMITS.maxBatchSize,
           transformer: superjson,
           headers: () => {
             const token = options.token?.();

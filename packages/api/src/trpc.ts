@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { z } from 'zod';
 import type { Context } from './context.ts';
+import { API_LIMITS } from './limits.ts';
 
 /**
  * Validation failures answer BAD_REQUEST whose message is the first field's own message
@@ -13,6 +14,18 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     return issue.message;
   }
   return `${field}: ${issue.message}`;
+}
+
+/** At most `maxReportedIssues` issues, so a hostile input cannot make a huge error answer. */
+function fieldErrorsOf(issues: readonly z.core.$ZodIssue[]): Record<string, string[]> {
+  const fieldErrors: Record<string, string[]> = {};
+  for (const issue of issues.slice(0, API_LIMITS.maxReportedIssues)) {
+    const field = issue.path.map(String).join('.') || '_';
+    (fieldErrors[field] ??= []).push(issue.message);
+  }
+  const more = issues.length - API_LIMITS.maxReportedIssues;
+  if (more > 0) (fieldErrors['_'] ??= []).push(`and ${more} more problems`);
+  return fieldErrors;
 }
 
 /**
@@ -39,19 +52,29 @@ const transformer = {
 
 const t = initTRPC.context<Context>().create({
   transformer,
-  errorFormatter({ shape, error }) {
-    if (!(error.cause instanceof z.ZodError))
-      return { ...shape, data: { ...shape.data, fieldErrors: null } };
-    const fieldErrors: Record<string, string[]> = {};
-    for (const issue of error.cause.issues) {
-      const field = issue.path.map(String).join('.') || '_';
-      (fieldErrors[field] ??= []).push(issue.message);
+  // Subscriptions run over the WebSocket only, where each socket's subscriptions are capped.
+  sse: { enabled: false },
+  errorFormatter({ shape, error, ctx }) {
+    const { stack: _stack, ...data } = shape.data;
+    if (error.code === 'INTERNAL_SERVER_ERROR') {
+      // An unexpected error's text (SQL, paths, stack) stays in the log (the adapters' onError);
+      // the client gets the request id that finds it there.
+      const requestId = ctx?.requestId;
+      return {
+        ...shape,
+        message: requestId
+          ? `Internal server error (request id ${requestId})`
+          : 'Internal server error',
+        data: { ...data, requestId: requestId ?? null, fieldErrors: null },
+      };
     }
+    if (!(error.cause instanceof z.ZodError))
+      return { ...shape, data: { ...data, fieldErrors: null } };
     const first = error.cause.issues[0];
     return {
       ...shape,
       message: first ? describeIssue(first) : shape.message,
-      data: { ...shape.data, fieldErrors },
+      data: { ...data, fieldErrors: fieldErrorsOf(error.cause.issues) },
     };
   },
 });
@@ -67,10 +90,56 @@ const requireCaller = t.middleware(function requireCaller({ ctx, next }) {
   return next();
 });
 
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
+
+/**
+ * A WebSocket's context carries its subscription slots: a subscription takes one for as long as
+ * it runs, and one beyond `maxSubscriptionsPerSocket` is refused before it costs anything.
+ */
+const limitSubscriptions = t.middleware(async function limitSubscriptions({ ctx, type, next }) {
+  const slots = ctx.subscriptionSlots;
+  if (type !== 'subscription' || !slots) return next();
+  if (slots.running >= API_LIMITS.maxSubscriptionsPerSocket) {
+    throw new TRPCError({
+      code: 'TOO_MANY_REQUESTS',
+      message: `At most ${API_LIMITS.maxSubscriptionsPerSocket} subscriptions per connection; stop some first`,
+    });
+  }
+  slots.running++;
+  let released = false;
+  const release = () => {
+    if (!released) slots.running--;
+    released = true;
+  };
+  try {
+    const result = await next();
+    if (!result.ok || !isAsyncIterable(result.data)) {
+      release();
+      return result;
+    }
+    const source = result.data;
+    // A generator that never started skips its `finally`; the socket that holds it is closing
+    // then, and its slots go with it.
+    async function* releasing() {
+      try {
+        yield* source;
+      } finally {
+        release();
+      }
+    }
+    return { ...result, data: releasing() };
+  } catch (error) {
+    release();
+    throw error;
+  }
+});
+
 export const router = t.router;
 /**
  * The base of every procedure of the public API. It carries the access check, so a router built
  * on it is protected without further work; there is deliberately no unchecked procedure.
  */
-export const publicProcedure = t.procedure.use(requireCaller);
+export const publicProcedure = t.procedure.use(requireCaller).use(limitSubscriptions);
 export const createCallerFactory = t.createCallerFactory;

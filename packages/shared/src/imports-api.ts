@@ -37,6 +37,7 @@ export const ZImportProgressInput = z.object({
   /** Set by the client on reconnect: the `version` of the last state it received. */
   lastEventId: z
     .string()
+    .max(10, 'lastEventId must be an event id this subscription sent')
     .regex(/^\d{1,10}$/, 'lastEventId must be an event id this subscription sent')
     .nullish(),
 });

@@ -1,3 +1,4 @@
+export * from './bounded.ts';
 export * from './products.ts';
 export * from './events.ts';
 export * from './imports.ts';

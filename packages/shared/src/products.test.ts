@@ -32,4 +32,24 @@ describe('product schemas', () => {
       sku: 'ab',
     });
   });
+
+  it('refuses SKUs made only of invisible characters, and NUL in any text', () => {
+    for (const sku of [
+      '\u200b',
+      '\u200b\u200c\u200d',
+      '\ufeff',
+      '\u00a0\u2060',
+      '\u3164',
+      '\u00ad',
+    ])
+      expect(ZProductCreateInput.safeParse({ sku, name: 'x' }).error?.issues[0]?.message).toMatch(
+        /sku (is required|must contain a visible character)/,
+      );
+    expect(ZProductCreateInput.parse({ sku: '\u200bA-1', name: 'x' }).sku).toBe('\u200bA-1');
+    for (const field of ['sku', 'name', 'description'])
+      expect(
+        ZProductCreateInput.safeParse({ sku: 'A', name: 'B', [field]: 'a\u0000b' }).error?.issues[0]
+          ?.message,
+      ).toBe(`${field} must not contain NUL characters (\\0)`);
+  });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasNoNul, hasVisibleCharacter, nulMessage, zText } from './bounded.ts';
 
 /** Limits from SPEC section 1; the import validates rows against the same numbers. */
 export const PRODUCT_LIMITS = { sku: 255, name: 1_000, description: 20_000 } as const;
@@ -33,21 +34,27 @@ const atMost = (limit: number) => (value: string) => !exceedsCharacters(value, l
 export const ZSku = z
   .string({ error: 'sku must be text' })
   .overwrite(normaliseSku)
-  .min(1, 'sku is required')
-  .refine(atMost(PRODUCT_LIMITS.sku), `sku must be at most ${PRODUCT_LIMITS.sku} characters`);
+  .min(1, { error: 'sku is required', abort: true })
+  // UTF-16 units first (cheap; never fewer than code points), then code points.
+  .max(2 * PRODUCT_LIMITS.sku, `sku must be at most ${PRODUCT_LIMITS.sku} characters`)
+  .refine(atMost(PRODUCT_LIMITS.sku), `sku must be at most ${PRODUCT_LIMITS.sku} characters`)
+  .refine(hasNoNul, nulMessage('sku'))
+  .refine(hasVisibleCharacter, 'sku must contain a visible character, not only blanks');
 
 export const ZProductName = z
   .string({ error: 'name must be text' })
   .trim()
   .min(1, 'name is required')
-  .refine(atMost(PRODUCT_LIMITS.name), `name must be at most ${PRODUCT_LIMITS.name} characters`);
+  .max(2 * PRODUCT_LIMITS.name, `name must be at most ${PRODUCT_LIMITS.name} characters`)
+  .refine(atMost(PRODUCT_LIMITS.name), `name must be at most ${PRODUCT_LIMITS.name} characters`)
+  .refine(hasNoNul, nulMessage('name'));
 
+const descriptionTooLong = `description must be at most ${PRODUCT_LIMITS.description} characters`;
 export const ZProductDescription = z
   .string({ error: 'description must be text' })
-  .refine(
-    atMost(PRODUCT_LIMITS.description),
-    `description must be at most ${PRODUCT_LIMITS.description} characters`,
-  );
+  .max(2 * PRODUCT_LIMITS.description, descriptionTooLong)
+  .refine(atMost(PRODUCT_LIMITS.description), descriptionTooLong)
+  .refine(hasNoNul, nulMessage('description'));
 
 export const ZProductId = z.number().int().positive();
 
@@ -101,12 +108,11 @@ export const PAGE_SIZE_MAX = 200;
 export const PAGE_SIZE_DEFAULT = 25;
 
 /** An empty filter string means "no filter", so a cleared search box never narrows the list. */
-const ZFilterText = z
-  .string()
-  .max(PRODUCT_LIMITS.description)
-  .transform((value) => value.trim())
-  .optional()
-  .transform((value) => (value ? value : undefined));
+const ZFilterText = (field: string) =>
+  zText(field, PRODUCT_LIMITS.description)
+    .transform((value) => value.trim())
+    .optional()
+    .transform((value) => (value ? value : undefined));
 
 /** A position in the list: `nextCursor` or `prevCursor` of a page, opaque, tied to its sort. */
 const ZListCursor = z.string().min(1).max(2_000);
@@ -115,9 +121,9 @@ export const ZProductListInput = z
   .object({
     page: z.number().int().min(1).default(1),
     pageSize: z.number().int().min(1).max(PAGE_SIZE_MAX).default(PAGE_SIZE_DEFAULT),
-    sku: ZFilterText,
-    name: ZFilterText,
-    description: ZFilterText,
+    sku: ZFilterText('sku'),
+    name: ZFilterText('name'),
+    description: ZFilterText('description'),
     active: z.boolean().optional(),
     sort: ZProductSort.optional(),
     /** Count every match even when that is slow; otherwise a large total may be an estimate. */

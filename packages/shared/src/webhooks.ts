@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasNoNul, nulMessage, zList } from './bounded.ts';
 import { EVENT_TYPES, TEST_EVENT_TYPE, ZEventType } from './events.ts';
 
 export const ZWebhookId = z.uuid({ error: 'id must be a webhook id (UUID)' });
@@ -9,6 +10,7 @@ export const ZWebhookUrl = z
   .trim()
   .min(1, 'url is required')
   .max(2_048, 'url must be at most 2048 characters')
+  .refine(hasNoNul, nulMessage('url'))
   .refine(
     (value) => URL.canParse(value),
     'url must be a valid URL such as https://example.com/hook',
@@ -22,15 +24,15 @@ export const ZWebhookUrl = z
     return !url || (url.username === '' && url.password === '');
   }, 'url must not contain a user name or password');
 
-/** Room for every type with repeats (they are dropped); anything longer is not a real request. */
-const EVENT_LIST_MAX = 50;
+/** Repeats are dropped; the maximum only bounds what a caller can make the server look at. */
+export const WEBHOOK_EVENTS_MAX = 50;
 
-export const ZWebhookEvents = z
-  .array(z.enum(EVENT_TYPES, { error: `events may only hold: ${EVENT_TYPES.join(', ')}` }), {
-    error: 'events must be a list of event types',
-  })
+export const ZWebhookEvents = zList(
+  'events',
+  z.enum(EVENT_TYPES, { error: `events may only hold: ${EVENT_TYPES.join(', ')}` }),
+  WEBHOOK_EVENTS_MAX,
+)
   .min(1, `events must name at least one of: ${EVENT_TYPES.join(', ')}`)
-  .max(EVENT_LIST_MAX, `events may name at most ${EVENT_LIST_MAX} types`)
   .transform((events) => [...new Set(events)]);
 
 /** Every type a delivery can carry: the subscribable ones plus the test event. */

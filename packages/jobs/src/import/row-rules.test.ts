@@ -29,6 +29,16 @@ describe('mapHeader', () => {
 describe('validateRow', () => {
   const header = mapHeader(['sku', 'name', 'description', 'active']);
 
+  test('refuses a SKU made only of invisible characters, as the API does', () => {
+    expect(validateRow(['\u200b\u2060', 'Kettle', '', ''], header, false)).toEqual({
+      sku: '\u200b\u2060',
+      error: 'sku must contain a visible character, not only blanks',
+    });
+    expect(validateRow(['\u200bA', 'Kettle', '', ''], header, false)).toMatchObject({
+      sku: '\u200bA',
+    });
+  });
+
   test('trims sku and name, keeps the description as written, reads active words in any case', () => {
     expect(validateRow([' A-1 ', ' Kettle ', ' two  spaces ', 'YeS'], header)).toEqual({
       sku: 'A-1',

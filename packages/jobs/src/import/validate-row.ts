@@ -1,4 +1,4 @@
-import { exceedsCharacters, normaliseSku, PRODUCT_LIMITS } from '@acme/shared';
+import { exceedsCharacters, hasVisibleCharacter, normaliseSku, PRODUCT_LIMITS } from '@acme/shared';
 import type { HeaderMap } from './header.ts';
 
 export interface ValidRow {
@@ -45,6 +45,8 @@ export function validateRow(fields: readonly string[], header: HeaderMap): Valid
   if (nul !== -1) return fail(`column ${nul + 1} contains a NUL character`);
 
   if (sku === '') return fail('sku is required');
+  if (!hasVisibleCharacter(sku))
+    return fail('sku must contain a visible character, not only blanks');
   if (exceedsCharacters(sku, PRODUCT_LIMITS.sku))
     return fail(`sku must be at most ${PRODUCT_LIMITS.sku} characters`);
   const name = (fields[header.name] ?? '').trim();

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
-import { applyWSSHandler } from '@trpc/server/adapters/ws';
+import { getWSConnectionHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
-import { appRouter, ProductListCache, type Context } from '@acme/api';
+import { API_LIMITS, appRouter, ProductListCache, type Context } from '@acme/api';
 import { createDatabase } from '@acme/db';
 import {
   createConfiguredBus,
@@ -17,14 +17,14 @@ import {
 import type { Config } from '@acme/runtime/config';
 import type { Logger } from '@acme/runtime/logger';
 import { createAccessControl } from './auth/access-control.ts';
+import { FOREIGN_ORIGIN_MESSAGE } from './auth/origins.ts';
 import { createSessionRoutes } from './auth/session-routes.ts';
+import { createSocketSessions } from './auth/socket-sessions.ts';
 import { createHealthHandler } from './health.ts';
 import { sendJson } from './http-utils.ts';
 import { createStaticHandler, DEFAULT_WEB_DIST_DIR } from './static.ts';
 import { createImportRoutes } from './imports/routes.ts';
-
-/** Requests bodies for tRPC are small JSON; files go through the streaming upload route. */
-const TRPC_MAX_BODY_BYTES = 1024 * 1024;
+import { guardWebSocket } from './ws-guard.ts';
 
 export interface RunningServer {
   server: Server;
@@ -72,14 +72,20 @@ export async function startServer(
             logger.warn({ err: error }, 'Redis unreachable: sign-in attempts counted per server'),
         })
       : createMemoryRateLimiter());
-  const access = createAccessControl(config);
+  const access = createAccessControl(config, database.sql);
+  const socketSessions = createSocketSessions({ bus, sessions: access.sessions, logger });
   if (!access.required && config.NODE_ENV === 'production') {
     logger.warn(
       'ACCESS CONTROL IS OFF: anyone who reaches this server can read and change the catalogue. ' +
         'Set ADMIN_PASSWORD (dashboard sign-in) and/or API_TOKENS (other services).',
     );
   }
-  const sessionRoutes = createSessionRoutes({ access, rateLimiter, logger });
+  const sessionRoutes = createSessionRoutes({
+    access,
+    rateLimiter,
+    logger,
+    onRevoked: (sessionId) => socketSessions.revoke(sessionId),
+  });
   let shuttingDown = false;
 
   const services = {
@@ -103,9 +109,11 @@ export async function startServer(
   const trpcHandler = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
-    maxBodySize: TRPC_MAX_BODY_BYTES,
-    createContext: ({ req }) =>
-      contextFor(String(req.headers['x-request-id']), access.identify(req)),
+    // Inputs are small JSON (every string and array is bounded); files use the upload route.
+    maxBodySize: API_LIMITS.maxBodyBytes,
+    maxBatchSize: API_LIMITS.maxBatchSize,
+    createContext: async ({ req }) =>
+      contextFor(String(req.headers['x-request-id']), await access.identify(req)),
     onError: ({ error, path, ctx }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') {
         (ctx?.logger ?? logger).error({ err: error, path }, 'procedure failed');
@@ -117,6 +125,9 @@ export async function startServer(
     sql: database.sql,
     logger,
     maxUploadBytes: config.MAX_UPLOAD_BYTES,
+    maxConcurrent: config.UPLOAD_MAX_CONCURRENT,
+    maxPerClient: config.UPLOAD_MAX_PER_CLIENT,
+    idleTimeoutMs: config.UPLOAD_IDLE_TIMEOUT_MS,
   });
   const health = createHealthHandler({
     sql: database.sql,
@@ -149,7 +160,7 @@ export async function startServer(
       if (await health(req, res)) return;
       if (path === '/api/session') return sessionRoutes(req, res);
       // Every other route under /api (uploads, error downloads) sits behind this guard.
-      if (path.startsWith('/api/') && !access.requireAuth(req, res)) return;
+      if (path.startsWith('/api/') && !(await access.requireAuth(req, res))) return;
       if (await importRoutes.handle(req, res)) return;
       if (await serveWeb(req, res)) return;
       sendJson(res, 404, { message: `Nothing at ${req.method} ${req.url}` });
@@ -160,19 +171,37 @@ export async function startServer(
     });
   });
 
-  const wss = new WebSocketServer({ server, path: '/ws', maxPayload: TRPC_MAX_BODY_BYTES });
-  const wsHandler = applyWSSHandler({
+  const wss = new WebSocketServer({
+    server,
+    path: '/ws',
+    maxPayload: API_LIMITS.maxBodyBytes,
+    // A page of another origin must not ride on this server's cookie (or network position).
+    verifyClient: (info, done) => {
+      access.allowsWebSocket(info.req).then(
+        (allowed) => done(allowed, 403, FOREIGN_ORIGIN_MESSAGE),
+        (error: unknown) => {
+          logger.error({ err: error }, 'WebSocket handshake check failed');
+          done(false, 500, 'Internal server error');
+        },
+      );
+    },
+  });
+  const serveWebSocket = getWSConnectionHandler({
     wss,
     router: appRouter,
     // Once per connection: the handshake's cookie, or the client's `connectionParams.token`.
-    createContext: ({ req, info }) =>
-      contextFor(requestIdOf(req), access.identify(req, info.connectionParams)),
+    createContext: async ({ req, res, info }) => {
+      const caller = await access.identify(req, info.connectionParams);
+      if (caller.kind === 'session') socketSessions.add(caller.sessionId, res);
+      return { ...contextFor(requestIdOf(req), caller), subscriptionSlots: { running: 0 } };
+    },
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR')
         logger.error({ err: error, path }, 'subscription failed');
     },
   });
+  wss.on('connection', (client, req) => guardWebSocket(client, req, serveWebSocket));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -183,7 +212,10 @@ export async function startServer(
 
   const close = async () => {
     shuttingDown = true;
-    wsHandler.broadcastReconnectNotification();
+    socketSessions.close();
+    // tRPC's reconnect notification: clients reconnect (to another server) before this one stops.
+    const reconnect = JSON.stringify({ id: null, method: 'reconnect' });
+    for (const client of wss.clients) if (client.readyState === client.OPEN) client.send(reconnect);
     const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     // Keep-alive sockets become idle as their in-flight requests finish; close each as it does.
     const reaper = setInterval(() => server.closeIdleConnections(), 50);

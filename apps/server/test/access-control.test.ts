@@ -123,7 +123,7 @@ describe('with ADMIN_PASSWORD and API_TOKENS set', () => {
     const response = await signIn(PASSWORD, { 'x-forwarded-for': 'ignored' });
     expect(response.status).toBe(200);
     const setCookie = response.headers.get('set-cookie') ?? '';
-    expect(setCookie).toMatch(/^acme_session=v1\.\d+\.[\w-]+;/);
+    expect(setCookie).toMatch(/^acme_session=v2\.[\w-]{22}\.[\w-]{43};/);
     expect(setCookie).toMatch(/HttpOnly/);
     expect(setCookie).toMatch(/SameSite=Strict/);
     expect(setCookie).not.toMatch(/Secure/);
@@ -139,9 +139,9 @@ describe('with ADMIN_PASSWORD and API_TOKENS set', () => {
       await browser.close();
     }
 
-    // A tampered cookie (expiry pushed out, old signature) is refused.
-    const [, expiry, signature] = cookie.split('=')[1]!.split('.');
-    const forged = `acme_session=v1.${Number(expiry) + 1}.${signature}`;
+    // A tampered cookie (another session id, old signature) is refused.
+    const [, id, signature] = cookie.split('=')[1]!.split('.');
+    const forged = `acme_session=v2.${id!.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'))}.${signature}`;
     const tampered = clientWithHeaders({ cookie: forged });
     await expect(tampered.http.products.list.query({})).rejects.toMatchObject({
       data: { code: 'UNAUTHORIZED' },

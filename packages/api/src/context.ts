@@ -5,7 +5,8 @@ import type { Logger } from '@acme/runtime/logger';
 import type { ProductListCache } from './products/list-cache.ts';
 
 /** Who is calling: the dashboard's session, another service's API token, or nobody known. */
-export type Caller = { kind: 'session' } | { kind: 'token' } | { kind: 'anonymous' };
+export type Caller =
+  { kind: 'session'; sessionId: string } | { kind: 'token' } | { kind: 'anonymous' };
 
 /** What a procedure may use. Built once per HTTP request or WebSocket connection. */
 export interface Context {
@@ -20,6 +21,8 @@ export interface Context {
   caller: Caller;
   /** True when ADMIN_PASSWORD or API_TOKENS is set: anonymous callers are refused. */
   authRequired: boolean;
+  /** Set on a WebSocket's context: its subscriptions running now (see `limitSubscriptions`). */
+  subscriptionSlots?: { running: number };
 }
 
 /** The long-lived parts of a context; the server adds the request-scoped ones. */

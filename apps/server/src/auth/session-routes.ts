@@ -20,18 +20,23 @@ export function createSessionRoutes(deps: {
   access: AccessControl;
   rateLimiter: RateLimiter;
   logger: Logger;
+  /** A session ended by signing out: its open WebSockets must close (on every server). */
+  onRevoked: (sessionId: string) => void;
 }) {
   const { access, rateLimiter, logger } = deps;
-  const state = (req: IncomingMessage, authenticated?: boolean) => ({
-    authenticated: authenticated ?? access.identify(req).kind !== 'anonymous',
+  const state = async (req: IncomingMessage, authenticated?: boolean) => ({
+    authenticated: authenticated ?? (await access.identify(req)).kind !== 'anonymous',
     authRequired: access.required,
   });
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (req.method === 'GET') return sendJson(res, 200, state(req));
+    if (req.method === 'GET') return sendJson(res, 200, await state(req));
     if (req.method === 'DELETE') {
+      // Server-side: a copy of the cookie kept anywhere is as dead as the one cleared here.
+      const revoked = await access.sessions.revoke(req);
+      if (revoked) deps.onRevoked(revoked);
       res.setHeader('set-cookie', access.sessions.clear(req));
-      return sendJson(res, 200, state(req, false));
+      return sendJson(res, 200, await state(req, false));
     }
     if (req.method !== 'POST') {
       res.setHeader('allow', 'GET, POST, DELETE');
@@ -64,8 +69,8 @@ export function createSessionRoutes(deps: {
       logger.warn({ address }, 'sign-in failed: wrong password');
       return sendJson(res, 401, { message: 'Wrong password' });
     }
-    res.setHeader('set-cookie', access.sessions.issue(req));
-    return sendJson(res, 200, state(req, true));
+    res.setHeader('set-cookie', await access.sessions.issue(req));
+    return sendJson(res, 200, await state(req, true));
   };
 }
 

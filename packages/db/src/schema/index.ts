@@ -3,3 +3,4 @@ export * from './events.ts';
 export * from './imports.ts';
 export * from './webhooks.ts';
 export * from './workers.ts';
+export * from './sessions.ts';

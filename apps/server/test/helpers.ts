@@ -139,11 +139,19 @@ const BOUNDARY = 'acme-test-boundary-7f3a';
  */
 export function startRawUpload(
   url: string,
-  options: { filename?: string; type?: string; field?: string } = {},
+  options: {
+    filename?: string;
+    type?: string;
+    field?: string;
+    /** Send from this local address (another 127.x.y.z plays another client). */
+    localAddress?: string;
+    headers?: Record<string, string>;
+  } = {},
 ): RawUpload {
   const req = request(`${url}/api/imports`, {
     method: 'POST',
-    headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+    headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, ...options.headers },
+    ...(options.localAddress ? { localAddress: options.localAddress } : {}),
   });
   req.on('error', () => {}); // after an early answer or an abort, writes fail; that is expected
   const response = new Promise<{ status: number; body: { message?: string; importId?: string } }>(

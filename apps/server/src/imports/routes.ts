@@ -3,13 +3,10 @@ import { createDatabase, type Sql } from '@acme/db';
 import type { Logger } from '@acme/runtime/logger';
 import { sendJson } from '../http-utils.ts';
 import { handleErrorsCsv } from './errors-csv.ts';
-import { handleUpload } from './upload-import.ts';
+import { discardRemainingBody, handleUpload } from './upload-import.ts';
 
-/**
- * Uploads get their own small pool: each holds a connection for as long as the file takes to
- * arrive, and must never starve the API's queries. Uploads beyond it wait (the client with them).
- */
-const UPLOAD_CONNECTIONS = 4;
+/** What a refused upload is told to wait before it tries again. */
+const RETRY_AFTER_SECONDS = 5;
 
 const ERRORS_CSV_PATH = /^\/api\/imports\/([^/]+)\/errors\.csv$/;
 
@@ -25,12 +22,56 @@ export function createImportRoutes(options: {
   sql: Sql;
   logger: Logger;
   maxUploadBytes: number;
+  /** Uploads at once (each holds a connection of its own pool while the file arrives). */
+  maxConcurrent: number;
+  /** Uploads at once from one client address, so a few slow clients cannot hold every slot. */
+  maxPerClient: number;
+  idleTimeoutMs: number;
 }): ImportRoutes {
-  const uploads = createDatabase(options.databaseUrl, { max: UPLOAD_CONNECTIONS });
+  // Uploads get their own pool, one connection per slot: they must never starve the API's
+  // queries, and an admitted upload never waits for a connection.
+  const uploads = createDatabase(options.databaseUrl, { max: options.maxConcurrent });
   const uploadDeps = {
     sql: uploads.sql,
     logger: options.logger,
     maxUploadBytes: options.maxUploadBytes,
+    idleTimeoutMs: options.idleTimeoutMs,
+  };
+  const running = new Map<string, number>();
+  let total = 0;
+
+  /** Takes an upload slot for the request's address, or answers 429/503 and returns undefined. */
+  const admit = (req: IncomingMessage, res: ServerResponse): (() => void) | undefined => {
+    const address = req.socket.remoteAddress ?? 'unknown';
+    const mine = running.get(address) ?? 0;
+    const refusal =
+      mine >= options.maxPerClient
+        ? {
+            status: 429,
+            message: `At most ${options.maxPerClient} uploads at a time from one address; try again when one has finished`,
+          }
+        : total >= options.maxConcurrent
+          ? {
+              status: 503,
+              message:
+                'The server is storing as many uploads as it can; try again in a few seconds',
+            }
+          : undefined;
+    if (refusal) {
+      options.logger.info({ address, running: mine, total }, 'upload refused: too many at once');
+      res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
+      sendJson(res, refusal.status, { message: refusal.message });
+      discardRemainingBody(req);
+      return undefined;
+    }
+    running.set(address, mine + 1);
+    total++;
+    return () => {
+      total--;
+      const left = (running.get(address) ?? 1) - 1;
+      if (left === 0) running.delete(address);
+      else running.set(address, left);
+    };
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
@@ -41,7 +82,13 @@ export function createImportRoutes(options: {
         sendJson(res, 405, { message: 'Upload a file with POST /api/imports' });
         return true;
       }
-      await handleUpload(req, res, uploadDeps);
+      const release = admit(req, res);
+      if (!release) return true;
+      try {
+        await handleUpload(req, res, uploadDeps);
+      } finally {
+        release();
+      }
       return true;
     }
     const errorsCsv = ERRORS_CSV_PATH.exec(path);

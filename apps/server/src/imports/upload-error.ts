@@ -1,9 +1,9 @@
 /** An upload refused for a reason the client can fix; `status` and `message` go in the answer. */
 export class UploadError extends Error {
   override name = 'UploadError';
-  readonly status: 400 | 413;
+  readonly status: 400 | 408 | 413;
 
-  constructor(status: 400 | 413, message: string) {
+  constructor(status: 400 | 408 | 413, message: string) {
     super(message);
     this.status = status;
   }

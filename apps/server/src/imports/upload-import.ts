@@ -20,6 +20,8 @@ export interface UploadDeps {
   sql: Sql;
   logger: Logger;
   maxUploadBytes: number;
+  /** An upload that sends nothing for this long is aborted (408) and rolled back. */
+  idleTimeoutMs: number;
 }
 
 /**
@@ -45,6 +47,7 @@ async function storeImport(
   file: NodeJS.ReadableStream,
   info: FileInfo,
   deps: UploadDeps,
+  clientGone: () => boolean,
 ): Promise<string> {
   const filename = cleanFilename(info.filename);
   if (!hasCsvNameOrType(filename, info.mimeType)) {
@@ -71,6 +74,8 @@ async function storeImport(
     );
     await tx.sql`update imports set bytes_total = ${framer.bytesReceived()} where id = ${row.id}`;
     await enqueueImport(tx.sql, row.id);
+    // Last thing before the commit: nobody would learn of an import its client never saw.
+    if (clientGone()) throw new UploadAborted('the client went away before the upload was stored');
     return row.id;
   });
 }
@@ -92,8 +97,31 @@ function receiveImport(req: IncomingMessage, deps: UploadDeps): Promise<string> 
   } catch {
     return Promise.reject(new UploadError(400, NO_FILE));
   }
+  // A client that closed its side (or the connection) is gone, even if its whole body arrived.
+  const clientGone = () => req.socket.destroyed || req.socket.readableEnded;
+  let idleTimer: NodeJS.Timeout | undefined;
+  let onIdle = () => {};
+  const restartIdleTimer = () => {
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => onIdle(), deps.idleTimeoutMs);
+  };
   return new Promise<string>((resolve, reject) => {
     let sawFile = false;
+    onIdle = () => {
+      // Paused by backpressure (the database is slower than the client): not the client's fault.
+      if (req.isPaused()) return restartIdleTimer();
+      const seconds = Math.round(deps.idleTimeoutMs / 1000);
+      const error = new UploadError(
+        408,
+        `Nothing arrived for ${seconds} s, so the upload was aborted; nothing was stored`,
+      );
+      // Destroying the parser fails the file stream, which rolls the transaction back.
+      parser.destroy(error);
+      reject(error);
+    };
+    restartIdleTimer();
+    req.on('data', restartIdleTimer);
+    req.once('end', () => clearTimeout(idleTimer));
     parser.on('file', (field, file, info) => {
       // The store pipeline reports this stream's errors; a file refused before it started (or
       // an extra one) still gets destroyed by the parser, which must not crash the process.
@@ -103,7 +131,7 @@ function receiveImport(req: IncomingMessage, deps: UploadDeps): Promise<string> 
         return;
       }
       sawFile = true;
-      storeImport(file, info, deps).then(resolve, reject);
+      storeImport(file, info, deps, clientGone).then(resolve, reject);
     });
     parser.on('close', () => {
       if (!sawFile) reject(new UploadError(400, NO_FILE));
@@ -120,6 +148,8 @@ function receiveImport(req: IncomingMessage, deps: UploadDeps): Promise<string> 
     });
     req.pipe(parser);
   }).finally(() => {
+    clearTimeout(idleTimer);
+    req.off('data', restartIdleTimer);
     req.unpipe(parser);
     parser.destroy();
   });
@@ -129,7 +159,7 @@ function receiveImport(req: IncomingMessage, deps: UploadDeps): Promise<string> 
  * Reads and drops what is left of a refused request, so the client gets to read the answer
  * instead of a connection reset; a client that keeps sending is cut off after DISCARD_BODY_MS.
  */
-function discardRemainingBody(req: IncomingMessage): void {
+export function discardRemainingBody(req: IncomingMessage): void {
   if (req.complete || req.destroyed) return;
   const timer = setTimeout(() => req.socket.destroy(), DISCARD_BODY_MS).unref();
   req.once('close', () => clearTimeout(timer));

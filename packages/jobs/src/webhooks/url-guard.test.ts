@@ -16,6 +16,13 @@ describe('isPublicAddress', () => {
     ['::ffff:10.0.0.1', 'IPv4-mapped private'],
     ['::ffff:127.0.0.1', 'IPv4-mapped loopback'],
     ['224.0.0.1', 'multicast'],
+    ['::127.0.0.1', 'IPv4-compatible loopback'],
+    ['::7f00:1', 'IPv4-compatible loopback, hex'],
+    ['::a00:1', 'IPv4-compatible private'],
+    ['0:0:0:0:0:ffff:7f00:1', 'IPv4-mapped loopback, long form'],
+    ['::ffff:0:7f00:1', 'IPv4-translated loopback'],
+    ['64:ff9b::7f00:1', 'NAT64 loopback'],
+    ['2002:7f00:1::', '6to4 of loopback'],
     ['not-an-ip', 'not an address'],
   ])('refuses %s (%s)', (address) => {
     expect(isPublicAddress(address)).toBe(false);
@@ -35,6 +42,12 @@ describe('assertPublicUrl', () => {
       /refused: 10\.0\.0\.5 is a private/,
     );
     await expect(assertPublicUrl('http://[::1]/x')).rejects.toBeInstanceOf(UnsafeUrlError);
+    for (const url of [
+      'http://[::127.0.0.1]/',
+      'http://[::ffff:127.0.0.1]/',
+      'http://[::7f00:1]:3000/',
+    ])
+      await expect(assertPublicUrl(url), url).rejects.toBeInstanceOf(UnsafeUrlError);
   });
 
   it('refuses a host name that resolves to loopback, naming the address', async () => {

@@ -11,12 +11,21 @@ export class UnsafeUrlError extends Error {
 /**
  * True for an address on the public internet. ipaddr.js names every special range (private,
  * loopback, link-local with the 169.254.169.254 metadata service, unique-local, CGNAT, multicast,
- * reserved, documentation, IPv4-mapped IPv6 …); only plain `unicast` is public. IPv4-mapped IPv6
- * (`::ffff:10.0.0.1`) is judged as the IPv4 address it carries.
+ * reserved, documentation, NAT64, 6to4, Teredo …); only plain `unicast` is public. IPv4-mapped IPv6
+ * (`::ffff:10.0.0.1`) is judged as the IPv4 address it carries; IPv4-compatible IPv6
+ * (`::10.0.0.1`, `::a00:1`) is refused outright.
  */
 export function isPublicAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return false;
-  return ipaddr.process(address).range() === 'unicast';
+  const parsed = ipaddr.process(address);
+  // ::/96 holds the deprecated IPv4-compatible forms (`::127.0.0.1` is `::7f00:1`), which
+  // ipaddr.js calls plain unicast; no public host has such an address.
+  if (
+    parsed.kind() === 'ipv6' &&
+    (parsed as ipaddr.IPv6).parts.slice(0, 6).every((part) => part === 0)
+  )
+    return false;
+  return parsed.range() === 'unicast';
 }
 
 function describeRefusal(host: string, address: string): string {

@@ -13,7 +13,8 @@ export default defineConfig({
       '/ws': { target: api.replace(/^http/, 'ws'), ws: true },
     },
   },
-  build: { outDir: 'dist', sourcemap: true },
+  // No source maps: the server would publish the dashboard's source with them.
+  build: { outDir: 'dist', sourcemap: false },
   test: {
     name: 'web',
     environment: 'jsdom',

@@ -17,6 +17,7 @@ beforeAll(async () => {
   await writeFile(join(dist, 'assets', 'index-abc123.js'), 'console.log(1)');
   await writeFile(join(dist, 'assets', 'index-abc123.css'), 'body{}');
   await writeFile(join(dist, 'favicon.svg'), '<svg/>');
+  await writeFile(join(dist, 'assets', 'index-abc123.js.map'), '{"sources":["secret.ts"]}');
   await writeFile(join(dist, '..', `${dist.split('/').at(-1)}-secret.txt`), 'outside');
   const serve = createStaticHandler(dist);
   server = createServer((req, res) => {
@@ -53,6 +54,17 @@ describe('static dashboard files', () => {
       expect(res.headers.get('cache-control')).toBe('no-cache');
       expect(await res.text()).toContain('id="root"');
     }
+  });
+
+  it('sends a Content-Security-Policy that forbids framing, and never a source map', async () => {
+    for (const path of ['/', '/products', '/assets/index-abc123.js']) {
+      const res = await fetch(base + path);
+      const policy = res.headers.get('content-security-policy') ?? '';
+      expect(policy).toContain("frame-ancestors 'none'");
+      expect(policy).toContain("script-src 'self'");
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+    }
+    expect((await fetch(`${base}/assets/index-abc123.js.map`)).status).toBe(404);
   });
 
   it('serves other top-level files without the immutable header', async () => {

@@ -80,4 +80,47 @@ describe('loadConfig', () => {
       /WEBHOOK_RATE_LIMIT_PER_MINUTE="-1"/,
     );
   });
+
+  it('never prints the value of a secret, nor a password inside a URL', () => {
+    const secrets = {
+      ADMIN_PASSWORD: 'hunter2',
+      API_TOKENS: 'tok-0123456789abcdef,short-secret',
+      SESSION_SECRET: 'too-short-session-secret',
+      DATABASE_URL: 'mysql://app:db-pass-123@db:3306/app',
+      REDIS_URL: 'http://:redis-pass-456@cache:6379',
+    };
+    let message = '';
+    try {
+      loadConfig(secrets);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    for (const key of Object.keys(secrets)) expect(message).toContain(`${key}=`);
+    for (const leaked of [
+      'hunter2',
+      'tok-0123',
+      'short-secret',
+      'too-short',
+      'db-pass',
+      'redis-pass',
+    ])
+      expect(message).not.toContain(leaked);
+    expect(message).toContain('ADMIN_PASSWORD=(hidden, 7 characters): must be at least 8');
+  });
+
+  it('reads ALLOWED_ORIGINS and the upload limits', () => {
+    expect(loadConfig({})).toMatchObject({
+      ALLOWED_ORIGINS: [],
+      UPLOAD_MAX_CONCURRENT: 10,
+      UPLOAD_MAX_PER_CLIENT: 2,
+      UPLOAD_IDLE_TIMEOUT_MS: 30_000,
+    });
+    expect(
+      loadConfig({ ALLOWED_ORIGINS: 'https://shop.example, http://localhost:5173' })
+        .ALLOWED_ORIGINS,
+    ).toEqual(['https://shop.example', 'http://localhost:5173']);
+    expect(() => loadConfig({ ALLOWED_ORIGINS: 'https://shop.example/' })).toThrow(
+      /ALLOWED_ORIGINS=.*each origin must look like/,
+    );
+  });
 });

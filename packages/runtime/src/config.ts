@@ -101,7 +101,50 @@ export const ZConfig = z.object({
     )
     .pipe(z.array(z.string().min(16, 'each token must be at least 16 characters')))
     .default([]),
-  /** Signs session cookies; derived from ADMIN_PASSWORD when unset (changing it signs everyone out). */
+  /**
+   * Browser origins besides the server's own that may use its session cookie (and, with access
+   * control off, its network position) for uploads and WebSockets; comma-separated.
+   */
+  ALLOWED_ORIGINS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin.length > 0),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .refine(
+            (origin) => URL.canParse(origin) && new URL(origin).origin === origin,
+            'each origin must look like https://host or http://host:port (no path, no trailing /)',
+          ),
+      ),
+    )
+    .default([]),
+  /** Uploads stored at once by one server (each holds a database connection while it arrives). */
+  UPLOAD_MAX_CONCURRENT: z.coerce
+    .number({ error: 'must be a number' })
+    .int()
+    .min(1)
+    .max(100)
+    .default(10),
+  /** Uploads stored at once from one client address, so a few clients cannot hold every slot. */
+  UPLOAD_MAX_PER_CLIENT: z.coerce
+    .number({ error: 'must be a number' })
+    .int()
+    .min(1)
+    .max(100)
+    .default(2),
+  /** An upload that sends nothing for this long is aborted and rolled back. */
+  UPLOAD_IDLE_TIMEOUT_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int()
+    .min(100)
+    .default(30_000),
+  /** Signs session cookies, with ADMIN_PASSWORD (changing either signs everyone out). */
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Where the embedded PostgreSQL keeps its data when DATABASE_URL is unset. */
   EMBEDDED_POSTGRES_DIR: z.string().min(1).default('.data/postgres'),
@@ -109,6 +152,22 @@ export const ZConfig = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
 });
 export type Config = z.infer<typeof ZConfig>;
+
+/** Never printed: an error names the variable and what is wrong, not the value. */
+const SECRET_KEYS = new Set(['ADMIN_PASSWORD', 'API_TOKENS', 'SESSION_SECRET']);
+
+/** A value as an error message may show it: secrets hidden, URL passwords masked. */
+function printable(key: string, value: string | undefined): string {
+  if (value === undefined) return '(unset)';
+  if (SECRET_KEYS.has(key)) return `(hidden, ${value.length} characters)`;
+  const url = URL.parse(value);
+  if (url?.password) {
+    url.password = '***';
+    return JSON.stringify(url.toString());
+  }
+  // Not a URL the parser took, but it may still hold user:password@: keep that part out.
+  return JSON.stringify(value.replace(/\/\/[^/@\s]*@/, '//***@'));
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -125,10 +184,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = ZConfig.safeParse(present);
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((issue) => {
-    // The variable, not an item inside it (API_TOKENS.1): the message quotes the variable's value.
+    // The variable, not an item inside it (API_TOKENS.1); a secret's value is never shown.
     const key = String(issue.path[0]);
-    const value = env[key];
-    return `  ${key}=${JSON.stringify(value)}: ${issue.message}`;
+    return `  ${key}=${printable(key, env[key])}: ${issue.message}`;
   });
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
 }

@@ -88,7 +88,7 @@ describe('uploads from slow, greedy or vanishing clients', () => {
     await waitFor(async () => ((await uploadTransactionsOpen()) === 0 ? true : undefined));
     // Only the normal upload was stored; the aborted ones rolled back.
     const after = await storedRows(t);
-    expect(after.imports).toBe(before.imports + 1);
+    expect(after!.imports).toBe(before!.imports + 1);
   });
 
   it('stores nothing when the client disconnects after its last byte but before the commit', async () => {

@@ -194,7 +194,7 @@ describe('webhooks router', () => {
     for (const [input, message] of [
       [
         { url: 'https://example.com/', events: Array(51).fill('product.created') },
-        'events may name at most 50 types',
+        'events may hold at most 50 items',
       ],
       [
         { url: `https://example.com/${'a'.repeat(2_100)}`, events: ['product.created'] },

@@ -6,7 +6,7 @@ import { API_LIMITS } from './limits.ts';
 
 /**
  * Validation failures answer BAD_REQUEST whose message is the first field's own message
- * ("sku is required"), with every field's messages under `data.fieldErrors` for forms.
+ * ("sku is required"), with the first fields' messages under `data.fieldErrors` for forms.
  */
 function describeIssue(issue: z.core.$ZodIssue): string {
   const field = issue.path.map(String).join('.');

@@ -52,6 +52,27 @@ async function jobKeys(): Promise<string[]> {
   return rows.map((row) => row.key);
 }
 
+/**
+ * Gives the import a job locked by a worker pool, as graphile-worker leaves it while it runs; the
+ * pool beats (alive) or went silent a minute ago (its process died).
+ */
+async function runningJob(id: string, worker: 'alive' | 'dead'): Promise<void> {
+  const pool = `pool-test-${worker}-${id}`;
+  await t.sql`select graphile_worker.add_job('import:process_csv', json_build_object('importId', ${id}::text), queue_name => 'imports', job_key => ${'import:' + id})`;
+  await t.sql`update graphile_worker._private_jobs set locked_by = ${pool}, locked_at = now() - interval '2 minutes', attempts = 1
+    where key = ${'import:' + id}`;
+  await t.sql`insert into worker_heartbeats (worker_id, beat_at)
+    values (${pool}, now() - ${worker === 'alive' ? '1 second' : '1 minute'}::interval)`;
+}
+
+/** The import's job as graphile-worker sees it: whether it will run again. */
+async function jobOf(id: string) {
+  const [job] = await t.sql<{ key: string | null; spent: boolean }[]>`
+    select key, attempts >= max_attempts as spent from graphile_worker._private_jobs
+    where payload->>'importId' = ${id} order by id desc limit 1`;
+  return job;
+}
+
 describe('imports.list', () => {
   it('pages through imports newest first', async () => {
     const hour = 3_600_000;
@@ -160,8 +181,9 @@ describe('imports.cancel', () => {
     bus.stop();
   });
 
-  it('only flags a running import, once', async () => {
+  it('only flags an import a live worker runs, once', async () => {
     const seeded = await seedImport(t, { status: 'importing', startedAt: new Date(), version: 4 });
+    await runningJob(seeded.id, 'alive');
     const bus = await listenToBus(seeded.id);
     const flagged = await t.api.imports.cancel.mutate({ id: seeded.id });
     expect(flagged).toMatchObject({ status: 'importing', cancelRequested: true, version: 5 });
@@ -171,6 +193,23 @@ describe('imports.cancel', () => {
     const again = await t.api.imports.cancel.mutate({ id: seeded.id });
     expect(again).toEqual(flagged);
     bus.stop();
+  });
+
+  it('cancels at once an import whose worker died, and disarms its job', async () => {
+    const seeded = await seedImport(t, { status: 'importing', startedAt: new Date(), version: 4 });
+    await runningJob(seeded.id, 'dead');
+    const cancelled = await t.api.imports.cancel.mutate({ id: seeded.id });
+    expect(cancelled).toMatchObject({ status: 'cancelled', version: 5 });
+    expect(cancelled.finishedAt).toBeInstanceOf(Date);
+    // Still locked by the dead worker until the rescue releases it; then it will not run.
+    expect(await jobOf(seeded.id)).toEqual({ key: null, spent: true });
+  });
+
+  it('cancels at once a working import that has no job at all', async () => {
+    const seeded = await seedImport(t, { status: 'parsing', startedAt: new Date() });
+    expect(await t.api.imports.cancel.mutate({ id: seeded.id })).toMatchObject({
+      status: 'cancelled',
+    });
   });
 
   it('refuses an import that already ended, and unknown or malformed ids', async () => {
@@ -252,14 +291,36 @@ describe('imports.retry', () => {
     expect(retried).toMatchObject({ status: 'queued', cancelRequested: false, version: 1 });
   });
 
-  it('refuses imports that are running, queued or completed', async () => {
-    for (const status of ['queued', 'parsing', 'importing', 'completed'] as const) {
-      const seeded = await seedImport(t, { status }, 'sku,name\n');
-      expect(await failure(t.api.imports.retry.mutate({ id: seeded.id }))).toEqual({
-        code: 'CONFLICT',
-        message: `Only a failed or cancelled import can be retried; import ${seeded.id} is ${status}`,
-      });
-    }
+  it('refuses a completed import, and one a live worker runs', async () => {
+    const completed = await seedImport(t, { status: 'completed' }, 'sku,name\n');
+    expect(await failure(t.api.imports.retry.mutate({ id: completed.id }))).toEqual({
+      code: 'CONFLICT',
+      message: `Import ${completed.id} is completed; upload the file again to import it again`,
+    });
+    const running = await seedImport(t, { status: 'importing' }, 'sku,name\n');
+    await runningJob(running.id, 'alive');
+    expect(await failure(t.api.imports.retry.mutate({ id: running.id }))).toEqual({
+      code: 'CONFLICT',
+      message: `Import ${running.id} is importing on a live worker; cancel it first to run it again`,
+    });
+  });
+
+  it('runs again a stuck import whose worker died, with a new job in place of the dead one', async () => {
+    const seeded = await seedImport(
+      t,
+      { status: 'importing', attempts: 5, startedAt: new Date(), rowsProcessed: 9 },
+      'sku,name\nA,B\n',
+    );
+    await runningJob(seeded.id, 'dead');
+    const retried = await t.api.imports.retry.mutate({ id: seeded.id });
+    expect(retried).toMatchObject({ status: 'queued', rowsProcessed: 0, startedAt: null });
+    const jobs = await t.sql<{ key: string | null; locked: boolean; spent: boolean }[]>`
+      select key, locked_by is not null as locked, attempts >= max_attempts as spent
+      from graphile_worker._private_jobs where payload->>'importId' = ${seeded.id} order by id`;
+    expect(jobs).toEqual([
+      { key: null, locked: true, spent: true }, // the dead worker's, disarmed
+      { key: `import:${seeded.id}`, locked: false, spent: false },
+    ]);
   });
 
   it('refuses when the file is no longer stored, changing nothing', async () => {

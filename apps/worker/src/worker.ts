@@ -43,7 +43,15 @@ export async function startWorker(
     ? undefined
     : createConfiguredBus({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, logger });
   const bus = shared.bus ?? ownBus!;
-  const deps = { sql: database.sql, db: database.db, bus, logger, config };
+  const stopping = new AbortController();
+  const deps = {
+    sql: database.sql,
+    db: database.db,
+    bus,
+    logger,
+    config,
+    stopping: stopping.signal,
+  };
   const preset = {
     worker: { pollInterval: 1_000, gracefulShutdownAbortTimeout: config.SHUTDOWN_TIMEOUT_MS },
   };
@@ -95,6 +103,7 @@ export async function startWorker(
     runner,
     deliveryRunner,
     stop: async () => {
+      stopping.abort();
       await Promise.all([runner.stop(), deliveryRunner.stop()]);
       await beacon.stop();
       await beaconDatabase.close();

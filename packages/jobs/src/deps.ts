@@ -10,4 +10,9 @@ export interface JobDeps {
   bus: Bus;
   logger: Logger;
   config: Config;
+  /**
+   * Aborted when the worker begins a graceful stop: a long task (an import) hands its work back
+   * to the queue at once instead of holding the shutdown up; short ones just finish.
+   */
+  stopping: AbortSignal;
 }

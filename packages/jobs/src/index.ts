@@ -17,6 +17,7 @@ export {
 } from './import/rescue-stalled.ts';
 export { createWebhookDeliveryTasks, type WebhookDeliveryTasks } from './webhooks/index.ts';
 export {
+  isJobRunningLive,
   releaseDeadWorkers,
   startLivenessBeacon,
   type LivenessBeacon,

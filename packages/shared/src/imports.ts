@@ -25,6 +25,23 @@ export const ZImportFormat = z.object({
 });
 export type TImportFormat = z.infer<typeof ZImportFormat>;
 
+/**
+ * What a working import is doing: reading the file (status `parsing`), comparing its rows with the
+ * catalogue, then writing them (both status `importing`). Null before the first attempt starts.
+ */
+export const IMPORT_PHASES = ['reading', 'classifying', 'writing'] as const;
+export const ZImportPhase = z.enum(IMPORT_PHASES);
+export type TImportPhase = z.infer<typeof ZImportPhase>;
+
+/** Why an earlier attempt of an import stopped before it finished (shown when attempts > 1). */
+export const ZImportInterruption = z.object({
+  attempt: z.number().int(),
+  reason: z.string(),
+  /** ISO-8601 (stored as JSON). */
+  at: z.string(),
+});
+export type TImportInterruption = z.infer<typeof ZImportInterruption>;
+
 export const ZImportId = z.uuid({ error: 'id must be an import id (UUID)' });
 
 /**
@@ -54,6 +71,12 @@ export const ZImport = z.object({
   rowsPerSecond: z.number(),
   /** 0–100, across parsing and writing. */
   percent: z.number(),
+  phase: ZImportPhase.nullable(),
+  /** In the write phase: products the import will create or change, and how many it has so far. */
+  rowsToWrite: z.number().int(),
+  rowsWritten: z.number().int(),
+  /** Earlier attempts that stopped before the end, oldest first. */
+  interruptions: z.array(ZImportInterruption),
   /** Non-fatal notes, e.g. unknown columns that were ignored. */
   warnings: z.array(z.string()),
   cancelRequested: z.boolean(),

@@ -3,27 +3,47 @@ import { FINAL_IMPORT_STATUSES } from '@acme/shared';
 
 export const isFinal = (status: TImportStatus): boolean => FINAL_IMPORT_STATUSES.includes(status);
 
+type PhaseState = Pick<TImport, 'status' | 'phase' | 'cancelRequested' | 'attempts'>;
+
+/** The step a working import is in: its status, refined by its phase. */
+function step(
+  state: PhaseState,
+): 'cancelling' | 'waiting' | 'reading' | 'comparing' | 'writing' | TImportStatus {
+  if (state.cancelRequested && !isFinal(state.status)) return 'cancelling';
+  if (state.status === 'queued') return 'waiting';
+  if (state.status === 'parsing') return 'reading';
+  if (state.status === 'importing') return state.phase === 'writing' ? 'writing' : 'comparing';
+  return state.status;
+}
+
 /** The phase a person reads: what the import is doing now, in plain words. */
-export function phaseText(
-  state: Pick<TImport, 'status' | 'bytesProcessed' | 'bytesTotal' | 'cancelRequested'>,
-): string {
-  if (state.cancelRequested && !isFinal(state.status)) return 'Cancelling…';
-  switch (state.status) {
-    case 'queued':
-      return 'Waiting to start';
-    case 'parsing':
-      return state.bytesTotal > 0 && state.bytesProcessed >= state.bytesTotal
-        ? 'Validating'
-        : 'Parsing CSV';
-    case 'importing':
-      return 'Importing';
+export function phaseText(state: PhaseState): string {
+  switch (step(state)) {
+    case 'cancelling':
+      return 'Cancelling…';
+    case 'waiting':
+      return state.attempts > 0 ? 'Waiting to resume' : 'Waiting to start';
+    case 'reading':
+      return 'Reading the file';
+    case 'comparing':
+      return 'Comparing with the catalogue';
+    case 'writing':
+      return 'Writing to the catalogue';
     case 'completed':
       return 'Import complete';
     case 'failed':
       return 'Import failed';
     case 'cancelled':
       return 'Import cancelled';
+    default:
+      return 'Importing';
   }
+}
+
+/** The same phase in one word, for badges: heading and badge always agree. */
+export function phaseBadge(state: PhaseState): string {
+  const current = step(state);
+  return current === 'waiting' ? 'queued' : current;
 }
 
 export function statusTone(status: TImportStatus): 'ok' | 'danger' | 'warn' | 'info' {
@@ -52,10 +72,21 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
 }
 
-/** Start to finish; null while it hasn't both started and finished. */
+/**
+ * From the start of the first attempt to the end, across every attempt (an interrupted attempt
+ * and the wait for the next one count); null while it hasn't both started and finished.
+ */
 export function importDuration(state: Pick<TImport, 'startedAt' | 'finishedAt'>): string | null {
   if (!state.startedAt || !state.finishedAt) return null;
   return formatDuration(state.finishedAt.getTime() - state.startedAt.getTime());
+}
+
+/** Why earlier attempts stopped, one sentence each, oldest first (empty for a first attempt). */
+export function interruptionNotes(state: Pick<TImport, 'interruptions'>): string[] {
+  return state.interruptions.map(
+    ({ attempt, reason, at }) =>
+      `Attempt ${attempt} stopped at ${new Date(at).toLocaleTimeString()}: ${reason}.`,
+  );
 }
 
 /**

@@ -2,7 +2,7 @@ import { keepPreviousData, useQuery } from '@tanstack/solid-query';
 import { createSignal, Show } from 'solid-js';
 import { useApi } from '../api/context.tsx';
 import { PagedTable } from '../components/paged-table.tsx';
-import { importDuration, isFinal, statusTone } from './format.ts';
+import { importDuration, isFinal, phaseBadge, statusTone } from './format.ts';
 import { importListQuery } from './import-queries.ts';
 
 const PAGE_SIZE = 10;
@@ -59,7 +59,9 @@ export function ImportHistory(props: {
             </td>
             <td>
               <span class={`badge ${statusTone(item.status)}`}>
-                {isFinal(item.status) ? item.status : `${item.status} ${Math.round(item.percent)}%`}
+                {isFinal(item.status)
+                  ? item.status
+                  : `${phaseBadge(item)} ${Math.round(item.percent)}%`}
               </span>
             </td>
             <td>{item.created.toLocaleString()}</td>

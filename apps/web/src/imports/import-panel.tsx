@@ -11,7 +11,9 @@ import {
   formatDuration,
   formatText,
   importDuration,
+  interruptionNotes,
   isFinal,
+  phaseBadge,
   phaseText,
   skippedRowsText,
   statusTone,
@@ -20,7 +22,10 @@ import {
 import { ImportErrors } from './import-errors.tsx';
 import { IMPORTS_KEY, importByIdQuery } from './import-queries.ts';
 
-/** Remembers the first state seen for each import, to estimate the time left from the pace since. */
+/**
+ * Remembers the first state seen in each phase of each import, to estimate the time left from
+ * the pace since (reading and writing move at different paces).
+ */
 function createPace(state: () => TImport | undefined) {
   const first = new Map<string, { percent: number; at: number }>();
   const [now, setNow] = createSignal(Date.now());
@@ -29,9 +34,10 @@ function createPace(state: () => TImport | undefined) {
   return createMemo(() => {
     const current = state();
     if (!current || isFinal(current.status)) return null;
-    const seen = first.get(current.id);
+    const key = `${current.id}:${current.status}:${current.phase ?? ''}`;
+    const seen = first.get(key);
     if (!seen) {
-      first.set(current.id, { percent: current.percent, at: Date.now() });
+      first.set(key, { percent: current.percent, at: Date.now() });
       return null;
     }
     return timeLeftMs(seen, { percent: current.percent, at: now() });
@@ -85,7 +91,7 @@ export function ImportPanel(props: { id: string }) {
                   </span>
                 </div>
                 <div class="row">
-                  <span class={`badge ${statusTone(state().status)}`}>{state().status}</span>
+                  <span class={`badge ${statusTone(state().status)}`}>{phaseBadge(state())}</span>
                   <Show when={!isFinal(state().status)}>
                     <button
                       type="button"
@@ -124,9 +130,18 @@ export function ImportPanel(props: { id: string }) {
               </div>
               <div class="row muted" style={{ gap: '16px' }}>
                 <span>{Math.round(state().percent)}%</span>
-                <span>{state().rowsProcessed.toLocaleString()} rows</span>
-                <Show when={!isFinal(state().status)}>
-                  <span>{Math.round(state().rowsPerSecond).toLocaleString()} rows/s</span>
+                <span>{state().rowsProcessed.toLocaleString()} rows read</span>
+                <Show when={state().phase === 'writing' && !isFinal(state().status)}>
+                  <span>
+                    {state().rowsWritten.toLocaleString()} of {state().rowsToWrite.toLocaleString()}{' '}
+                    products written
+                  </span>
+                </Show>
+                <Show when={!isFinal(state().status) && state().phase !== 'classifying'}>
+                  <span>
+                    {Math.round(state().rowsPerSecond).toLocaleString()}{' '}
+                    {state().phase === 'writing' ? 'products/s' : 'rows/s'}
+                  </span>
                   <span>
                     {timeLeft() === null
                       ? 'estimating time left…'
@@ -146,6 +161,14 @@ export function ImportPanel(props: { id: string }) {
                 <p class="alert warn">Cancelled: the catalogue is as it was before this import.</p>
               </Show>
               <For each={state().warnings}>{(warning) => <p class="alert warn">{warning}</p>}</For>
+              <Show when={state().interruptions.length > 0}>
+                <div class="muted">
+                  <p style={{ margin: 0 }}>Attempt {state().attempts} of this import.</p>
+                  <For each={interruptionNotes(state())}>
+                    {(note) => <p style={{ margin: 0 }}>{note}</p>}
+                  </For>
+                </div>
+              </Show>
 
               <dl class="stats">
                 <div>

@@ -2,7 +2,14 @@ import { fireEvent, screen, waitFor } from '@solidjs/testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TImport } from '@acme/shared';
 import { renderWithApi } from '../test-utils.tsx';
-import { formatBytes, formatText, phaseText, skippedRowsText, timeLeftMs } from './format.ts';
+import {
+  formatBytes,
+  formatText,
+  phaseBadge,
+  phaseText,
+  skippedRowsText,
+  timeLeftMs,
+} from './format.ts';
 import { ImportPanel } from './import-panel.tsx';
 import { uploadCsv } from './upload.ts';
 
@@ -23,6 +30,10 @@ const base: TImport = {
   format: null,
   rowsPerSecond: 2500,
   percent: 50,
+  phase: 'writing',
+  rowsToWrite: 100,
+  rowsWritten: 12,
+  interruptions: [],
   warnings: [],
   cancelRequested: false,
   attempts: 1,
@@ -53,10 +64,13 @@ describe('how a file was read and the rows that wrote nothing', () => {
 
 describe('import phase and pace', () => {
   it('names each phase in plain words', () => {
-    expect(phaseText({ ...base, status: 'queued' })).toBe('Waiting to start');
-    expect(phaseText({ ...base, status: 'parsing' })).toBe('Parsing CSV');
-    expect(phaseText({ ...base, status: 'parsing', bytesProcessed: 1000 })).toBe('Validating');
-    expect(phaseText({ ...base, status: 'importing' })).toBe('Importing');
+    expect(phaseText({ ...base, status: 'queued', attempts: 0 })).toBe('Waiting to start');
+    expect(phaseText({ ...base, status: 'queued', attempts: 1 })).toBe('Waiting to resume');
+    expect(phaseText({ ...base, status: 'parsing', phase: 'reading' })).toBe('Reading the file');
+    expect(phaseText({ ...base, phase: 'classifying' })).toBe('Comparing with the catalogue');
+    expect(phaseText({ ...base, phase: 'writing' })).toBe('Writing to the catalogue');
+    expect(phaseBadge({ ...base, phase: 'writing' })).toBe('writing');
+    expect(phaseBadge({ ...base, status: 'queued' })).toBe('queued');
     expect(phaseText({ ...base, status: 'completed' })).toBe('Import complete');
     expect(phaseText({ ...base, cancelRequested: true })).toBe('Cancelling…');
   });
@@ -81,11 +95,12 @@ describe('ImportPanel', () => {
     renderWithApi(() => <ImportPanel id={base.id} />, {
       imports: { byId: { query: vi.fn().mockResolvedValue(base) }, cancel: { mutate: cancel } },
     });
-    await screen.findByRole('heading', { name: 'Importing' });
+    await screen.findByRole('heading', { name: 'Writing to the catalogue' });
     expect(
       screen.getByRole('progressbar', { name: 'Import progress' }).getAttribute('aria-valuenow'),
     ).toBe('50');
-    expect(screen.getByText('2,500 rows/s')).toBeTruthy();
+    expect(screen.getByText('12 of 100 products written')).toBeTruthy();
+    expect(screen.getByText('2,500 products/s')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Cancel import' }));
     await waitFor(() => expect(cancel).toHaveBeenCalledWith({ id: base.id }));
   });
@@ -104,8 +119,24 @@ describe('ImportPanel', () => {
     await screen.findByRole('heading', { name: 'Import failed' });
     expect(screen.getByRole('alert').textContent).toContain('no "name" column');
     expect(screen.queryByRole('button', { name: 'Cancel import' })).toBeNull();
+    expect(screen.getByText('took 2s')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
     await waitFor(() => expect(retry).toHaveBeenCalledWith({ id: base.id }));
+  });
+
+  it('tells why an earlier attempt stopped', async () => {
+    const resumed: TImport = {
+      ...base,
+      attempts: 2,
+      interruptions: [
+        { attempt: 1, reason: 'the worker shut down', at: '2026-01-01T10:00:02.000Z' },
+      ],
+    };
+    renderWithApi(() => <ImportPanel id={base.id} />, {
+      imports: { byId: { query: vi.fn().mockResolvedValue(resumed) } },
+    });
+    await screen.findByText('Attempt 2 of this import.');
+    expect(screen.getByText(/^Attempt 1 stopped at .*: the worker shut down\.$/)).toBeTruthy();
   });
 
   it('says so when the import cannot be loaded', async () => {

@@ -1,16 +1,18 @@
 import { TRPCError } from '@trpc/server';
 import { eq, imports, sql, transaction, type Sql } from '@acme/db';
-import { importJobKey } from '@acme/jobs';
+import { importJobKey, isJobRunningLive } from '@acme/jobs';
 import type { Bus } from '@acme/realtime';
 import type { TImport } from '@acme/shared';
 import { notFound } from '../errors.ts';
 import { importStateColumns, isFinal, publishImport } from './import-state.ts';
 
 /**
- * Cancels an import. One that has not started yet is cancelled here and now, and its waiting job
- * is removed. One that is running is only flagged: graphile-worker cannot stop a running job, so
- * the worker checks the flag between batches, rolls its transaction back and records `cancelled`
- * itself. Asking again while the flag is set changes nothing.
+ * Cancels an import. One that no live worker is running (it has not started yet, waits for a
+ * retry, or its worker died) is cancelled here and now, and its job removed (a job still locked
+ * by a dead worker is disarmed: it will not run again). One that a live worker runs is only
+ * flagged: graphile-worker cannot stop a running job, so the worker checks the flag between
+ * batches, rolls its transaction back and records `cancelled` itself. Asking again while the
+ * flag is set changes nothing.
  */
 export async function cancelImport(deps: { sql: Sql; bus: Bus }, id: string): Promise<TImport> {
   const { state, changed } = await transaction(deps.sql, async (tx) => {
@@ -27,7 +29,7 @@ export async function cancelImport(deps: { sql: Sql; bus: Bus }, id: string): Pr
         message: `Import ${id} is already ${current.status}; there is nothing to cancel`,
       });
     }
-    if (current.status === 'queued') {
+    if (!(await isJobRunningLive(tx.sql, importJobKey(id)))) {
       const [cancelled] = await tx.db
         .update(imports)
         .set({

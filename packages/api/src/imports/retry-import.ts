@@ -8,18 +8,18 @@ import {
   transaction,
   type Sql,
 } from '@acme/db';
-import { enqueueImport } from '@acme/jobs';
+import { enqueueImport, importJobKey, isJobRunningLive } from '@acme/jobs';
 import type { Bus } from '@acme/realtime';
 import type { TImport } from '@acme/shared';
 import { notFound } from '../errors.ts';
-import { importStateColumns, publishImport } from './import-state.ts';
-
-const RETRYABLE: readonly TImport['status'][] = ['failed', 'cancelled'];
+import { importStateColumns, isFinal, publishImport } from './import-state.ts';
 
 /**
- * Runs a failed or cancelled import again from the file it already stored (no second upload):
- * the import starts over as queued with zeroed counters and no errors, and a new job is enqueued
- * in the same transaction.
+ * Runs an import again from the file it already stored (no second upload): one that failed or was
+ * cancelled, or one still marked as working that no live worker runs (stuck: its worker died, or
+ * it waits out a retry's backoff). It starts over as queued with zeroed counters and no errors,
+ * and its job is enqueued in the same transaction (a job left locked by a dead worker is disarmed
+ * by the new one taking its key).
  */
 export async function retryImport(deps: { sql: Sql; bus: Bus }, id: string): Promise<TImport> {
   const state = await transaction(deps.sql, async (tx) => {
@@ -29,10 +29,16 @@ export async function retryImport(deps: { sql: Sql; bus: Bus }, id: string): Pro
       .where(eq(imports.id, id))
       .for('update');
     if (!current) throw notFound('Import', id);
-    if (!RETRYABLE.includes(current.status)) {
+    if (current.status === 'completed') {
       throw new TRPCError({
         code: 'CONFLICT',
-        message: `Only a failed or cancelled import can be retried; import ${id} is ${current.status}`,
+        message: `Import ${id} is completed; upload the file again to import it again`,
+      });
+    }
+    if (!isFinal(current) && (await isJobRunningLive(tx.sql, importJobKey(id)))) {
+      throw new TRPCError({
+        code: 'CONFLICT',
+        message: `Import ${id} is ${current.status} on a live worker; cancel it first to run it again`,
       });
     }
     const [file] = await tx.sql<{ stored: boolean }[]>`
@@ -51,6 +57,7 @@ export async function retryImport(deps: { sql: Sql; bus: Bus }, id: string): Pro
         status: 'queued',
         cancelRequested: false,
         heartbeatAt: null,
+        interruptions: [],
         startedAt: null,
         finishedAt: null,
         updatedAt: sql`now()`,

@@ -13,7 +13,12 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { IMPORT_STATUSES, type TImportFormat } from '@acme/shared';
+import {
+  IMPORT_PHASES,
+  IMPORT_STATUSES,
+  type TImportFormat,
+  type TImportInterruption,
+} from '@acme/shared';
 
 export const importStatus = pgEnum('import_status', IMPORT_STATUSES);
 
@@ -42,6 +47,10 @@ export const imports = pgTable(
     format: jsonb().$type<TImportFormat>(),
     rowsPerSecond: real().notNull().default(0),
     percent: real().notNull().default(0),
+    phase: text({ enum: IMPORT_PHASES }),
+    rowsToWrite: integer().notNull().default(0),
+    rowsWritten: integer().notNull().default(0),
+    interruptions: jsonb().$type<TImportInterruption[]>().notNull().default([]),
     warnings: jsonb().$type<string[]>().notNull().default([]),
     cancelRequested: boolean().notNull().default(false),
     attempts: integer().notNull().default(0),
@@ -103,5 +112,8 @@ export const FRESH_IMPORT_PROGRESS = {
   format: null,
   rowsPerSecond: 0,
   percent: 0,
+  phase: null,
+  rowsToWrite: 0,
+  rowsWritten: 0,
   warnings: [] as string[],
 } as const;

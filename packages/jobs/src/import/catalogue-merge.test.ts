@@ -5,10 +5,12 @@ import { transaction } from '@acme/db';
 import { createTestDatabase, type TestDatabase } from '@acme/db/testing';
 import {
   catalogueIsEmpty,
+  classifyRows,
   createStagingTable,
   dropStagingTables,
   openStagingCopy,
   writeCatalogue,
+  type Classification,
 } from './catalogue-merge.ts';
 import { productsBySku } from './test-support.ts';
 
@@ -36,14 +38,25 @@ beforeEach(async () => {
   });
 });
 
-const write = () =>
-  transaction(database.sql, ({ sql: tx }) =>
-    writeCatalogue(tx, importId, undefined, { running: () => {} }),
-  );
+const classify = async () =>
+  classifyRows(database.sql, importId, { compare: !(await catalogueIsEmpty(database.sql)) });
 
-test('into an empty catalogue: one insert, last row per SKU, active unless the row says no', async () => {
-  expect(await catalogueIsEmpty(database.sql)).toBe(true);
-  expect(await write()).toEqual({ created: 3, updated: 0, unchanged: 0 });
+const write = (classification: Classification, options: { chunkRows?: number } = {}) => {
+  const written: number[] = [];
+  return transaction(database.sql, async ({ sql: tx }) => {
+    const counts = await writeCatalogue(tx, importId, classification, {
+      running: () => {},
+      written: (rows) => written.push(rows),
+      ...options,
+    });
+    return { counts, written };
+  });
+};
+
+test('into an empty catalogue: plain inserts, last row per SKU, active unless the row says no', async () => {
+  const classification = await classify();
+  expect(classification).toMatchObject({ compared: false, distinct: 3, writes: 3 });
+  expect((await write(classification)).counts).toEqual({ created: 3, updated: 0, unchanged: 0 });
   expect(await productsBySku(database.sql)).toEqual([
     { sku: 'A-1', name: 'Alpha', description: '', active: true },
     { sku: 'B-2', name: 'Beta v2', description: 'last wins', active: true },
@@ -52,16 +65,40 @@ test('into an empty catalogue: one insert, last row per SKU, active unless the r
 });
 
 test('a product created after the emptiness check: falls back to the classified merge', async () => {
-  expect(await catalogueIsEmpty(database.sql)).toBe(true);
+  const classification = await classify();
+  expect(classification.compared).toBe(false);
   // written by someone else between the check and the import's write
   await database.sql`
     insert into products (sku, name, description, active)
     values ('b-2', 'Beta (API)', 'x', false), ('A-1', 'Alpha', '', true)`;
-  expect(await write()).toEqual({ created: 1, updated: 1, unchanged: 1 });
+  expect((await write(classification)).counts).toEqual({ created: 1, updated: 1, unchanged: 1 });
   expect(await productsBySku(database.sql)).toEqual([
     { sku: 'A-1', name: 'Alpha', description: '', active: true },
     // the row gives no active value: the existing product keeps its own
     { sku: 'B-2', name: 'Beta v2', description: 'last wins', active: false },
     { sku: 'D-4', name: 'Delta', description: '', active: false },
   ]);
+});
+
+test('writes in chunks, reporting the products written after each one', async () => {
+  await database.sql`
+    insert into products (sku, name, description) values ('A-1', 'Alpha (old)', '')`;
+  await dropStagingTables(database.sql, importId);
+  await transaction(database.sql, async ({ sql: tx }) => {
+    await createStagingTable(tx, importId);
+    const rows = Array.from({ length: 1_000 }, (_, i) => `${i + 2}\tS-${i}\tName ${i}\t\t\\N\t\\N`);
+    rows.push('1002\tA-1\tAlpha\t\t\\N\t\\N');
+    await pipeline(Readable.from([rows.join('\n') + '\n']), await openStagingCopy(tx, importId));
+  });
+  const classification = await classify();
+  expect(classification).toMatchObject({ compared: true, distinct: 1_001, writes: 1_001 });
+
+  const { counts, written } = await write(classification, { chunkRows: 100 });
+
+  expect(counts).toEqual({ created: 1_000, updated: 1, unchanged: 0 });
+  expect(written.length).toBeGreaterThanOrEqual(5);
+  expect(written).toEqual([...written].sort((a, b) => a - b));
+  expect(written.at(-1)).toBe(1_001);
+  const [count] = await database.sql<{ n: number }[]>`select count(*)::int as n from products`;
+  expect(count!.n).toBe(1_001);
 });

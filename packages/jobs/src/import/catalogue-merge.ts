@@ -44,45 +44,56 @@ export async function openStagingCopy(tx: TransactionSql, importId: string) {
 export interface Classification {
   /** Distinct SKUs among the valid rows (the last row of each wins). */
   distinct: number;
-  /** SKUs that are new or differ from the catalogue: what the merge will write. */
+  /** SKUs that are new or differ from the catalogue: what the write will change. */
   writes: number;
   /** Products in the catalogue before the import. */
   catalogue: number;
+  /** Whether the rows were compared with the catalogue; if not, it was empty and all are new. */
+  compared: boolean;
 }
 
 /**
- * Keeps the last row of each SKU (trimmed, case-insensitive) and compares it with the catalogue,
- * in one sort and one join: `write` marks new or changed products, `active` is the value to store
- * (an existing product keeps its own when the row gives none, a new one is active).
+ * Keeps the last row of each SKU (trimmed, case-insensitive) in the import's `latest` table and,
+ * unless the catalogue is empty (`compare: false`: every row is new, so the join is skipped),
+ * compares it with the catalogue in the same statement: `write` marks new or changed products,
+ * `active` is the value to store (an existing product keeps its own when the row gives none, a
+ * new one is active). Rows land in SKU order, which keeps the unique index's inserts local.
  */
 export async function classifyRows(
   sql: Sql | TransactionSql,
   importId: string,
+  { compare }: { compare: boolean },
 ): Promise<Classification> {
   const tables = stagingTables(importId);
-  await sql.unsafe(`
-    create unlogged table ${tables.latest} with (autovacuum_enabled = false) as
-    select l.sku, l.name, l.description,
-      coalesce(l.active, existing.active, true) as active,
-      existing.id is null
-        or existing.sku <> l.sku
-        or existing.name <> l.name
-        or existing.description <> l.description
-        or existing.active <> coalesce(l.active, existing.active) as write
-    from (
-      select distinct on (lower(sku)) lower(sku) as key, sku, name, description, active
-      from ${tables.rows}
-      where error is null
-      order by lower(sku), line desc
-    ) l
-    left join products existing on lower(existing.sku) = l.key`);
-  const [row] = await sql.unsafe<Classification[]>(`
+  const lastRows = `
+    select distinct on (lower(sku)) lower(sku) as key, sku, name, description, active
+    from ${tables.rows}
+    where error is null
+    order by lower(sku), line desc`;
+  await sql.unsafe(`drop table if exists ${tables.latest}`);
+  await sql.unsafe(
+    compare
+      ? `create unlogged table ${tables.latest} with (autovacuum_enabled = false) as
+         select l.sku, l.name, l.description,
+           coalesce(l.active, existing.active, true) as active,
+           existing.id is null
+             or existing.sku <> l.sku
+             or existing.name <> l.name
+             or existing.description <> l.description
+             or existing.active <> coalesce(l.active, existing.active) as write
+         from (${lastRows}) l
+         left join products existing on lower(existing.sku) = l.key`
+      : `create unlogged table ${tables.latest} with (autovacuum_enabled = false) as
+         select sku, name, description, coalesce(active, true) as active, true as write
+         from (${lastRows}) l`,
+  );
+  const [row] = await sql.unsafe<Omit<Classification, 'compared'>[]>(`
     select
       (select count(*) from ${tables.latest})::int as distinct,
       (select count(*) from ${tables.latest} where write)::int as writes,
       (select count(*) from products)::int as catalogue`);
   if (!row) throw new Error('classification returned no row');
-  return row;
+  return { ...row, compared: compare };
 }
 
 /** Whether the catalogue holds no product at all: then every row of the import is new. */
@@ -93,28 +104,10 @@ export async function catalogueIsEmpty(sql: Sql): Promise<boolean> {
 }
 
 /**
- * The first import into an empty catalogue: one `INSERT … SELECT DISTINCT ON`, the floor's own
- * statement, with no classification (no join, no second staging table: ~2–3 s of a 500k import)
- * and without `ON CONFLICT`, whose speculative insertion made the same insert ~1.4× slower.
- * There is nothing to compare with, so every distinct SKU is created (the last row wins; a row
- * without `active` makes an active product). A product written meanwhile by someone else makes
- * it fail with a unique violation (`isUniqueViolation`): run it in a savepoint and fall back to
- * the classified merge. Returns the pending query (a cancel interrupts it); `count` is the number
- * of products created.
- */
-export function insertIntoEmptyCatalogue(tx: TransactionSql, importId: string) {
-  return tx.unsafe(`
-    insert into products (sku, name, description, active)
-    select distinct on (lower(sku)) sku, name, description, coalesce(active, true)
-    from ${stagingTables(importId).rows}
-    where error is null
-    order by lower(sku), line desc`);
-}
-
-/**
  * Bulk writes pay ~125 µs a row to maintain the trigram indexes, a rebuild ~80 µs per catalogue
- * row (perf.md): drop them (and rebuild after commit) when the write is a large share of what the
- * catalogue will hold. Small imports, and re-imports that change little, keep them.
+ * row (measured in docs/import.md): drop them (and rebuild after commit) when the write is a large
+ * share of what the catalogue will hold. Small imports, and re-imports that change little, keep
+ * them.
  */
 export function shouldDropSearchIndexes({
   writes,
@@ -139,73 +132,126 @@ export interface MergeCounts {
   unchanged: number;
 }
 
+/** Rows of `latest` one write statement takes: the progress shown moves this often. */
+export const WRITE_CHUNK_ROWS = 50_000;
+
 /**
- * Applies the classified rows to the catalogue: the "diff upsert" that perf.md measured fastest.
- * Only new or changed products reach the INSERT … ON CONFLICT, so an unchanged re-import writes
- * nothing. The conflict branch also covers a product created by someone else since the
- * classification. Counts are distinct SKUs: `xmax = 0` tells a fresh insert from an update.
- * Returns the pending query, so that a cancel can interrupt it.
+ * Splits the `latest` table into ranges of heap pages of about WRITE_CHUNK_ROWS rows each (the
+ * last range open-ended). The table is written once and never updated, so its pages hold its
+ * rows exactly once: a `ctid` range scan reads each chunk without an index or a second sort.
  */
-export function mergeIntoCatalogue(tx: TransactionSql, importId: string) {
-  return tx.unsafe<{ created: number; updated: number }[]>(`
-    with written as (
-      insert into products (sku, name, description, active)
-      select sku, name, description, active from ${stagingTables(importId).latest}
-      where write
-      on conflict ((lower(sku))) do update
-        set sku = excluded.sku,
-            name = excluded.name,
-            description = excluded.description,
-            active = excluded.active,
-            updated_at = now()
-      returning (xmax = 0) as inserted
-    )
-    select
-      count(*) filter (where inserted)::int as created,
-      count(*) filter (where not inserted)::int as updated
-    from written`);
+async function chunksOf(
+  sql: Sql | TransactionSql,
+  table: string,
+  rows: number,
+  chunkRows = WRITE_CHUNK_ROWS,
+): Promise<string[]> {
+  const [row] = await sql.unsafe<{ pages: number }[]>(
+    `select (pg_relation_size('${table}') / current_setting('block_size')::int)::int as pages`,
+  );
+  const pages = row?.pages ?? 0;
+  const perChunk = Math.max(1, Math.ceil((pages * chunkRows) / Math.max(1, rows)));
+  const chunks: string[] = [];
+  for (let from = 0; from < pages || chunks.length === 0; from += perChunk) {
+    const last = from + perChunk >= pages;
+    chunks.push(
+      last
+        ? `ctid >= '(${from},0)'::tid`
+        : `ctid >= '(${from},0)'::tid and ctid < '(${from + perChunk},0)'::tid`,
+    );
+  }
+  return chunks;
 }
 
-export function countsFrom(
-  merged: { created: number; updated: number },
-  { distinct }: Classification,
-): MergeCounts {
-  return {
-    created: merged.created,
-    updated: merged.updated,
-    unchanged: distinct - merged.created - merged.updated,
-  };
+/** A statement under way, which a cancel interrupts. */
+export interface RunningQuery {
+  cancel: () => unknown;
+}
+
+export interface WriteHooks {
+  /** Receives each statement as it starts, so that a cancel can interrupt it. */
+  running: (query: RunningQuery) => void;
+  /** Products created or changed so far, after each chunk. */
+  written?: (rows: number) => void;
+  /** The catalogue was empty at classification but is not any more. */
+  onConflict?: () => void;
+  /** Rows per statement (tests use small ones). */
+  chunkRows?: number;
 }
 
 /**
- * The catalogue write inside the import's transaction. Without a classification (the catalogue
- * was empty when checked) it tries the plain insert in a savepoint; if a product appeared
- * meanwhile, it classifies the rows now and runs the diff upsert, as for any other import.
- * `running` receives each statement as it starts, so that a cancel can interrupt it.
+ * The catalogue write inside the import's transaction, in chunks of the `latest` table so that
+ * progress moves and a cancel lands between statements.
+ * - Uncompared (the catalogue was empty): plain inserts, the floor's own statement without `ON
+ *   CONFLICT` (whose speculative insertion made it ~1.4× slower), in a savepoint. A product written
+ *   meanwhile by someone else makes it fail with a unique violation: then the rows are compared
+ *   now, and written as below.
+ * - Compared: the "diff upsert" (only new or changed products reach the `INSERT … ON CONFLICT`,
+ *   so an unchanged re-import writes nothing); the conflict branch also covers a product created
+ *   by someone else since the classification. `xmax = 0` tells a fresh insert from an update.
  */
 export async function writeCatalogue(
   tx: TransactionSql,
   importId: string,
-  classification: Classification | undefined,
-  hooks: { running: (query: { cancel: () => unknown }) => void; onConflict?: () => void },
+  classification: Classification,
+  hooks: WriteHooks,
 ): Promise<MergeCounts> {
-  if (!classification) {
+  const table = stagingTables(importId).latest;
+  if (!classification.compared) {
     try {
       const created = await tx.savepoint(async (savepoint) => {
-        const insert = insertIntoEmptyCatalogue(savepoint, importId);
-        hooks.running(insert);
-        return (await insert).count;
+        let total = 0;
+        for (const range of await chunksOf(
+          savepoint,
+          table,
+          classification.distinct,
+          hooks.chunkRows,
+        )) {
+          const insert = savepoint.unsafe(`
+            insert into products (sku, name, description, active)
+            select sku, name, description, active from ${table} where ${range}`);
+          hooks.running(insert);
+          total += (await insert).count;
+          hooks.written?.(total);
+        }
+        return total;
       });
-      return { created, updated: 0, unchanged: 0 };
+      return { created, updated: 0, unchanged: classification.distinct - created };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       hooks.onConflict?.();
-      classification = await classifyRows(tx, importId);
+      classification = await classifyRows(tx, importId, { compare: true });
+      hooks.written?.(0);
     }
   }
-  const merge = mergeIntoCatalogue(tx, importId);
-  hooks.running(merge);
-  const [merged] = await merge;
-  if (!merged) throw new Error('the merge returned no counts');
-  return countsFrom(merged, classification);
+  const merged = { created: 0, updated: 0 };
+  for (const range of await chunksOf(tx, table, classification.distinct, hooks.chunkRows)) {
+    const merge = tx.unsafe<{ created: number; updated: number }[]>(`
+      with written as (
+        insert into products (sku, name, description, active)
+        select sku, name, description, active from ${table}
+        where write and ${range}
+        on conflict ((lower(sku))) do update
+          set sku = excluded.sku,
+              name = excluded.name,
+              description = excluded.description,
+              active = excluded.active,
+              updated_at = now()
+        returning (xmax = 0) as inserted
+      )
+      select
+        count(*) filter (where inserted)::int as created,
+        count(*) filter (where not inserted)::int as updated
+      from written`);
+    hooks.running(merge);
+    const [chunk] = await merge;
+    if (!chunk) throw new Error('the merge returned no counts');
+    merged.created += chunk.created;
+    merged.updated += chunk.updated;
+    hooks.written?.(merged.created + merged.updated);
+  }
+  return {
+    ...merged,
+    unchanged: classification.distinct - merged.created - merged.updated,
+  };
 }

@@ -2,7 +2,8 @@ import { transaction, type Sql } from '@acme/db';
 import type { Bus } from '@acme/realtime';
 import type { TImport } from '@acme/shared';
 import { emitEvent } from '../events.ts';
-import { publishImport, updateImport } from './import-state.ts';
+import { enqueueImport } from './enqueue-import.ts';
+import { appendInterruption, publishImport, updateImport } from './import-state.ts';
 
 export interface StateStore {
   sql: Sql;
@@ -42,14 +43,53 @@ export async function cancelImport(
   return updated?.state;
 }
 
-/** Puts an interrupted import back in the queue, saying why, while graphile-worker retries it. */
+export interface Interruption {
+  /** The attempt that stopped (the import's `attempts` when it started). */
+  attempt: number;
+  reason: string;
+}
+
+/**
+ * Puts an interrupted import back in the queue, recording why the attempt stopped, while
+ * graphile-worker retries its job (after its backoff).
+ */
 export async function requeueImport(
   { sql, bus }: StateStore,
   id: string,
-  reason: string,
+  interruption: Interruption,
 ): Promise<void> {
   const updated = await transaction(sql, ({ db }) =>
-    updateImport(db, id, { status: 'queued', error: reason, rowsPerSecond: 0 }),
+    updateImport(db, id, {
+      status: 'queued',
+      phase: null,
+      error: null,
+      rowsPerSecond: 0,
+      interruptions: appendInterruption(interruption),
+    }),
   );
+  if (updated) publishImport(bus, updated.state);
+}
+
+/**
+ * The worker is stopping: the import goes back to `queued` and gets a new job at once, in one
+ * transaction, so another worker takes it now rather than after a backoff, and the stop does not
+ * spend one of its attempts (the running job, whose key the new one takes, then completes).
+ */
+export async function handBackImport(
+  { sql, bus }: StateStore,
+  id: string,
+  interruption: Interruption,
+): Promise<void> {
+  const updated = await transaction(sql, async ({ sql: tx, db }) => {
+    const state = await updateImport(db, id, {
+      status: 'queued',
+      phase: null,
+      error: null,
+      rowsPerSecond: 0,
+      interruptions: appendInterruption(interruption),
+    });
+    if (state) await enqueueImport(tx, id);
+    return state;
+  });
   if (updated) publishImport(bus, updated.state);
 }

@@ -8,6 +8,17 @@ export class ImportFailure extends Error {
   override name = 'ImportFailure';
 }
 
+/**
+ * The worker is stopping (SIGTERM, a redeploy): the attempt stops at once and the import goes back
+ * to the queue for another worker, without spending one of its attempts on the way.
+ */
+export class WorkerStopping extends Error {
+  override name = 'WorkerStopping';
+  constructor() {
+    super('the worker shut down');
+  }
+}
+
 /** The user asked to stop; the import ends as `cancelled` and the catalogue is left untouched. */
 export class ImportCancelled extends Error {
   override name = 'ImportCancelled';

@@ -1,56 +1,58 @@
 import type { Db } from '@acme/db';
 import type { Bus } from '@acme/realtime';
-import type { TImportFormat, TImportStatus } from '@acme/shared';
+import type { TImportFormat, TImportPhase, TImportStatus } from '@acme/shared';
 import { publishImport, updateImport } from './import-state.ts';
 
 /** Progress is written (and cancel checked) this often: at least once a second, as promised. */
 export const PROGRESS_INTERVAL_MS = 500;
 
-/** Share of the percent bar for reading the file; the rest is the catalogue merge. */
-const PARSE_SHARE = 55;
-/** Rough merge speed on the reference machine (perf.md), only to move the bar during the merge. */
-const MERGE_ROWS_PER_SECOND = 50_000;
+/**
+ * Where each phase sits on the percent bar. Reading moves with the bytes read, writing with the
+ * products written; comparing with the catalogue is one step between them (it is one statement,
+ * with nothing to count while it runs).
+ */
+const READ_SHARE = 55;
+const CLASSIFY_SHARE = 5;
 
 /** What the running import reports; read at each tick. */
 export interface ProgressSource {
   status: Extract<TImportStatus, 'parsing' | 'importing'>;
+  phase: TImportPhase;
   bytesProcessed: number;
   rowsProcessed: number;
   invalid: number;
   blank: number;
   /** How the file is read, once its head was (null before). */
   format: TImportFormat | null;
+  rowsToWrite: number;
+  rowsWritten: number;
   warnings: string[];
 }
 
 /**
- * Writes the running import's progress to its row (durable, with a heartbeat that tells the
- * stalled-import rescue this worker is alive), then publishes it; notices a cancel request on the
- * way. Runs on the pool, beside the import's own transaction. Writes never overlap, and a failed
- * write (Postgres blip) is logged and retried at the next tick rather than failing the import.
+ * Writes the running import's progress to its row (durable, with a heartbeat), then publishes it;
+ * notices a cancel request on the way. Runs on the pool, beside the import's own transaction.
+ * Writes never overlap, and a failed write (Postgres blip) is logged and retried at the next
+ * tick rather than failing the import. The rate is that of the current phase: rows read per
+ * second while reading, products written per second while writing.
  */
 export class ImportProgress {
   readonly #db: Db;
   readonly #bus: Bus;
   readonly #id: string;
   readonly #bytesTotal: number;
-  readonly #startedAt: number;
   readonly #read: () => ProgressSource;
   readonly #onCancel: () => void;
   readonly #onError: (error: unknown) => void;
   #timer: NodeJS.Timeout | undefined;
   #inFlight: Promise<void> | undefined;
-  #lastRows = 0;
-  #lastAt = performance.now();
-  #mergeStartedAt: number | undefined;
+  #last: { phase: TImportPhase; count: number; at: number } | undefined;
 
   constructor(options: {
     db: Db;
     bus: Bus;
     id: string;
     bytesTotal: number;
-    /** performance.now() when the attempt started. */
-    startedAt: number;
     read: () => ProgressSource;
     onCancel: () => void;
     onError: (error: unknown) => void;
@@ -59,16 +61,18 @@ export class ImportProgress {
     this.#bus = options.bus;
     this.#id = options.id;
     this.#bytesTotal = options.bytesTotal;
-    this.#startedAt = options.startedAt;
     this.#read = options.read;
     this.#onCancel = options.onCancel;
     this.#onError = options.onError;
   }
 
   start(): void {
-    this.#timer = setInterval(() => {
-      this.#inFlight ??= this.#write().finally(() => (this.#inFlight = undefined));
-    }, PROGRESS_INTERVAL_MS);
+    this.#timer = setInterval(() => this.tick(), PROGRESS_INTERVAL_MS);
+  }
+
+  /** Writes the progress now (unless a write is under way), e.g. when a phase begins. */
+  tick(): void {
+    this.#inFlight ??= this.#write().finally(() => (this.#inFlight = undefined));
   }
 
   /** Stops ticking and waits for a write under way, so the final state is written last. */
@@ -79,20 +83,11 @@ export class ImportProgress {
 
   async #write(): Promise<void> {
     const source = this.#read();
-    const now = performance.now();
-    const seconds = (now - this.#lastAt) / 1000;
-    // While parsing: the rate over the last interval; while merging (no rows move): the average.
-    const rowsPerSecond =
-      source.status === 'parsing' && seconds > 0
-        ? Math.round((source.rowsProcessed - this.#lastRows) / seconds)
-        : averageRate(source.rowsProcessed, this.#startedAt);
-    this.#lastRows = source.rowsProcessed;
-    this.#lastAt = now;
     try {
       const updated = await updateImport(this.#db, this.#id, {
         ...source,
-        rowsPerSecond,
-        percent: this.#percent(source, now),
+        rowsPerSecond: this.#rate(source),
+        percent: progressPercent(source, this.#bytesTotal),
         heartbeatAt: new Date(),
       });
       if (!updated) return;
@@ -103,15 +98,32 @@ export class ImportProgress {
     }
   }
 
-  #percent(source: ProgressSource, now: number): number {
-    if (source.status === 'parsing') {
-      const read = this.#bytesTotal > 0 ? source.bytesProcessed / this.#bytesTotal : 0;
-      return round1(PARSE_SHARE * Math.min(1, read));
+  /** Rows read (or products written) per second since the previous tick of the same phase. */
+  #rate(source: ProgressSource): number {
+    const now = performance.now();
+    const count = source.phase === 'writing' ? source.rowsWritten : source.rowsProcessed;
+    const last = this.#last;
+    this.#last = { phase: source.phase, count, at: now };
+    if (!last || last.phase !== source.phase || source.phase === 'classifying') return 0;
+    const seconds = (now - last.at) / 1000;
+    return seconds > 0 ? Math.round((count - last.count) / seconds) : 0;
+  }
+}
+
+/** 0–100 (below 100 until the import completes): reading by bytes, writing by products. */
+export function progressPercent(source: ProgressSource, bytesTotal: number): number {
+  switch (source.phase) {
+    case 'reading': {
+      const read = bytesTotal > 0 ? source.bytesProcessed / bytesTotal : 0;
+      return round1(READ_SHARE * Math.min(1, read));
     }
-    this.#mergeStartedAt ??= now;
-    const expected = Math.max(1, source.rowsProcessed / MERGE_ROWS_PER_SECOND);
-    const done = Math.min(0.95, (now - this.#mergeStartedAt) / 1000 / expected);
-    return round1(PARSE_SHARE + (100 - PARSE_SHARE) * done);
+    case 'classifying':
+      return READ_SHARE;
+    case 'writing': {
+      const written = source.rowsToWrite > 0 ? source.rowsWritten / source.rowsToWrite : 1;
+      const start = READ_SHARE + CLASSIFY_SHARE;
+      return Math.min(99.9, round1(start + (100 - start) * written));
+    }
   }
 }
 

@@ -28,6 +28,10 @@ type PatchableColumn =
   | 'format'
   | 'rowsPerSecond'
   | 'percent'
+  | 'phase'
+  | 'rowsToWrite'
+  | 'rowsWritten'
+  | 'interruptions'
   | 'warnings'
   | 'attempts'
   | 'heartbeatAt'
@@ -70,19 +74,50 @@ export function publishImport(bus: Bus, state: TImport): void {
   void bus.publish(importChannel(state.id), state);
 }
 
+/** Most earlier attempts an import remembers (the newest ones). */
+const MAX_INTERRUPTIONS = 20;
+
+/** SQL that appends why an attempt stopped to the import's `interruptions`, keeping the newest. */
+export function appendInterruption({
+  attempt,
+  reason,
+}: {
+  attempt: number | SQL;
+  reason: string;
+}): SQL {
+  return sql`(
+    select coalesce(jsonb_agg(entry order by n), '[]'::jsonb)
+    from jsonb_array_elements(
+      ${imports.interruptions} || jsonb_build_array(jsonb_build_object(
+        'attempt', ${attempt}::int, 'reason', ${reason}::text, 'at', now()))
+    ) with ordinality as e(entry, n)
+    where n > jsonb_array_length(${imports.interruptions}) + 1 - ${MAX_INTERRUPTIONS})`;
+}
+
+/** Said of an attempt that stopped without recording why: its process or connection died. */
+export const SILENT_STOP_REASON =
+  'the worker stopped without finishing it (killed, or its database connection was lost)';
+
 /**
  * Starts an attempt from scratch (a retry, or a rescue after a worker died): status `parsing`,
- * counters and warnings reset, the previous attempt's error rows deleted. Undefined when there is
- * nothing to do (the import is gone or already final, e.g. a duplicate job).
+ * counters and warnings reset, the previous attempt's error rows deleted. An import still
+ * `parsing` or `importing` here had an attempt that died without a word: that is recorded among
+ * its interruptions. `startedAt` stays that of the first attempt, so the duration shown runs
+ * across attempts. Undefined when there is nothing to do (the import is gone or already final,
+ * e.g. a duplicate job).
  */
 export async function startAttempt(pool: Sql, id: string): Promise<UpdatedImport | undefined> {
   return transaction(pool, async ({ db }) => {
     const updated = await updateImport(db, id, {
       ...FRESH_IMPORT_PROGRESS,
       status: 'parsing',
+      phase: 'reading',
+      interruptions: sql`case when ${imports.status} in ('parsing', 'importing')
+        then ${appendInterruption({ attempt: sql`${imports.attempts}`, reason: SILENT_STOP_REASON })}
+        else ${imports.interruptions} end`,
       attempts: sql`${imports.attempts} + 1`,
       heartbeatAt: new Date(),
-      startedAt: new Date(),
+      startedAt: sql`coalesce(${imports.startedAt}, now())`,
       finishedAt: null,
     });
     if (updated) await db.delete(importErrors).where(eq(importErrors.importId, id));

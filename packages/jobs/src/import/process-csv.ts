@@ -3,7 +3,7 @@ import { CsvError } from 'csv-parse';
 import type { Task } from 'graphile-worker';
 import { z } from 'zod';
 import { transaction } from '@acme/db';
-import type { TImport } from '@acme/shared';
+import type { TImport, TImportPhase } from '@acme/shared';
 import type { JobDeps } from '../deps.ts';
 import { enqueueJob } from '../enqueue.ts';
 import { emitEvent } from '../events.ts';
@@ -17,12 +17,19 @@ import {
   recordInvalidRows,
   shouldDropSearchIndexes,
   writeCatalogue,
+  type RunningQuery,
 } from './catalogue-merge.ts';
+import { enqueueImport } from './enqueue-import.ts';
 import { readFileChunks } from './file-chunks.ts';
 import { emptyFile, openRecordSource, type RecordSource } from './file/record-source.ts';
-import { cancelImport, failImport, requeueImport } from './finish-import.ts';
+import { cancelImport, failImport, handBackImport, requeueImport } from './finish-import.ts';
 import { averageRate, ImportProgress, type ProgressSource } from './import-progress.ts';
-import { ImportCancelled, ImportFailure, describeCsvError } from './import-failure.ts';
+import {
+  ImportCancelled,
+  ImportFailure,
+  WorkerStopping,
+  describeCsvError,
+} from './import-failure.ts';
 import { publishImport, startAttempt, updateImport } from './import-state.ts';
 import { dropSearchIndexesUnlessRebuilding } from './search-index-switch.ts';
 import { StagingEncoder } from './staging-encoder.ts';
@@ -36,7 +43,8 @@ const IMPORT_LOCK_KEY = 0x1_4d_50_52; // "IMPR"
  * `import:process_csv`: reads an uploaded CSV from Postgres, validates it row by row, and applies
  * it to the catalogue in one transaction (SPEC section 2). Every attempt starts from scratch.
  * Problems with the file end the import as `failed` (no retry); infrastructure trouble puts it
- * back to `queued` and throws, so graphile-worker retries it.
+ * back to `queued` and throws, so graphile-worker retries it; a worker that is stopping hands the
+ * import back to the queue at once (a new job, this one completes), for another worker.
  */
 export function processCsvImport(deps: JobDeps): Task {
   return async (payload, helpers) => {
@@ -46,6 +54,11 @@ export function processCsvImport(deps: JobDeps): Task {
       jobId: helpers.job.id,
       importId,
     });
+    if (deps.stopping.aborted) {
+      // Taken just as the worker stops: leave it to the next worker, untouched.
+      await enqueueImport(deps.sql, importId);
+      return;
+    }
     const started = await startAttempt(deps.sql, importId);
     if (!started) {
       logger.info('import is final or gone; nothing to do');
@@ -57,23 +70,28 @@ export function processCsvImport(deps: JobDeps): Task {
       return;
     }
 
-    const cancel = new AbortController();
-    const stopOnShutdown = () => cancel.abort(helpers.abortSignal.reason);
-    helpers.abortSignal.addEventListener('abort', stopOnShutdown);
+    // Why the attempt stops early, as the abort's reason: a cancel or the worker stopping.
+    const stop = new AbortController();
+    const onStopping = () => stop.abort(new WorkerStopping());
+    deps.stopping.addEventListener('abort', onStopping);
+    helpers.abortSignal.addEventListener('abort', onStopping);
     try {
-      const completed = await runImport(deps, started.state, cancel, logger);
+      const completed = await runImport(deps, started.state, stop, logger);
       publishImport(deps.bus, completed);
       logger.info({ ...countsOf(completed) }, 'import completed');
     } catch (error) {
+      const attempt = started.state.attempts;
       if (error instanceof ImportCancelled) {
         await cancelImport(deps, importId);
         logger.info('import cancelled');
       } else if (error instanceof ImportFailure) {
         await failImport(deps, importId, error.message);
         logger.info({ reason: error.message }, 'import failed on its file');
+      } else if (error instanceof WorkerStopping) {
+        await handBackImport(deps, importId, { attempt, reason: error.message });
+        logger.info({ attempt }, 'worker stopping: import handed back to the queue');
       } else {
-        const attempt = helpers.job.attempts;
-        const last = attempt >= helpers.job.max_attempts;
+        const last = helpers.job.attempts >= helpers.job.max_attempts;
         const reason = error instanceof Error ? error.message : String(error);
         logger.error({ err: error, attempt }, 'import attempt interrupted');
         if (last)
@@ -82,16 +100,12 @@ export function processCsvImport(deps: JobDeps): Task {
             importId,
             `The import stopped after ${attempt} attempts: ${reason}`,
           );
-        else
-          await requeueImport(
-            deps,
-            importId,
-            `Attempt ${attempt} was interrupted (${reason}); retrying.`,
-          );
+        else await requeueImport(deps, importId, { attempt, reason });
         throw error;
       }
     } finally {
-      helpers.abortSignal.removeEventListener('abort', stopOnShutdown);
+      deps.stopping.removeEventListener('abort', onStopping);
+      helpers.abortSignal.removeEventListener('abort', onStopping);
     }
   };
 }
@@ -99,40 +113,40 @@ export function processCsvImport(deps: JobDeps): Task {
 async function runImport(
   deps: JobDeps,
   initial: TImport,
-  cancel: AbortController,
+  stop: AbortController,
   logger: JobDeps['logger'],
 ): Promise<TImport> {
   const { id } = initial;
   const startedAt = performance.now();
   const encoder = new StagingEncoder();
   let file: RecordSource | undefined;
-  let cancelRequested = false;
-  /** The statement under way, which a cancel interrupts. */
-  let running: { cancel: () => unknown } | undefined;
+  /** The statement under way, which a stop interrupts. */
+  let running: RunningQuery | undefined;
+  let phase: TImportPhase = 'reading';
+  let rowsToWrite = 0;
+  let rowsWritten = 0;
   const source = (): ProgressSource => ({
-    status,
+    status: phase === 'reading' ? 'parsing' : 'importing',
+    phase,
     bytesProcessed: file?.bytesRead() ?? 0,
     rowsProcessed: encoder.rows + (file?.blank() ?? 0),
     invalid: encoder.invalid,
     blank: file?.blank() ?? 0,
     format: file ? { ...file.format } : null,
+    rowsToWrite,
+    rowsWritten,
     warnings: warningsOf(encoder, file),
   });
-  let status: ProgressSource['status'] = 'parsing';
   const progress = new ImportProgress({
     db: deps.db,
     bus: deps.bus,
     id,
     bytesTotal: initial.bytesTotal,
-    startedAt,
     read: source,
-    onCancel: () => {
-      cancelRequested = true;
-      cancel.abort();
-    },
+    onCancel: () => stop.abort(new ImportCancelled()),
     onError: (error) => logger.warn({ err: error }, 'progress write failed; retrying next tick'),
   });
-  cancel.signal.addEventListener('abort', () => void running?.cancel());
+  stop.signal.addEventListener('abort', () => void running?.cancel());
 
   await dropStagingTables(deps.sql, id); // left over by an attempt whose worker died
   let searchIndexesDropped = false;
@@ -144,11 +158,11 @@ async function runImport(
       await createStagingTable(tx, id);
       file = await openRecordSource(readFileChunks(deps.sql, id), {
         maxBytes: deps.config.MAX_UPLOAD_BYTES,
-        signal: cancel.signal,
+        signal: stop.signal,
       });
       const records = file;
       const copy = await openStagingCopy(tx, id);
-      await pipeline(records.records, encoder, copy, { signal: cancel.signal }).catch(
+      await pipeline(records.records, encoder, copy, { signal: stop.signal }).catch(
         (error: unknown) => {
           throw error instanceof CsvError ? describeCsvError(error, records.currentLine()) : error;
         },
@@ -158,17 +172,21 @@ async function runImport(
     if (!header || !file) throw new ImportFailure(emptyFile());
     const { format } = file;
     const parsedAt = performance.now();
-    status = 'importing';
+    phase = 'classifying';
+    progress.tick();
 
-    // 2. Last row per SKU against the catalogue; drop the list's indexes if the write is large.
-    // An empty catalogue needs no classification: every valid row is new (see step 3).
-    const emptyCatalogue = await catalogueIsEmpty(deps.sql);
-    const classification = emptyCatalogue ? undefined : await classifyRows(deps.sql, id);
-    if (cancelRequested) throw new ImportCancelled();
-    const expected = classification ?? { writes: encoder.rows - encoder.invalid, catalogue: 0 };
-    if (shouldDropSearchIndexes(expected))
+    // 2. Last row per SKU, compared with the catalogue (unless it is empty: then all are new);
+    // drop the list's indexes if the write is large.
+    const classification = await classifyRows(deps.sql, id, {
+      compare: !(await catalogueIsEmpty(deps.sql)),
+    });
+    stop.signal.throwIfAborted();
+    if (shouldDropSearchIndexes(classification))
       searchIndexesDropped = await dropSearchIndexesUnlessRebuilding(deps.sql);
     const classifiedAt = performance.now();
+    phase = 'writing';
+    rowsToWrite = classification.writes;
+    progress.tick();
 
     // 3. The catalogue write, the final state and its event: all or nothing.
     const final = await transaction(deps.sql, async ({ sql: tx, db }) => {
@@ -176,6 +194,7 @@ async function runImport(
       await recordInvalidRows(tx, id);
       const counts = await writeCatalogue(tx, id, classification, {
         running: (query) => (running = query),
+        written: (rows) => (rowsWritten = rows),
         onConflict: () => logger.info('the catalogue is no longer empty; classifying the rows'),
       });
       running = undefined;
@@ -184,19 +203,19 @@ async function runImport(
         {
           parseSeconds: seconds(parsedAt - startedAt),
           classifySeconds: seconds(classifiedAt - parsedAt),
-          mergeSeconds: seconds(performance.now() - classifiedAt),
+          writeSeconds: seconds(performance.now() - classifiedAt),
           searchIndexesDropped,
-          emptyCatalogue,
           ...classification,
         },
         'import phases',
       );
       await progress.stop();
-      if (cancelRequested) throw new ImportCancelled();
+      stop.signal.throwIfAborted();
       const blank = file!.blank();
       const valid = encoder.rows - encoder.invalid;
       const updated = await updateImport(db, id, {
         status: 'completed',
+        phase: null,
         bytesProcessed: file!.bytesRead(),
         rowsProcessed: encoder.rows + blank,
         invalid: encoder.invalid,
@@ -205,6 +224,8 @@ async function runImport(
         format,
         warnings: warningsOf(encoder, file),
         ...counts,
+        rowsToWrite: classification.writes,
+        rowsWritten: counts.created + counts.updated,
         percent: 100,
         rowsPerSecond: averageRate(encoder.rows + blank, startedAt),
         heartbeatAt: new Date(),
@@ -225,8 +246,9 @@ async function runImport(
     completed = true;
     return final;
   } catch (error) {
-    // A cancel aborts the stream or the running statement; whatever error that raised, it is a cancel.
-    throw cancelRequested ? new ImportCancelled() : error;
+    // A stop aborts the stream or the running statement; whatever error that raised, its reason
+    // (a cancel, or the worker stopping) is what happened.
+    throw stop.signal.aborted ? (stop.signal.reason as Error) : error;
   } finally {
     await progress.stop();
     await dropStagingTables(deps.sql, id).catch((error: unknown) =>
@@ -236,7 +258,6 @@ async function runImport(
       await enqueueJob(deps.sql, MAINTAIN_CATALOGUE, {}, { jobKey: MAINTAIN_CATALOGUE });
   }
 }
-
 const seconds = (ms: number) => Math.round(ms) / 1000;
 
 const warningsOf = (encoder: StagingEncoder, file: RecordSource | undefined) => [

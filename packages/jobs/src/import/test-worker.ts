@@ -23,10 +23,18 @@ export async function startInProcessWorker(
     REDIS_PREFIX: redis.prefix,
   });
   const bus = createBus({ url: redis.url, prefix: redis.prefix, logger });
+  const stopping = new AbortController();
   const runner = await run({
     connectionString: database.url,
     concurrency: 2,
-    taskList: createTaskList({ sql: database.sql, db: database.db, bus, logger, config }),
+    taskList: createTaskList({
+      sql: database.sql,
+      db: database.db,
+      bus,
+      logger,
+      config,
+      stopping: stopping.signal,
+    }),
     noHandleSignals: true,
     logger: new Logger(() => () => {}),
     preset: { worker: { pollInterval: 200 } },
@@ -35,6 +43,7 @@ export async function startInProcessWorker(
     runner,
     bus,
     stop: async () => {
+      stopping.abort();
       await runner.stop();
       await bus.close();
     },

@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import type { Sql } from '@acme/db';
+import type { Sql, TransactionSql } from '@acme/db';
 import type { Logger } from '@acme/runtime/logger';
 
 /** How often a worker process says it is alive. */
@@ -84,4 +84,23 @@ export async function releaseDeadWorkers(sql: Sql): Promise<string[]> {
   }
   await sql`delete from worker_heartbeats where beat_at < now() - interval '1 day'`;
   return poolIds;
+}
+
+/**
+ * Whether the job with this key is running on a live worker right now (locked by a pool that
+ * beats). A job that waits, is spent, or is held by a dead worker is not: its work can be
+ * cancelled or started again without racing anyone.
+ */
+export async function isJobRunningLive(
+  sql: Sql | TransactionSql,
+  jobKey: string,
+): Promise<boolean> {
+  const [row] = await sql<{ live: boolean }[]>`
+    select exists (
+      select 1 from graphile_worker.jobs j
+      join worker_heartbeats h on h.worker_id = j.locked_by
+      where j.key = ${jobKey}
+        and h.beat_at > now() - make_interval(secs => ${DEAD_AFTER_SECONDS})
+    ) as live`;
+  return row?.live ?? false;
 }

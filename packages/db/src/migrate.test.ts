@@ -19,12 +19,13 @@ describe('migrateDatabase', () => {
 });
 
 describe('migrateDatabase on a database that does not exist yet', () => {
-  it('creates it, then migrates it', async () => {
+  it('creates it and migrates it, also when two processes start on it at once', async () => {
     const url = new URL(database.url);
     const name = `${url.pathname.slice(1)}_fresh`;
     url.pathname = `/${name}`;
     try {
-      await migrateDatabase(url.toString());
+      // A server and a worker started together: one creates it, the other must not crash.
+      await Promise.all([migrateDatabase(url.toString()), migrateDatabase(url.toString())]);
       const fresh = createDatabase(url.toString(), { max: 1 });
       const [row] = await fresh.sql<{ n: number }[]>`select count(*)::int as n from products`;
       expect(row!.n).toBe(0);

@@ -29,6 +29,9 @@ export async function migrateDatabase(url: string): Promise<void> {
 }
 
 const INVALID_CATALOG_NAME = '3D000';
+const DUPLICATE_DATABASE = '42P04';
+/** Two `create database` of one name at the same moment: the loser hits pg_database's unique index. */
+const UNIQUE_VIOLATION = '23505';
 
 /** A newcomer's first start creates the database; nothing else needs to be set up by hand. */
 async function createDatabaseIfMissing(url: string): Promise<void> {
@@ -49,8 +52,9 @@ async function createDatabaseIfMissing(url: string): Promise<void> {
   try {
     await admin.unsafe(`create database "${name.replace(/"/g, '""')}"`);
   } catch (error) {
-    // Another process created it in the meantime.
-    if ((error as { code?: string }).code !== '42P04') throw error;
+    // Another process (a server and a worker starting together) created it in the meantime.
+    const code = (error as { code?: string }).code;
+    if (code !== DUPLICATE_DATABASE && code !== UNIQUE_VIOLATION) throw error;
   } finally {
     await admin.end({ timeout: 5 });
   }

@@ -22,6 +22,7 @@ export function createRedis(url: string, options: RedisOptions = {}): Redis {
  */
 export async function pingRedis(redis: Redis, timeoutMs = 1_000): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
+  let onReady: (() => void) | undefined;
   try {
     const timeout = new Promise<false>((resolve) => {
       timer = setTimeout(() => resolve(false), timeoutMs);
@@ -29,7 +30,7 @@ export async function pingRedis(redis: Redis, timeoutMs = 1_000): Promise<boolea
     const ready =
       redis.status === 'ready'
         ? Promise.resolve()
-        : new Promise<void>((resolve) => redis.once('ready', () => resolve()));
+        : new Promise<void>((resolve) => redis.once('ready', (onReady = resolve)));
     const pong = ready
       .then(() => redis.ping())
       .then((answer) => answer === 'PONG')
@@ -37,5 +38,7 @@ export async function pingRedis(redis: Redis, timeoutMs = 1_000): Promise<boolea
     return await Promise.race([pong, timeout]);
   } finally {
     clearTimeout(timer);
+    // During an outage every check would otherwise leave its 'ready' listener behind.
+    if (onReady) redis.off('ready', onReady);
   }
 }

@@ -30,6 +30,7 @@ describe('product schemas', () => {
       page: 1,
       pageSize: 25,
       sku: 'ab',
+      exactTotal: false,
     });
   });
 

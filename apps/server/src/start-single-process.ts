@@ -1,7 +1,11 @@
 // `pnpm start` without DATABASE_URL or REDIS_URL: the server and the worker in ONE process, with
 // an embedded PostgreSQL when DATABASE_URL is unset and an in-process bus and rate limiter when
 // REDIS_URL is unset (both only valid for this single process).
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '@acme/db/embedded';
+import {
+  EmbeddedPostgresUnusable,
+  startEmbeddedPostgres,
+  type EmbeddedPostgres,
+} from '@acme/db/embedded';
 import { migrateDatabase } from '@acme/db/migrate';
 import { createMemoryBus, createMemoryRateLimiter, type Bus } from '@acme/realtime';
 import { ConfigError, loadConfig } from '@acme/runtime/config';
@@ -51,6 +55,11 @@ try {
     { name: 'embedded postgres', run: () => embedded?.stop() },
   ]);
 } catch (error) {
+  if (error instanceof EmbeddedPostgresUnusable) {
+    // Nothing started and nothing to debug: the one sentence on what to do, without a stack.
+    console.error(error.message);
+    process.exit(78); // EX_CONFIG
+  }
   logger.fatal({ err: error }, 'start failed');
   await embedded?.stop();
   process.exit(1);

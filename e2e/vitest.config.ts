@@ -5,8 +5,12 @@ export default defineConfig({
     name: 'e2e',
     environment: 'node',
     include: ['**/*.e2e.ts'],
-    // Template database first, then one build of the dashboard for every test file.
-    globalSetup: ['@acme/db/testing/global-setup', './build-web.ts'],
+    // Redis answers, a template database, then one build of the dashboard for every test file.
+    globalSetup: [
+      '@acme/realtime/testing/global-setup',
+      '@acme/db/testing/global-setup',
+      './build-web.ts',
+    ],
     // Each file starts its own server, worker and browser: run them one at a time on 2 cores.
     fileParallelism: false,
     testTimeout: 60_000,

@@ -4,6 +4,6 @@ export default defineConfig({
   test: {
     name: 'api',
     include: ['src/**/*.test.ts'],
-    globalSetup: ['@acme/db/testing/global-setup'],
+    globalSetup: ['@acme/realtime/testing/global-setup', '@acme/db/testing/global-setup'],
   },
 });

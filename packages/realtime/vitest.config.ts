@@ -1,5 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  test: { name: 'realtime', include: ['src/**/*.test.ts'], testTimeout: 10_000 },
+  test: {
+    name: 'realtime',
+    include: ['src/**/*.test.ts'],
+    globalSetup: ['./src/testing-global-setup.ts'],
+    testTimeout: 10_000,
+  },
 });

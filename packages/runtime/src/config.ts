@@ -15,7 +15,7 @@ const redisUrl = z
   .url({ error: 'must be a URL such as redis://127.0.0.1:6379' })
   .refine((value) => /^rediss?:\/\//.test(value), 'must start with redis:// or rediss://');
 
-/** Every variable the processes read (SPEC section 5), with its default. */
+/** Every variable the processes read (the README's Configuration table), with its default. */
 export const ZConfig = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** Unset: `pnpm start` runs an embedded PostgreSQL (data in .data/postgres). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Event types a webhook can subscribe to (SPEC section 3). `webhook.test` is sent only by a test. */
+/** Event types a webhook can subscribe to (docs/contract.md section 3). `webhook.test` is sent only by a test. */
 export const EVENT_TYPES = [
   'product.created',
   'product.updated',

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ZImport, ZImportError, ZImportId } from './imports.ts';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from './products.ts';
 
-/** Inputs and outputs of the `imports` procedures (SPEC section 4). */
+/** Inputs and outputs of the `imports` procedures (docs/contract.md section 4). */
 
 const ZPage = z.number().int().min(1).default(1);
 const ZPageSize = z.number().int().min(1).max(PAGE_SIZE_MAX).default(PAGE_SIZE_DEFAULT);

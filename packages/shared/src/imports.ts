@@ -14,7 +14,7 @@ export type TImportStatus = z.infer<typeof ZImportStatus>;
 /** After one of these an import never changes again (until a retry starts it anew). */
 export const FINAL_IMPORT_STATUSES: readonly TImportStatus[] = ['completed', 'failed', 'cancelled'];
 
-/** How a file was read (SPEC section 2). */
+/** How a file was read (docs/contract.md section 2). */
 export const ZImportFormat = z.object({
   /** `utf-8`, `utf-16le`, `utf-16be`, `windows-1252` or `macintosh` (WHATWG names). */
   encoding: z.string(),
@@ -45,7 +45,7 @@ export type TImportInterruption = z.infer<typeof ZImportInterruption>;
 export const ZImportId = z.uuid({ error: 'id must be an import id (UUID)' });
 
 /**
- * An import's whole state (SPEC section 4 plus extras). The worker publishes this same shape on
+ * An import's whole state (docs/contract.md section 4 plus extras). The worker publishes this same shape on
  * the bus after every change, with `version` increased by one each time, so subscribers can drop
  * stale or repeated states and resume from the last version they saw.
  */

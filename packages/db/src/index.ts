@@ -15,6 +15,7 @@ export {
   readCatalogueState,
   type CatalogueState,
 } from './catalogue-state.ts';
+export { IMPORT_LOCK_KEY } from './advisory-locks.ts';
 export { copyIn } from './copy-in.ts';
 export { isUniqueViolation } from './pg-errors.ts';
 export * from './schema/index.ts';

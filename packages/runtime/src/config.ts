@@ -78,6 +78,16 @@ export const ZConfig = z.object({
     .int()
     .min(0)
     .default(7),
+  /**
+   * Days an import can be reverted and deleted products restored (its journal and the deleted
+   * products are kept that long); 0 turns undo off (nothing is journaled or kept).
+   */
+  IMPORT_UNDO_DAYS: z.coerce
+    .number({ error: 'must be a number of days' })
+    .int()
+    .min(0)
+    .max(365)
+    .default(7),
   /** Days finished webhook deliveries (their events and attempt log) are kept; 0 keeps them. */
   WEBHOOK_LOG_RETENTION_DAYS: z.coerce
     .number({ error: 'must be a number of days' })

@@ -50,4 +50,6 @@ export const ZImportMessage = ZImport.extend({
   createdAt: z.coerce.date(),
   startedAt: z.coerce.date().nullable(),
   finishedAt: z.coerce.date().nullable(),
+  revertibleUntil: z.coerce.date().nullable(),
+  revertedAt: z.coerce.date().nullable(),
 });

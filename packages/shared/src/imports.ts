@@ -85,6 +85,13 @@ export const ZImport = z.object({
   createdAt: z.date(),
   startedAt: z.date().nullable(),
   finishedAt: z.date().nullable(),
+  /**
+   * Until when `imports.revert` can undo the import (IMPORT_UNDO_DAYS after it wrote); null when
+   * it cannot (not completed, journaled before undo existed or with undo off).
+   */
+  revertibleUntil: z.date().nullable(),
+  /** When it was reverted; null if it was not. */
+  revertedAt: z.date().nullable(),
 });
 export type TImport = z.infer<typeof ZImport>;
 

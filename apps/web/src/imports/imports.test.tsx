@@ -41,6 +41,8 @@ const base: TImport = {
   createdAt: new Date('2026-01-01T10:00:00Z'),
   startedAt: new Date('2026-01-01T10:00:01Z'),
   finishedAt: null,
+  revertibleUntil: null,
+  revertedAt: null,
 };
 
 describe('how a file was read and the rows that wrote nothing', () => {

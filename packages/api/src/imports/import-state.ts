@@ -32,6 +32,8 @@ export const importStateColumns = {
   createdAt: imports.createdAt,
   startedAt: imports.startedAt,
   finishedAt: imports.finishedAt,
+  revertibleUntil: imports.revertibleUntil,
+  revertedAt: imports.revertedAt,
 };
 
 export async function findImport(db: Db, id: string): Promise<TImport | undefined> {

@@ -62,6 +62,15 @@ export const imports = pgTable(
     startedAt: timestamp({ withTimezone: true }),
     finishedAt: timestamp({ withTimezone: true }),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /**
+     * The write transaction's `now()` when the import journaled its changes (import_journal): the
+     * `updated_at` of every product it wrote. Null when it has no journal (undo was off, or the
+     * journal was pruned).
+     */
+    journaledAt: timestamp({ withTimezone: true }),
+    /** Until when `imports.revert` may undo it (IMPORT_UNDO_DAYS after its write). */
+    revertibleUntil: timestamp({ withTimezone: true }),
+    revertedAt: timestamp({ withTimezone: true }),
   },
   (t) => [index('imports_created_at_idx').on(t.createdAt)],
 );

@@ -4,3 +4,4 @@ export * from './imports.ts';
 export * from './webhooks.ts';
 export * from './workers.ts';
 export * from './sessions.ts';
+export * from './undo.ts';

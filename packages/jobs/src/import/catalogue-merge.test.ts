@@ -44,11 +44,17 @@ const classify = async () =>
 const write = (classification: Classification, options: { chunkRows?: number } = {}) => {
   const written: number[] = [];
   return transaction(database.sql, async ({ sql: tx }) => {
-    const counts = await writeCatalogue(tx, importId, classification, {
-      running: () => {},
-      written: (rows) => written.push(rows),
-      ...options,
-    });
+    const counts = await writeCatalogue(
+      tx,
+      importId,
+      classification,
+      {
+        running: () => {},
+        written: (rows) => written.push(rows),
+        ...options,
+      },
+      { journal: true },
+    );
     return { counts, written };
   });
 };
@@ -101,4 +107,64 @@ test('writes in chunks, reporting the products written after each one', async ()
   expect(written.at(-1)).toBe(1_001);
   const [count] = await database.sql<{ n: number }[]>`select count(*)::int as n from products`;
   expect(count!.n).toBe(1_001);
+});
+
+/** The import's journal: before-images of updated products (by SKU), ids of created ones. */
+async function journal() {
+  return database.sql<{ sku: string; before: string | null; created: boolean }[]>`
+    select p.sku, j.name as before, j.sku is null as created
+    from import_journal j join products p on p.id = j.product_id
+    where j.import_id = ${importId} order by lower(p.sku)`.then((rows) => [...rows]);
+}
+
+test('journal: the ids of the products created, the before-image of those updated, nothing else', async () => {
+  await database.sql`truncate import_journal`;
+  await database.sql`
+    insert into products (sku, name, description, active)
+    values ('a-1', 'Alpha (old)', 'old', true), ('D-4', 'Delta', '', false)`;
+  const classification = await classify();
+  expect((await write(classification)).counts).toEqual({ created: 1, updated: 1, unchanged: 1 });
+  expect(await journal()).toEqual([
+    { sku: 'A-1', before: 'Alpha (old)', created: false },
+    { sku: 'B-2', before: null, created: true },
+  ]);
+  const [entry] = await database.sql<{ sku: string; description: string }[]>`
+    select sku, description from import_journal where import_id = ${importId} and sku is not null`;
+  expect(entry).toEqual({ sku: 'a-1', description: 'old' });
+});
+
+test('journal: into an empty catalogue, every product created; none when journaling is off', async () => {
+  await database.sql`truncate import_journal`;
+  const classification = await classify();
+  expect(classification.compared).toBe(false);
+  await write(classification);
+  expect(await journal()).toEqual([
+    { sku: 'A-1', before: null, created: true },
+    { sku: 'B-2', before: null, created: true },
+    { sku: 'D-4', before: null, created: true },
+  ]);
+
+  await database.sql`truncate products, import_journal`;
+  await transaction(database.sql, async ({ sql: tx }) => {
+    await writeCatalogue(tx, importId, await classify(), { running: () => {} }, { journal: false });
+  });
+  const [count] = await database.sql<
+    { n: number }[]
+  >`select count(*)::int as n from import_journal`;
+  expect(count!.n).toBe(0);
+});
+
+test('journal: rolled back with the write', async () => {
+  await database.sql`truncate import_journal`;
+  const classification = await classify();
+  await expect(
+    transaction(database.sql, async ({ sql: tx }) => {
+      await writeCatalogue(tx, importId, classification, { running: () => {} }, { journal: true });
+      throw new Error('the import failed after its write');
+    }),
+  ).rejects.toThrow('after its write');
+  const [count] = await database.sql<
+    { n: number }[]
+  >`select count(*)::int as n from import_journal`;
+  expect(count!.n).toBe(0);
 });

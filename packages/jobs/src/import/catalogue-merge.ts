@@ -179,6 +179,56 @@ export interface WriteHooks {
   chunkRows?: number;
 }
 
+export interface WriteOptions {
+  /**
+   * Journal what the write changes (import_journal), in the same statements' transaction, so the
+   * import can be reverted: the id of each product created, the before-image of each updated.
+   */
+  journal: boolean;
+}
+
+/**
+ * Journals the before-image of the products that the chunk's write is about to update (new or
+ * changed rows whose SKU exists), before the upsert overwrites them. One set-based statement per
+ * chunk, in the write transaction: it reads what the upsert then overwrites. (A product created by
+ * someone else between this statement and the upsert is updated without a before-image, so a
+ * revert leaves it as the import wrote it.)
+ */
+async function journalBeforeImages(
+  tx: TransactionSql,
+  importId: string,
+  table: string,
+  range: string,
+  hooks: WriteHooks,
+): Promise<void> {
+  const journal = tx.unsafe(
+    `insert into import_journal (import_id, product_id, sku, name, description, active, updated_at)
+     select $1, p.id, p.sku, p.name, p.description, p.active, p.updated_at
+     from (select sku from ${table} where write and ${range}) l
+     join products p on lower(p.sku) = lower(l.sku)`,
+    [importId],
+  );
+  hooks.running(journal);
+  await journal;
+}
+
+/** Inserts new products from `select` and, when journaling, records their ids in one statement. */
+function insertProducts(
+  tx: TransactionSql,
+  importId: string,
+  select: string,
+  { journal }: WriteOptions,
+) {
+  const insert = `insert into products (sku, name, description, active) ${select}`;
+  return journal
+    ? tx.unsafe(
+        `with created as (${insert} returning id)
+         insert into import_journal (import_id, product_id) select $1, id from created`,
+        [importId],
+      )
+    : tx.unsafe(insert);
+}
+
 /**
  * The catalogue write inside the import's transaction, in chunks of the `latest` table so that
  * progress moves and a cancel lands between statements.
@@ -195,6 +245,7 @@ export async function writeCatalogue(
   importId: string,
   classification: Classification,
   hooks: WriteHooks,
+  options: WriteOptions,
 ): Promise<MergeCounts> {
   const table = stagingTables(importId).latest;
   if (!classification.compared) {
@@ -207,9 +258,12 @@ export async function writeCatalogue(
           classification.distinct,
           hooks.chunkRows,
         )) {
-          const insert = savepoint.unsafe(`
-            insert into products (sku, name, description, active)
-            select sku, name, description, active from ${table} where ${range}`);
+          const insert = insertProducts(
+            savepoint,
+            importId,
+            `select sku, name, description, active from ${table} where ${range}`,
+            options,
+          );
           hooks.running(insert);
           total += (await insert).count;
           hooks.written?.(total);
@@ -226,7 +280,14 @@ export async function writeCatalogue(
   }
   const merged = { created: 0, updated: 0 };
   for (const range of await chunksOf(tx, table, classification.distinct, hooks.chunkRows)) {
-    const merge = tx.unsafe<{ created: number; updated: number }[]>(`
+    if (options.journal) await journalBeforeImages(tx, importId, table, range, hooks);
+    const journalCreated = options.journal
+      ? `, journaled as (
+           insert into import_journal (import_id, product_id)
+           select $1, id from written where inserted)`
+      : '';
+    const merge = tx.unsafe<{ created: number; updated: number }[]>(
+      `
       with written as (
         insert into products (sku, name, description, active)
         select sku, name, description, active from ${table}
@@ -237,12 +298,14 @@ export async function writeCatalogue(
               description = excluded.description,
               active = excluded.active,
               updated_at = now()
-        returning (xmax = 0) as inserted
-      )
+        returning id, (xmax = 0) as inserted
+      )${journalCreated}
       select
         count(*) filter (where inserted)::int as created,
         count(*) filter (where not inserted)::int as updated
-      from written`);
+      from written`,
+      options.journal ? [importId] : [],
+    );
     hooks.running(merge);
     const [chunk] = await merge;
     if (!chunk) throw new Error('the merge returned no counts');

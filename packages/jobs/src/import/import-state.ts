@@ -36,7 +36,9 @@ type PatchableColumn =
   | 'attempts'
   | 'heartbeatAt'
   | 'startedAt'
-  | 'finishedAt';
+  | 'finishedAt'
+  | 'journaledAt'
+  | 'revertibleUntil';
 /** Columns a worker changes; a value may be SQL (e.g. an increment). */
 export type ImportPatch = { [K in PatchableColumn]?: ImportRow[K] | SQL };
 

@@ -300,7 +300,7 @@ function collectStates(id: string) {
 /** Bus messages are JSON: dates arrive as ISO strings. */
 function revive(message: unknown): unknown {
   const record = message as Record<string, unknown>;
-  const dates = ['createdAt', 'startedAt', 'finishedAt'] as const;
+  const dates = ['createdAt', 'startedAt', 'finishedAt', 'revertibleUntil', 'revertedAt'] as const;
   return {
     ...record,
     ...Object.fromEntries(

@@ -2,7 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import { CsvError } from 'csv-parse';
 import type { Task } from 'graphile-worker';
 import { z } from 'zod';
-import { transaction } from '@acme/db';
+import { IMPORT_LOCK_KEY, sql, transaction } from '@acme/db';
 import type { TImport, TImportPhase } from '@acme/shared';
 import type { JobDeps } from '../deps.ts';
 import { enqueueJob } from '../enqueue.ts';
@@ -35,9 +35,6 @@ import { dropSearchIndexesUnlessRebuilding } from './search-index-switch.ts';
 import { StagingEncoder } from './staging-encoder.ts';
 
 const ZPayload = z.object({ importId: z.uuid() });
-
-/** Held by the catalogue write: a second safeguard, beside the serial job queue. */
-const IMPORT_LOCK_KEY = 0x1_4d_50_52; // "IMPR"
 
 /**
  * `import:process_csv`: reads an uploaded CSV from Postgres, validates it row by row, and applies
@@ -192,11 +189,18 @@ async function runImport(
     const final = await transaction(deps.sql, async ({ sql: tx, db }) => {
       await tx`select pg_advisory_xact_lock(${IMPORT_LOCK_KEY})`;
       await recordInvalidRows(tx, id);
-      const counts = await writeCatalogue(tx, id, classification, {
-        running: (query) => (running = query),
-        written: (rows) => (rowsWritten = rows),
-        onConflict: () => logger.info('the catalogue is no longer empty; classifying the rows'),
-      });
+      const undoDays = deps.config.IMPORT_UNDO_DAYS;
+      const counts = await writeCatalogue(
+        tx,
+        id,
+        classification,
+        {
+          running: (query) => (running = query),
+          written: (rows) => (rowsWritten = rows),
+          onConflict: () => logger.info('the catalogue is no longer empty; classifying the rows'),
+        },
+        { journal: undoDays > 0 },
+      );
       running = undefined;
 
       logger.info(
@@ -230,6 +234,11 @@ async function runImport(
         rowsPerSecond: averageRate(encoder.rows + blank, startedAt),
         heartbeatAt: new Date(),
         finishedAt: new Date(),
+        // now() is this transaction's start: the updated_at of every product the import wrote.
+        ...(undoDays > 0 && {
+          journaledAt: sql`now()`,
+          revertibleUntil: sql`now() + make_interval(days => ${undoDays})`,
+        }),
       });
       if (!updated) throw new ImportCancelled(); // the row left the working states meanwhile
       await emitEvent(tx, 'import.completed', {

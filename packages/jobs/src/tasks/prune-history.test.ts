@@ -13,7 +13,7 @@ afterAll(async () => {
   await database?.drop();
 });
 beforeEach(async () => {
-  await database.sql`truncate imports, events, webhooks cascade`;
+  await database.sql`truncate imports, events, webhooks, import_journal, product_deletions, deleted_products cascade`;
 });
 
 /** An import in `status`, finished `finishedDaysAgo` ago, with `chunks` pieces of stored file. */
@@ -100,7 +100,13 @@ describe('pruneHistory', () => {
 
     const result = await pruneHistory(database.sql, { importFileDays: 0, webhookLogDays: 30 }, NOW);
 
-    expect(result).toEqual({ importFiles: 0, events: 2, testDeliveries: 1 });
+    expect(result).toEqual({
+      importFiles: 0,
+      events: 2,
+      testDeliveries: 1,
+      journalRows: 0,
+      deletedProducts: 0,
+    });
     expect((await ids('events')).sort()).toEqual([oldPending.eventId, recent.eventId].sort());
     expect((await ids('webhook_deliveries')).sort()).toEqual(
       [oldPending.deliveryId, recent.deliveryId, oldPendingTest, recentTest].sort(),
@@ -128,8 +134,63 @@ describe('pruneHistory', () => {
     await seedEvent(hook, 400, 'succeeded');
     const failed = await seedImport('failed', 400);
     const result = await pruneHistory(database.sql, { importFileDays: 0, webhookLogDays: 0 }, NOW);
-    expect(result).toEqual({ importFiles: 0, events: 0, testDeliveries: 0 });
+    expect(result).toEqual({
+      importFiles: 0,
+      events: 0,
+      testDeliveries: 0,
+      journalRows: 0,
+      deletedProducts: 0,
+    });
     expect(await chunksOf(failed)).toBe(3);
     expect(await ids('events')).toHaveLength(1);
+  });
+
+  it('drops the undo data of imports and deletions past their window or used, and marks them', async () => {
+    /** An import journaled `days` ago with `rows` journal rows, revertible for a week. */
+    async function journaledImport(days: number, rows: number, reverted = false) {
+      const [row] = await database.sql<{ id: string }[]>`
+        insert into imports (filename, status, finished_at, journaled_at, revertible_until, reverted_at)
+        values ('x.csv', 'completed', ${daysAgo(days)}::timestamptz, ${daysAgo(days)}::timestamptz,
+                ${daysAgo(days - 7)}::timestamptz,
+                ${reverted ? daysAgo(days) : null}::timestamptz)
+        returning id`;
+      await database.sql`
+        insert into import_journal (import_id, written_at, product_id)
+        select ${row!.id}, ${daysAgo(days)}::timestamptz, n from generate_series(1, ${rows}) n`;
+      return row!.id;
+    }
+    async function deletion(days: number, rows: number) {
+      const [row] = await database.sql<{ id: string }[]>`
+        insert into product_deletions (deleted_at, products, restorable_until)
+        values (${daysAgo(days)}::timestamptz, ${rows}, ${daysAgo(days - 7)}::timestamptz)
+        returning id`;
+      await database.sql`
+        insert into deleted_products (deletion_id, deleted_at, id, sku, name, description, active,
+                                      created_at, updated_at)
+        select ${row!.id}, ${daysAgo(days)}::timestamptz, n, 's' || n, 'n', '', true, now(), now()
+        from generate_series(1, ${rows}) n`;
+      return row!.id;
+    }
+    const expired = await journaledImport(8, 5_002);
+    await journaledImport(1, 3, true); // reverted
+    const current = await journaledImport(6, 4);
+    const expiredDeletion = await deletion(9, 2);
+    const currentDeletion = await deletion(2, 3);
+
+    const result = await pruneHistory(database.sql, { importFileDays: 0, webhookLogDays: 0 }, NOW);
+
+    expect(result).toMatchObject({ journalRows: 5_005, deletedProducts: 2 });
+    const journal = await database.sql<{ id: string; n: number }[]>`
+      select import_id as id, count(*)::int as n from import_journal group by import_id`;
+    expect([...journal]).toEqual([{ id: current, n: 4 }]);
+    const journaled = await database.sql<{ id: string }[]>`
+      select id from imports where journaled_at is not null`;
+    expect(journaled.map((row) => row.id)).toEqual([current]);
+    const kept = await database.sql<{ id: string; n: number }[]>`
+      select deletion_id as id, count(*)::int as n from deleted_products group by deletion_id`;
+    expect([...kept]).toEqual([{ id: currentDeletion, n: 3 }]);
+    const pruned = await database.sql<{ id: string }[]>`
+      select id from product_deletions where pruned_at is not null`;
+    expect(pruned.map((row) => row.id)).toEqual([expiredDeletion]);
   });
 });

@@ -12,6 +12,10 @@ export interface PruneResult {
   importFiles: number;
   events: number;
   testDeliveries: number;
+  /** Journal rows of imports past their undo window, or reverted. */
+  journalRows: number;
+  /** Kept copies of deleted products past their undo window, or restored. */
+  deletedProducts: number;
 }
 
 /** Repeats a batched delete until a batch comes back short; returns how many rows went. */
@@ -28,6 +32,7 @@ async function deleteInBatches(run: () => Promise<number>): Promise<number> {
  * Retention, so storage does not grow without end:
  * - the stored file of an import that failed or was cancelled more than `importFileDays` ago
  *   (a retry then asks for the file again; completed imports drop theirs at once);
+ * - the undo data (import journals, deleted products) past its window or used;
  * - events older than `webhookLogDays` with no delivery still pending, and with them (cascade)
  *   their deliveries and attempt log; and finished test deliveries as old.
  * A retention of 0 days keeps that kind of row forever. Import rows and their invalid-row lists
@@ -38,7 +43,12 @@ export async function pruneHistory(
   retention: { importFileDays: number; webhookLogDays: number },
   now = new Date(),
 ): Promise<PruneResult> {
-  const result: PruneResult = { importFiles: 0, events: 0, testDeliveries: 0 };
+  const result: PruneResult = {
+    importFiles: 0,
+    events: 0,
+    testDeliveries: 0,
+    ...(await pruneUndo(sql, now)),
+  };
   if (retention.importFileDays > 0) {
     const cutoff = new Date(now.getTime() - retention.importFileDays * DAY_MS).toISOString();
     result.importFiles = await deleteInBatches(async () => {
@@ -75,6 +85,53 @@ export async function pruneHistory(
   return result;
 }
 
+/**
+ * Undo data whose window has ended (the deadline was fixed when it was written, from
+ * IMPORT_UNDO_DAYS) or that was used: import journals, then kept deleted products. Each import or
+ * deletion is then marked, so it is not looked at again and a late revert or restore is told why.
+ */
+async function pruneUndo(
+  sql: Sql,
+  now: Date,
+): Promise<Pick<PruneResult, 'journalRows' | 'deletedProducts'>> {
+  const at = now.toISOString();
+  let journalRows = 0;
+  const journals = await sql<{ id: string }[]>`
+    select id from imports
+    where journaled_at is not null
+      and (revertible_until < ${at}::timestamptz or reverted_at is not null)`;
+  for (const { id } of journals) {
+    journalRows += await deleteInBatches(async () => {
+      const gone = await sql`
+        delete from import_journal where ctid = any(array(
+          select ctid from import_journal
+          where written_at = (select journaled_at from imports where id = ${id})
+            and import_id = ${id}
+          limit ${BATCH}))`;
+      return gone.count;
+    });
+    await sql`update imports set journaled_at = null where id = ${id}`;
+  }
+  let deletedProducts = 0;
+  const deletions = await sql<{ id: string }[]>`
+    select id from product_deletions
+    where pruned_at is null
+      and (restorable_until < ${at}::timestamptz or restored_at is not null)`;
+  for (const { id } of deletions) {
+    deletedProducts += await deleteInBatches(async () => {
+      const gone = await sql`
+        delete from deleted_products where ctid = any(array(
+          select ctid from deleted_products
+          where deleted_at = (select deleted_at from product_deletions where id = ${id})
+            and deletion_id = ${id}
+          limit ${BATCH}))`;
+      return gone.count;
+    });
+    await sql`update product_deletions set pruned_at = now() where id = ${id}`;
+  }
+  return { journalRows, deletedProducts };
+}
+
 /** `history:prune`, hourly from cron. */
 export function pruneHistoryTask(deps: JobDeps): Task {
   return async (_payload, helpers) => {
@@ -82,10 +139,11 @@ export function pruneHistoryTask(deps: JobDeps): Task {
       importFileDays: deps.config.IMPORT_FILE_RETENTION_DAYS,
       webhookLogDays: deps.config.WEBHOOK_LOG_RETENTION_DAYS,
     });
-    if (result.importFiles || result.events || result.testDeliveries) {
+    if (Object.values(result).some((count) => count > 0)) {
       helpers.logger.info(
         `pruned ${result.importFiles} import file chunks, ${result.events} events ` +
-          `(with their deliveries), ${result.testDeliveries} test deliveries`,
+          `(with their deliveries), ${result.testDeliveries} test deliveries, ` +
+          `${result.journalRows} import journal rows, ${result.deletedProducts} deleted products`,
       );
     }
   };

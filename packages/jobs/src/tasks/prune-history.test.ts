@@ -171,7 +171,7 @@ describe('pruneHistory', () => {
         from generate_series(1, ${rows}) n`;
       return row!.id;
     }
-    const expired = await journaledImport(8, 5_002);
+    await journaledImport(8, 5_002); // past its window
     await journaledImport(1, 3, true); // reverted
     const current = await journaledImport(6, 4);
     const expiredDeletion = await deletion(9, 2);

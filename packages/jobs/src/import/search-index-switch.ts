@@ -1,17 +1,24 @@
 import { dropSearchIndexes, SEARCH_INDEX_BUILD_LOCK, type Sql } from '@acme/db';
 
+/** How long a large write waits for a preempted rebuild to let go of the build lock. */
+const PREEMPT_WAIT_MS = 30_000;
+
 /**
- * Drops the list's indexes before a large write (catalogue:maintain rebuilds them after commit),
- * unless a rebuild is under way: dropping then would deadlock with `create index concurrently`
- * (each waits for the other), so the write keeps whatever indexes exist. Returns whether it
- * dropped them.
+ * Drops the list's indexes before a large write (catalogue:maintain rebuilds them after commit).
+ * Dropping while `create index concurrently` runs would deadlock (each waits for the other), so
+ * the build lock is taken first. A rebuild under way (say, after a small import that dropped them
+ * moments ago) is preempted: its build is cancelled, it leaves an invalid index that is dropped
+ * here, and the import's own catalogue:maintain builds everything once, after the write. Writing
+ * 500k rows through the trigram indexes instead costs ~60 s. Returns whether it dropped them
+ * (false only when the lock could not be had in time: the write then keeps the indexes).
  */
 export async function dropSearchIndexesUnlessRebuilding(sql: Sql): Promise<boolean> {
   const connection = await sql.reserve();
   try {
-    const [lock] = await connection<{ locked: boolean }[]>`
-      select pg_try_advisory_lock(${SEARCH_INDEX_BUILD_LOCK}::bigint) as locked`;
-    if (!lock?.locked) return false;
+    if (!(await tryBuildLock(connection))) {
+      await cancelRunningRebuild(connection);
+      if (!(await waitForBuildLock(connection))) return false;
+    }
     try {
       await dropSearchIndexes(connection);
       return true;
@@ -21,4 +28,34 @@ export async function dropSearchIndexesUnlessRebuilding(sql: Sql): Promise<boole
   } finally {
     connection.release();
   }
+}
+
+async function tryBuildLock(sql: Sql): Promise<boolean> {
+  const [lock] = await sql<{ locked: boolean }[]>`
+    select pg_try_advisory_lock(${SEARCH_INDEX_BUILD_LOCK}::bigint) as locked`;
+  return lock?.locked ?? false;
+}
+
+/**
+ * Cancels the statement of the session holding the build lock, if it is building an index (a
+ * session merely dropping them, another import, is left to finish).
+ */
+async function cancelRunningRebuild(sql: Sql): Promise<void> {
+  await sql`
+    select pg_cancel_backend(a.pid)
+    from pg_locks l join pg_stat_activity a on a.pid = l.pid
+    where l.locktype = 'advisory' and l.granted
+      and l.classid = (${SEARCH_INDEX_BUILD_LOCK}::bigint >> 32)::oid
+      and l.objid = (${SEARCH_INDEX_BUILD_LOCK}::bigint & 4294967295)::oid
+      and l.objsubid = 1
+      and a.query ilike 'create index%'`;
+}
+
+async function waitForBuildLock(sql: Sql): Promise<boolean> {
+  const deadline = Date.now() + PREEMPT_WAIT_MS;
+  while (Date.now() < deadline) {
+    if (await tryBuildLock(sql)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
 }

@@ -4,6 +4,8 @@ import type { JobDeps } from '../deps.ts';
 
 export const MAINTAIN_CATALOGUE = 'catalogue:maintain';
 
+const QUERY_CANCELED = '57014';
+
 /**
  * Housekeeping that keeps the list page fast; runs every minute from cron and right after each
  * import commits:
@@ -13,7 +15,16 @@ export const MAINTAIN_CATALOGUE = 'catalogue:maintain';
  */
 export function maintainCatalogue(deps: JobDeps): Task {
   return async (_payload, helpers) => {
-    const rebuilt = await ensureSearchIndexes(deps.sql);
+    let rebuilt: string[];
+    try {
+      rebuilt = await ensureSearchIndexes(deps.sql);
+    } catch (error) {
+      // A large import cancelled the build to drop the indexes (search-index-switch.ts); it
+      // enqueues this task again after its write commits.
+      if ((error as { code?: string }).code !== QUERY_CANCELED) throw error;
+      helpers.logger.info('search index rebuild preempted by an import; it runs after that import');
+      return;
+    }
     if (rebuilt.length) helpers.logger.info(`rebuilt search indexes: ${rebuilt.join(', ')}`);
     const valid = await deps.sql<{ name: string }[]>`
       select c.relname as name from pg_index i join pg_class c on c.oid = i.indexrelid

@@ -1,4 +1,4 @@
-// pnpm bench:import [--rows 500000]
+// pnpm bench:import [--rows 500000] [--skip-floor] [--skip-back-to-back]
 //
 // The CSV import end to end on this machine, against its floor:
 // - generates a realistic CSV (names, word-word-word SKUs, 1-3 sentence descriptions, quoted
@@ -10,7 +10,11 @@
 //   table + one set-based INSERT … SELECT DISTINCT ON … ON CONFLICT DO UPDATE into a copy of
 //   products, with the indexes the import writes under (fresh: the unique SKU index, since large
 //   imports drop the list's indexes and rebuild them after commit; re-import: all of them);
-// - prints seconds, rows/s, the ratio to the floor and the peak RSS of server and worker.
+// - back to back: a re-import uploaded the moment the fresh import completes (while the list's
+//   indexes rebuild), and a large import right after a small one that dropped the indexes;
+// - prints seconds, rows/s and the phases of each import (upload, parse+stage, classify, write,
+//   index rebuild), the ratio to the floor, the peak RSS of the worker, the server's RSS growth,
+//   and whether the import's own tables and stored file were freed.
 import { createReadStream, createWriteStream, openAsBlob, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,6 +32,8 @@ import { fmtS, timeIt } from './lib/stats.ts';
 const { values: args } = parseArgs({
   options: {
     rows: { type: 'string', default: '500000' },
+    'skip-floor': { type: 'boolean', default: false },
+    'skip-back-to-back': { type: 'boolean', default: false },
     port: { type: 'string', default: '3210' },
     'admin-url': {
       type: 'string',
@@ -38,12 +44,19 @@ const { values: args } = parseArgs({
 const ROWS = Number(args.rows);
 const DB_NAME = 'acme_bench_import';
 const RATIO_GOAL = 1.2;
+const UNCHANGED_GOAL = 0.6; // an unchanged re-import, against the fresh import's own time
+const SERVER_GROWTH_GOAL_MB = 64;
 const WORKER_RSS_GOAL_MB = 256;
 const adminUrl = new URL(args['admin-url']);
 const dbUrl = new URL(adminUrl);
 dbUrl.pathname = `/${DB_NAME}`;
 
-console.log(`bench:import — ${ROWS.toLocaleString('en')} rows, ${os.cpus().length} cores`);
+console.log(
+  `bench:import — ${ROWS.toLocaleString('en')} rows, ${os.cpus().length} cores, load average ${os
+    .loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ')}, ${new Date().toISOString()}`,
+);
 
 // --- the file ------------------------------------------------------------------------------------
 const file = path.join(os.tmpdir(), `acme-bench-import-${ROWS}.csv`);
@@ -69,15 +82,28 @@ const env = {
   REDIS_PREFIX: `bench-import:${args.port}:`,
 };
 const server = await startApp('apps/server/src/main.ts', env, /listening on/);
-const worker = await startApp('apps/worker/src/main.ts', env, /worker started/);
+/** The worker's "import phases" log lines, by import id. */
+const phases = new Map<string, ImportPhases>();
+interface ImportPhases {
+  parseSeconds: number;
+  classifySeconds: number;
+  writeSeconds: number;
+  searchIndexesDropped: boolean;
+}
+const worker = await startApp('apps/worker/src/main.ts', env, /worker started/, (line) => {
+  if (!line.includes('"import phases"')) return;
+  const entry = JSON.parse(line) as ImportPhases & { importId: string };
+  phases.set(entry.importId, entry);
+});
 const baseUrl = `http://127.0.0.1:${args.port}`;
 let uploadedOverHttp = true;
 
 /** Upload → completed, as a user sees it. */
-async function importThroughApp(label: string) {
+async function importThroughApp(label: string, source = file) {
   await sql`checkpoint`;
   const started = performance.now();
-  const id = await upload(label);
+  const id = await upload(label, source);
+  const uploadMs = performance.now() - started;
   for (;;) {
     const [row] = await sql<
       {
@@ -93,16 +119,17 @@ async function importThroughApp(label: string) {
     if (row && ['completed', 'failed', 'cancelled'].includes(row.status)) {
       const ms = performance.now() - started;
       if (row.status !== 'completed') throw new Error(`import ${row.status}: ${row.error}`);
-      return { ms, counts: row };
+      const { status: _status, error: _error, ...counts } = row;
+      return { ms, uploadMs, counts, phases: phases.get(id) };
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
-async function upload(label: string): Promise<string> {
+async function upload(label: string, source: string): Promise<string> {
   if (uploadedOverHttp) {
     const form = new FormData();
-    form.set('file', await openAsBlob(file, { type: 'text/csv' }), `${label}.csv`);
+    form.set('file', await openAsBlob(source, { type: 'text/csv' }), `${label}.csv`);
     const response = await fetch(`${baseUrl}/api/imports`, { method: 'POST', body: form });
     if (response.status === 202) return ((await response.json()) as { importId: string }).importId;
     if (response.status !== 404)
@@ -113,7 +140,7 @@ async function upload(label: string): Promise<string> {
   return storeUpload(
     sql as never,
     `${label}.csv`,
-    createReadStream(file, { highWaterMark: 1 << 20 }),
+    createReadStream(source, { highWaterMark: 1 << 20 }),
   );
 }
 
@@ -141,42 +168,106 @@ async function floor(): Promise<number> {
   );
 }
 
+/** A small file of the same shape, for the "large import right after a small one" case. */
+async function smallFile(rows: number): Promise<string> {
+  const small = path.join(os.tmpdir(), `acme-bench-import-small-${rows}.csv`);
+  await pipeline(Readable.from(sampleCsv({ rows })), createWriteStream(small));
+  return small;
+}
+
+/** What an import leaves behind that it should not: staging tables, stored file pieces. */
+async function leftovers() {
+  const [row] = await sql<{ stagingTables: number; fileChunks: number }[]>`
+    select
+      (select count(*) from pg_class where relname like 'import\_stage\_%')::int as "stagingTables",
+      (select count(*) from import_file_chunks)::int as "fileChunks"`;
+  return row!;
+}
+
+type Run = Awaited<ReturnType<typeof importThroughApp>>;
+const rate = (ms: number, rows = ROWS) => Math.round(rows / (ms / 1000)).toLocaleString('en');
+const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+function describe(name: string, run: Run, floorMs?: number) {
+  const lines = [
+    `${name.padEnd(14)} ${fmtS(run.ms).padStart(9)} ${rate(run.ms).padStart(9)} rows/s` +
+      (floorMs === undefined
+        ? ''
+        : ` | floor ${fmtS(floorMs).padStart(9)} ${rate(floorMs).padStart(9)} rows/s | ratio ${(run.ms / floorMs).toFixed(2)} (goal ≤ ${RATIO_GOAL}) ${verdict(run.ms / floorMs <= RATIO_GOAL)}`),
+  ];
+  const p = run.phases;
+  if (p)
+    lines.push(
+      `${''.padEnd(14)} phases: upload ${fmtS(run.uploadMs)}, parse+stage ${p.parseSeconds}s (${rate(p.parseSeconds * 1000)} rows/s), classify ${p.classifySeconds}s, write ${p.writeSeconds}s${p.searchIndexesDropped ? ' (list indexes dropped)' : ''}`,
+    );
+  lines.push(`${''.padEnd(14)} counts ${JSON.stringify(run.counts)}`);
+  return lines.join('\n');
+}
+
 try {
   // What the processes hold before any import: the start-up baseline the import adds to.
   const idle = { server: memoryMb(server.pid, 'VmRSS'), worker: memoryMb(worker.pid, 'VmRSS') };
   const fresh = await importThroughApp('fresh');
+  // Back to back: the same file again the moment the fresh import completed, while the list's
+  // indexes it dropped are rebuilding.
+  const backToBack = args['skip-back-to-back'] ? undefined : await importThroughApp('back-to-back');
   const rebuild = await catalogueSettled(sql);
-  const floorFresh = await floor();
-  for (const create of Object.values(SEARCH_INDEXES))
-    await sql.unsafe(
-      create
-        .replace(/ concurrently/, '')
-        .replace(/ (products_\w+) on products /, ' bench_floor_$1 on bench_floor '),
-    );
+  const afterFresh = await leftovers();
+  const floorFresh = args['skip-floor'] ? undefined : await floor();
+  if (floorFresh !== undefined)
+    for (const create of Object.values(SEARCH_INDEXES))
+      await sql.unsafe(
+        create
+          .replace(/ concurrently/, '')
+          .replace(/ (products_\w+) on products /, ' bench_floor_$1 on bench_floor '),
+      );
   await sql`vacuum (analyze) products`;
-  await sql`vacuum (analyze) bench_floor`;
+  if (floorFresh !== undefined) await sql`vacuum (analyze) bench_floor`;
   const again = await importThroughApp('again');
   await catalogueSettled(sql);
-  const floorAgain = await floor();
+  const floorAgain = args['skip-floor'] ? undefined : await floor();
+
+  // A large import right after a small one that dropped the list's indexes (their rebuild is
+  // under way when the large one starts writing): empty the catalogue first.
+  let afterSmall: Run | undefined;
+  if (!args['skip-back-to-back']) {
+    await sql`delete from products`;
+    await catalogueSettled(sql);
+    await importThroughApp('small', await smallFile(20_000));
+    afterSmall = await importThroughApp('after-small');
+    await catalogueSettled(sql);
+  }
+  const end = await leftovers();
 
   const serverMb = memoryMb(server.pid, 'VmHWM');
   const workerMb = memoryMb(worker.pid, 'VmHWM');
-  const rate = (ms: number) => Math.round(ROWS / (ms / 1000)).toLocaleString('en');
-  const line = (name: string, ms: number, floorMs: number) => {
-    const ratio = ms / floorMs;
-    return `${name.padEnd(10)} ${fmtS(ms).padStart(9)} ${rate(ms).padStart(9)} rows/s | floor ${fmtS(floorMs).padStart(9)} ${rate(floorMs).padStart(9)} rows/s | ratio ${ratio.toFixed(2)} (goal ≤ ${RATIO_GOAL}) ${ratio <= RATIO_GOAL ? 'ok' : 'MISSED'}`;
-  };
+  const serverGrowth = memoryMb(server.pid, 'VmRSS') - idle.server;
   console.log(
     `\nupload: ${uploadedOverHttp ? 'HTTP POST /api/imports' : 'direct (POST /api/imports not in this build): chunks + row + enqueueImport'}`,
   );
-  console.log(line('fresh', fresh.ms, floorFresh));
+  console.log(describe('fresh', fresh, floorFresh));
+  console.log(`${''.padEnd(14)} list indexes rebuilt in the background in ${fmtS(rebuild)}`);
+  if (backToBack) {
+    console.log(describe('back-to-back', backToBack, floorAgain));
+    const share = backToBack.ms / fresh.ms;
+    console.log(
+      `${''.padEnd(14)} unchanged re-import during the rebuild: ${share.toFixed(2)}× the fresh import (goal ≤ ${UNCHANGED_GOAL}) ${verdict(share <= UNCHANGED_GOAL)}`,
+    );
+  }
+  console.log(describe('re-import', again, floorAgain));
+  const share = again.ms / fresh.ms;
   console.log(
-    `           counts ${JSON.stringify(fresh.counts)}; list indexes rebuilt in the background in ${fmtS(rebuild)}`,
+    `${''.padEnd(14)} unchanged re-import: ${share.toFixed(2)}× the fresh import (goal ≤ ${UNCHANGED_GOAL}) ${verdict(share <= UNCHANGED_GOAL)}`,
   );
-  console.log(line('re-import', again.ms, floorAgain));
-  console.log(`           counts ${JSON.stringify(again.counts)}`);
+  if (afterSmall) console.log(describe('after a small', afterSmall, floorFresh));
   console.log(
-    `peak RSS (VmHWM): server ${serverMb.toFixed(0)} MB, worker ${workerMb.toFixed(0)} MB (goal ≤ ${WORKER_RSS_GOAL_MB} MB on 1M rows) ${workerMb <= WORKER_RSS_GOAL_MB ? 'ok' : 'MISSED'}; RSS before the first import: server ${idle.server.toFixed(0)} MB, worker ${idle.worker.toFixed(0)} MB`,
+    `peak RSS (VmHWM): worker ${workerMb.toFixed(0)} MB (goal ≤ ${WORKER_RSS_GOAL_MB} MB) ${verdict(workerMb <= WORKER_RSS_GOAL_MB)}, server ${serverMb.toFixed(0)} MB; ` +
+      `server RSS growth ${serverGrowth.toFixed(0)} MB (goal ≤ ${SERVER_GROWTH_GOAL_MB} MB) ${verdict(serverGrowth <= SERVER_GROWTH_GOAL_MB)}; ` +
+      `RSS before the first import: server ${idle.server.toFixed(0)} MB, worker ${idle.worker.toFixed(0)} MB`,
+  );
+  const freed = (left: { stagingTables: number; fileChunks: number }) =>
+    left.stagingTables === 0 && left.fileChunks === 0;
+  console.log(
+    `import tables and stored files freed: after the fresh import ${verdict(freed(afterFresh))} ${JSON.stringify(afterFresh)}, at the end ${verdict(freed(end))} ${JSON.stringify(end)}`,
   );
 } finally {
   await stopApp(worker);

@@ -12,6 +12,8 @@ export async function startApp(
   entry: 'apps/server/src/main.ts' | 'apps/worker/src/main.ts',
   env: Record<string, string>,
   readyPattern: RegExp,
+  /** Receives every output line after start (a benchmark reads the apps' JSON log lines). */
+  onLine?: (line: string) => void,
 ): Promise<ChildProcess> {
   const child = spawn(process.execPath, [entry], {
     cwd: ROOT,
@@ -20,9 +22,18 @@ export async function startApp(
   });
   running.add(child);
   child.once('exit', () => running.delete(child));
+  if (onLine) {
+    let partial = '';
+    for (const stream of [child.stdout, child.stderr])
+      stream.setEncoding('utf8').on('data', (data: string) => {
+        const lines = (partial + data).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) onLine(line);
+      });
+  }
   let output = '';
   await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
+    const onData = (chunk: Buffer | string) => {
       output += chunk.toString();
       if (readyPattern.test(output)) resolve();
     };

@@ -22,4 +22,15 @@ export {
   startLivenessBeacon,
   type LivenessBeacon,
 } from './liveness/worker-liveness.ts';
+export {
+  createRowMapper,
+  headerSignature,
+  mappingProblem,
+  planMapping,
+  rememberedMapping,
+  rememberMapping,
+  type MappingPlan,
+  type RowMapper,
+} from './import/mapping/index.ts';
+export { ImportFailure, MappingNeeded } from './import/import-failure.ts';
 export { sniffFileKind, sniffGzipContent, type FileKind } from './import/file/file-kind.ts';

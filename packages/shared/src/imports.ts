@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZColumnMapping, ZFieldSuggestion, ZImportProfile } from './mapping.ts';
 
 export const IMPORT_STATUSES = [
   'queued',
@@ -22,6 +23,8 @@ export const ZImportFormat = z.object({
   delimiter: z.string(),
   /** `gzip`, or null for a plain file. */
   compression: z.string().nullable(),
+  /** The shop export recognised by its header (section 2b), or null; absent on older imports. */
+  profile: ZImportProfile.default(null),
 });
 export type TImportFormat = z.infer<typeof ZImportFormat>;
 
@@ -67,6 +70,12 @@ export const ZImport = z.object({
   blank: z.number().int(),
   /** How the file was read; null until its first bytes were. */
   format: ZImportFormat.nullable(),
+  /** The file's header names as written (trimmed); null until its header was read. */
+  columns: z.array(z.string()).nullable().default(null),
+  /** The column mapping in force (given, remembered, a profile's or matched); null while none is. */
+  mapping: ZColumnMapping.nullable().default(null),
+  /** For each product field: the column chosen, its confidence and the other candidates. */
+  suggestions: z.array(ZFieldSuggestion).nullable().default(null),
   /** Rows per second over the last progress interval (0 when idle). */
   rowsPerSecond: z.number(),
   /** 0–100, across parsing and writing. */

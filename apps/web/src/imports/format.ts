@@ -1,5 +1,5 @@
-import type { TImport, TImportStatus } from '@acme/shared';
-import { FINAL_IMPORT_STATUSES } from '@acme/shared';
+import type { TImportFormat, TImportStatus, TImport } from '@acme/shared';
+import { FINAL_IMPORT_STATUSES, PROFILE_LABELS } from '@acme/shared';
 
 export const isFinal = (status: TImportStatus): boolean => FINAL_IMPORT_STATUSES.includes(status);
 
@@ -117,9 +117,15 @@ const DELIMITERS: Record<string, string> = {
   '|': 'pipe',
 };
 
-/** How the file was read, in words: "UTF-8 · semicolon-separated · gzip". */
-export function formatText(format: NonNullable<TImport['format']>): string {
+/**
+ * How the file was read, in words: "UTF-8 · semicolon-separated · gzip", with the shop export
+ * recognised ("Shopify products export · UTF-8 · comma-separated").
+ */
+export function formatText(
+  format: Omit<TImportFormat, 'profile'> & { profile?: TImportFormat['profile'] },
+): string {
   const parts = [
+    ...(format.profile ? [PROFILE_LABELS[format.profile]] : []),
     ENCODINGS[format.encoding] ?? format.encoding,
     `${DELIMITERS[format.delimiter] ?? `"${format.delimiter}"`}-separated`,
   ];

@@ -28,6 +28,9 @@ const base: TImport = {
   duplicates: 0,
   blank: 0,
   format: null,
+  columns: null,
+  mapping: null,
+  suggestions: null,
   rowsPerSecond: 2500,
   percent: 50,
   phase: 'writing',
@@ -53,6 +56,9 @@ describe('how a file was read and the rows that wrote nothing', () => {
     expect(formatText({ encoding: 'utf-16le', delimiter: '\t', compression: null })).toBe(
       'UTF-16 LE · tab-separated',
     );
+    expect(
+      formatText({ encoding: 'utf-8', delimiter: ',', compression: null, profile: 'shopify' }),
+    ).toBe('Shopify products export · UTF-8 · comma-separated');
   });
 
   it('explains repeated SKUs and blank rows', () => {

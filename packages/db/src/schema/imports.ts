@@ -16,6 +16,8 @@ import {
 import {
   IMPORT_PHASES,
   IMPORT_STATUSES,
+  type TColumnMapping,
+  type TFieldSuggestion,
   type TImportFormat,
   type TImportInterruption,
 } from '@acme/shared';
@@ -45,6 +47,15 @@ export const imports = pgTable(
     blank: integer().notNull().default(0),
     /** How the file was read (encoding, delimiter, compression); null until its head was. */
     format: jsonb().$type<TImportFormat>(),
+    /** The file's header names as written (trimmed); null until the header was read. */
+    columns: jsonb().$type<string[]>(),
+    /**
+     * The column mapping in force: given at upload (or in review) before the worker starts, else
+     * what the worker chose from a remembered mapping, a shop profile or matching.
+     */
+    mapping: jsonb().$type<TColumnMapping>(),
+    /** Per product field, the column chosen and the candidates with their confidence. */
+    suggestions: jsonb().$type<TFieldSuggestion[]>(),
     rowsPerSecond: real().notNull().default(0),
     percent: real().notNull().default(0),
     phase: text({ enum: IMPORT_PHASES }),
@@ -106,6 +117,18 @@ export const importErrors = pgTable(
   },
   (t) => [index('import_errors_import_line_idx').on(t.importId, t.line)],
 );
+
+/**
+ * Mappings confirmed or given by a user, under the header signature of the file they were made
+ * for (its column names, order-insensitive): the next file with the same columns maps itself.
+ */
+export const importMappings = pgTable('import_mappings', {
+  signature: text().primaryKey(),
+  mapping: jsonb().$type<TColumnMapping>().notNull(),
+  /** The header names as the file that taught this mapping wrote them. */
+  columns: jsonb().$type<string[]>().notNull(),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
 
 /** The progress of an attempt that has not run yet: what a retry or a new attempt starts from. */
 export const FRESH_IMPORT_PROGRESS = {

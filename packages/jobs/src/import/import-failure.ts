@@ -1,4 +1,5 @@
 import type { CsvError } from 'csv-parse';
+import type { TFieldSuggestion, TImportProfile } from '@acme/shared';
 
 /**
  * A problem with the file itself: the import ends as `failed` with this message, shown to the user
@@ -6,6 +7,30 @@ import type { CsvError } from 'csv-parse';
  */
 export class ImportFailure extends Error {
   override name = 'ImportFailure';
+}
+
+/**
+ * The file's sku or name column cannot be mapped with confidence and the import asked for review:
+ * it waits for the user to map its columns (SPEC section 2b) instead of failing.
+ */
+export class MappingNeeded extends Error {
+  override name = 'MappingNeeded';
+  /** The file's header names, trimmed. */
+  readonly columns: string[];
+  readonly suggestions: TFieldSuggestion[];
+  readonly profile: TImportProfile;
+
+  constructor(columns: string[], suggestions: TFieldSuggestion[], profile: TImportProfile = null) {
+    const missing = suggestions.filter(
+      (s) => s.column === null && (s.field === 'sku' || s.field === 'name'),
+    );
+    super(
+      `the columns for ${missing.map((s) => s.field).join(' and ') || 'sku and name'} need to be mapped`,
+    );
+    this.columns = columns;
+    this.suggestions = suggestions;
+    this.profile = profile;
+  }
 }
 
 /**

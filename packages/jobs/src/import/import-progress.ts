@@ -1,6 +1,12 @@
 import type { Db } from '@acme/db';
 import type { Bus } from '@acme/realtime';
-import type { TImportFormat, TImportPhase, TImportStatus } from '@acme/shared';
+import type {
+  TColumnMapping,
+  TFieldSuggestion,
+  TImportFormat,
+  TImportPhase,
+  TImportStatus,
+} from '@acme/shared';
 import { publishImport, updateImport } from './import-state.ts';
 
 /** Progress is written (and cancel checked) this often: at least once a second, as promised. */
@@ -24,6 +30,10 @@ export interface ProgressSource {
   blank: number;
   /** How the file is read, once its head was (null before). */
   format: TImportFormat | null;
+  /** Once the header is read: its names, the mapping in force and the suggestions (else absent). */
+  columns?: string[];
+  mapping?: TColumnMapping | null;
+  suggestions?: TFieldSuggestion[];
   rowsToWrite: number;
   rowsWritten: number;
   warnings: string[];
@@ -73,6 +83,13 @@ export class ImportProgress {
   /** Writes the progress now (unless a write is under way), e.g. when a phase begins. */
   tick(): void {
     this.#inFlight ??= this.#write().finally(() => (this.#inFlight = undefined));
+  }
+
+  /** Writes the progress now and waits for it (after a write already under way). */
+  async flush(): Promise<void> {
+    await this.#inFlight;
+    this.tick();
+    await this.#inFlight;
   }
 
   /** Stops ticking and waits for a write under way, so the final state is written last. */

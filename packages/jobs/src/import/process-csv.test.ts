@@ -208,8 +208,8 @@ describe('import:process_csv on files it cannot import', () => {
   test.each([
     [
       'missing column',
-      'sku,title,Description\nA,b,c\n',
-      /no "name" column \(found: "sku", "title", "Description"\)/,
+      'sku,colour,Description\nA,b,c\n',
+      /no "name" column \(found: "sku", "colour", "Description"\)/,
     ],
     ['missing both', 'id;label\n1;x\n', /no "sku" or "name" column/],
     ['unclosed quote', 'sku,name\nA-1,ok\nB-2,"never closed\nC-3,x\n', /Unclosed quote: .* line 3/],

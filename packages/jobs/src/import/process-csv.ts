@@ -31,6 +31,7 @@ import {
   describeCsvError,
 } from './import-failure.ts';
 import { publishImport, startAttempt, updateImport } from './import-state.ts';
+import { rememberedMapping } from './mapping/remembered.ts';
 import { dropSearchIndexesUnlessRebuilding } from './search-index-switch.ts';
 import { StagingEncoder } from './staging-encoder.ts';
 
@@ -115,7 +116,13 @@ async function runImport(
 ): Promise<TImport> {
   const { id } = initial;
   const startedAt = performance.now();
-  const encoder = new StagingEncoder();
+  const encoder = new StagingEncoder({
+    mapping: initial.mapping,
+    remembered: (signature) => rememberedMapping(deps.sql, signature),
+    // Stored before any row is read (and before a file that cannot be mapped fails), so the
+    // dashboard shows the columns and how they map.
+    onPlan: () => progress.flush(),
+  });
   let file: RecordSource | undefined;
   /** The statement under way, which a stop interrupts. */
   let running: RunningQuery | undefined;
@@ -126,10 +133,11 @@ async function runImport(
     status: phase === 'reading' ? 'parsing' : 'importing',
     phase,
     bytesProcessed: file?.bytesRead() ?? 0,
-    rowsProcessed: encoder.rows + (file?.blank() ?? 0),
+    rowsProcessed: encoder.rows + blankRows(encoder, file),
     invalid: encoder.invalid,
-    blank: file?.blank() ?? 0,
-    format: file ? { ...file.format } : null,
+    blank: blankRows(encoder, file),
+    format: formatOf(encoder, file),
+    ...mappingOf(encoder),
     rowsToWrite,
     rowsWritten,
     warnings: warningsOf(encoder, file),
@@ -167,7 +175,6 @@ async function runImport(
     });
     const header = encoder.header;
     if (!header || !file) throw new ImportFailure(emptyFile());
-    const { format } = file;
     const parsedAt = performance.now();
     phase = 'classifying';
     progress.tick();
@@ -215,7 +222,7 @@ async function runImport(
       );
       await progress.stop();
       stop.signal.throwIfAborted();
-      const blank = file!.blank();
+      const blank = blankRows(encoder, file);
       const valid = encoder.rows - encoder.invalid;
       const updated = await updateImport(db, id, {
         status: 'completed',
@@ -225,7 +232,8 @@ async function runImport(
         invalid: encoder.invalid,
         blank,
         duplicates: valid - counts.created - counts.updated - counts.unchanged,
-        format,
+        format: formatOf(encoder, file),
+        ...mappingOf(encoder),
         warnings: warningsOf(encoder, file),
         ...counts,
         rowsToWrite: classification.writes,
@@ -273,6 +281,23 @@ const warningsOf = (encoder: StagingEncoder, file: RecordSource | undefined) => 
   ...(encoder.header?.warnings ?? []),
   ...(file?.warnings() ?? []),
 ];
+
+/** Blank rows: the file's (all fields empty) and the mapping's (e.g. Shopify image rows). */
+const blankRows = (encoder: StagingEncoder, file: RecordSource | undefined) =>
+  (file?.blank() ?? 0) + encoder.blank;
+
+const formatOf = (encoder: StagingEncoder, file: RecordSource | undefined) =>
+  file ? { ...file.format, profile: encoder.plan?.profile ?? null } : null;
+
+/** The header's columns and mapping, once read (absent before: nothing to write yet). */
+const mappingOf = (encoder: StagingEncoder) =>
+  encoder.plan && encoder.columns
+    ? {
+        columns: encoder.columns,
+        mapping: encoder.plan.mapping,
+        suggestions: encoder.plan.suggestions,
+      }
+    : {};
 
 function countsOf(state: TImport) {
   const { rowsProcessed, created, updated, unchanged, invalid, duplicates, blank } = state;

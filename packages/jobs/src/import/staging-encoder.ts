@@ -1,43 +1,72 @@
 import { Transform, type TransformCallback } from 'node:stream';
+import type { TColumnMapping } from '@acme/shared';
 import type { CsvRecord } from './file/csv-records.ts';
 import { CopyBatch, copyTextValue } from './copy-text.ts';
-import { mapHeader, type HeaderMap } from './header.ts';
-import { isInvalid, skuOf, validateRow } from './validate-row.ts';
+import { missingColumnsFailure, type HeaderMap } from './header.ts';
+import { MappingNeeded } from './import-failure.ts';
+import { planMapping, type MappingPlan } from './mapping/plan.ts';
+import { headerSignature } from './mapping/remembered.ts';
+import { createRowMapper, type RowMapper } from './mapping/row-mapper.ts';
+import { isInvalid, skuOf } from './validate-row.ts';
 
 /** The staging table's columns, in the order the encoder writes them. */
 export const STAGING_COLUMNS = ['line', 'sku', 'name', 'description', 'active', 'error'] as const;
 
+export interface StagingEncoderOptions {
+  /** The mapping the user gave (upload or review): applied over everything else. */
+  mapping?: TColumnMapping | null;
+  /** Looks up the mapping remembered for a header signature (used when none is given). */
+  remembered?: (signature: string) => Promise<TColumnMapping | null>;
+  /**
+   * The import stops for review: when sku or name cannot be mapped, end with `MappingNeeded`
+   * (the user maps them) instead of failing.
+   */
+  review?: boolean;
+  /** Called once the header is read and its mapping planned, before any row (e.g. to store it). */
+  onPlan?: (plan: MappingPlan, columns: string[]) => Promise<void> | void;
+}
+
 /**
- * Turns records into COPY text for the staging table: the first record is the header, every
- * other one a row, valid (error null) or not (error says why: the record source's, or the
- * row rules'). Invalid rows travel in the same COPY stream, since one connection runs one COPY
- * at a time.
+ * Turns records into COPY text for the staging table: the first record is the header, planned
+ * into a mapping (given, remembered, a shop export's, or matched), every other one a row, valid
+ * (error null) or not (error says why: the record source's, or the row rules'). Invalid rows
+ * travel in the same COPY stream, since one connection runs one COPY at a time. Rows a shop
+ * export means as no product (Shopify's image rows) are counted as `blank`.
  */
 export class StagingEncoder extends Transform {
   header: HeaderMap | undefined;
+  /** The header's names, trimmed. */
+  columns: string[] | undefined;
+  plan: MappingPlan | undefined;
+  /** Rows staged, valid or invalid. */
   rows = 0;
   invalid = 0;
+  /** Rows skipped as describing no product (beside the record source's blank rows). */
+  blank = 0;
+  readonly #options: StagingEncoderOptions;
   readonly #batch = new CopyBatch();
+  #mapper: RowMapper | undefined;
 
-  constructor() {
+  constructor(options: StagingEncoderOptions = {}) {
     super({ writableObjectMode: true, readableObjectMode: false });
+    this.#options = options;
   }
 
   override _transform(record: CsvRecord, _encoding: BufferEncoding, callback: TransformCallback) {
-    if (!this.header) {
-      try {
-        this.header = mapHeader(record.fields);
-      } catch (error) {
-        callback(error as Error);
-        return;
-      }
+    const mapper = this.#mapper;
+    if (!mapper) {
+      this.#readHeader(record.fields).then(() => callback(), callback);
+      return;
+    }
+    const row = record.error
+      ? { sku: skuOf(record.fields, mapper.header), error: record.error }
+      : mapper.map(record.fields);
+    if (row === null) {
+      this.blank++;
       callback();
       return;
     }
     this.rows++;
-    const row = record.error
-      ? { sku: skuOf(record.fields, this.header), error: record.error }
-      : validateRow(record.fields, this.header);
     let full: string | undefined;
     if (isInvalid(row)) {
       this.invalid++;
@@ -56,5 +85,21 @@ export class StagingEncoder extends Transform {
   override _flush(callback: TransformCallback): void {
     const rest = this.#batch.take();
     callback(null, rest === '' ? undefined : rest);
+  }
+
+  async #readHeader(fields: string[]): Promise<void> {
+    const columns = fields.map((field) => field.trim());
+    const { mapping, remembered, review, onPlan } = this.#options;
+    const known = mapping ? null : ((await remembered?.(headerSignature(columns))) ?? null);
+    const plan = planMapping(columns, { given: mapping, remembered: known });
+    this.columns = columns;
+    this.plan = plan;
+    await onPlan?.(plan, columns);
+    if (!plan.mapping) {
+      if (review) throw new MappingNeeded(columns, plan.suggestions, plan.profile);
+      throw missingColumnsFailure(fields, plan.suggestions);
+    }
+    this.#mapper = createRowMapper(fields, plan.mapping, plan.profile);
+    this.header = this.#mapper.header;
   }
 }

@@ -1,5 +1,6 @@
 import { exceedsCharacters, hasVisibleCharacter, normaliseSku, PRODUCT_LIMITS } from '@acme/shared';
 import type { HeaderMap } from './header.ts';
+import { ACTIVE_WORDS } from './mapping/active-values.ts';
 
 export interface ValidRow {
   sku: string;
@@ -13,17 +14,6 @@ export interface InvalidRow {
   sku: string | null;
   error: string;
 }
-
-const ACTIVE_VALUES = new Map<string, boolean>([
-  ['true', true],
-  ['1', true],
-  ['yes', true],
-  ['y', true],
-  ['false', false],
-  ['0', false],
-  ['no', false],
-  ['n', false],
-]);
 
 /** SKUs stored on error rows are cut here, so a 1 MB garbage field never lands in import_errors. */
 const ERROR_SKU_CHARS = 300;
@@ -61,7 +51,7 @@ export function validateRow(fields: readonly string[], header: HeaderMap): Valid
   if (header.active >= 0) {
     const raw = (fields[header.active] ?? '').trim();
     if (raw !== '') {
-      const parsed = ACTIVE_VALUES.get(raw.toLowerCase());
+      const parsed = (header.activeValues ?? ACTIVE_WORDS).get(raw.toLowerCase());
       if (parsed === undefined)
         return fail(`active must be true/false, 1/0, yes/no or y/n, found "${raw.slice(0, 50)}"`);
       active = parsed;

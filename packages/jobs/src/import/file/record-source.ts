@@ -1,6 +1,8 @@
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { TImportFormat } from '@acme/shared';
+
+export type FileFormat = Omit<TImportFormat, 'profile'>;
 import { ImportFailure } from '../import-failure.ts';
 import { CsvNormaliser } from './csv-normaliser.ts';
 import { LineNumberedCsvParser } from './csv-records.ts';
@@ -28,7 +30,8 @@ export interface RecordSource {
   /** Objects of type CsvRecord, in file order, with backpressure. */
   records: Readable;
   /** Known once the source is open; `encoding` may still change from an ASCII start to the encoding the first non-ASCII bytes show. */
-  format: TImportFormat;
+  /** The import's `format` but for `profile`, which the header's mapping decides. */
+  format: FileFormat;
   /** Bytes of the stored file read so far (compressed, for a `.gz`). */
   bytesRead: () => number;
   /** Rows whose fields were all empty or white space. */
@@ -83,7 +86,7 @@ export async function openRecordSource(
   }
   if (head.head.length === 0) throw new ImportFailure(emptyFile());
   const dialect: Dialect = sniffDialect(head.head.toString('latin1'), head.ended);
-  const format: TImportFormat = {
+  const format: FileFormat = {
     encoding: decoding.encoding,
     delimiter: dialect.delimiter,
     compression,

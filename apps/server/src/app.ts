@@ -8,11 +8,11 @@ import { API_LIMITS, appRouter, ProductListCache, type Context } from '@acme/api
 import { createDatabase } from '@acme/db';
 import {
   createConfiguredBus,
-  createMemoryRateLimiter,
+  createMemoryAttemptLimiter,
   createRedis,
-  createRedisRateLimiter,
+  createRedisAttemptLimiter,
   type Bus,
-  type RateLimiter,
+  type AttemptLimiter,
 } from '@acme/realtime';
 import type { Config } from '@acme/runtime/config';
 import type { Logger } from '@acme/runtime/logger';
@@ -42,7 +42,7 @@ function requestIdOf(req: IncomingMessage): string {
 /** Services shared with the worker when both run in one process (no Redis). */
 export interface SharedServices {
   bus?: Bus;
-  rateLimiter?: RateLimiter;
+  attemptLimiter?: AttemptLimiter;
 }
 
 export async function startServer(
@@ -62,16 +62,16 @@ export async function startServer(
   const bus = shared.bus ?? ownBus!;
   // Sign-in attempts are limited per address across every server of the deployment (Redis);
   // in memory only when this is the one process (no REDIS_URL).
-  const rateLimiter =
-    shared.rateLimiter ??
+  const attemptLimiter =
+    shared.attemptLimiter ??
     (redis
-      ? createRedisRateLimiter({
+      ? createRedisAttemptLimiter({
           redis,
           prefix: config.REDIS_PREFIX,
           onError: (error) =>
             logger.warn({ err: error }, 'Redis unreachable: sign-in attempts counted per server'),
         })
-      : createMemoryRateLimiter());
+      : createMemoryAttemptLimiter());
   const access = createAccessControl(config, database.sql);
   const socketSessions = createSocketSessions({ bus, sessions: access.sessions, logger });
   if (!access.required && config.NODE_ENV === 'production') {
@@ -82,7 +82,7 @@ export async function startServer(
   }
   const sessionRoutes = createSessionRoutes({
     access,
-    rateLimiter,
+    attemptLimiter,
     logger,
     onRevoked: (sessionId) => socketSessions.revoke(sessionId),
   });

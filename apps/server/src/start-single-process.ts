@@ -7,7 +7,7 @@ import {
   type EmbeddedPostgres,
 } from '@acme/db/embedded';
 import { migrateDatabase } from '@acme/db/migrate';
-import { createMemoryBus, createMemoryRateLimiter, type Bus } from '@acme/realtime';
+import { createMemoryBus, createMemoryAttemptLimiter, type Bus } from '@acme/realtime';
 import { ConfigError, loadConfig } from '@acme/runtime/config';
 import { createLogger } from '@acme/runtime/logger';
 import { onShutdown } from '@acme/runtime/shutdown';
@@ -43,7 +43,7 @@ try {
     );
   }
   await migrateDatabase(resolved.DATABASE_URL);
-  const shared = bus ? { bus, rateLimiter: createMemoryRateLimiter() } : {};
+  const shared = bus ? { bus, attemptLimiter: createMemoryAttemptLimiter() } : {};
   const server = await startServer(resolved, logger.child({ process: 'server' }), shared);
   const worker = await startWorker(resolved, logger.child({ process: 'worker' }), shared);
   logger.info({ port: server.port }, `listening on http://localhost:${server.port}`);

@@ -2,10 +2,10 @@ export { createBus, type Bus, type BusOptions } from './bus.ts';
 export { createConfiguredBus } from './configured-bus.ts';
 export { createMemoryBus } from './memory-bus.ts';
 export {
-  createMemoryRateLimiter,
-  createRedisRateLimiter,
-  type RateLimitDecision,
-  type RateLimiter,
-} from './rate-limiter.ts';
+  createMemoryAttemptLimiter,
+  createRedisAttemptLimiter,
+  type AttemptDecision,
+  type AttemptLimiter,
+} from './attempt-limiter.ts';
 export { createRedis, pingRedis } from './redis.ts';
 export type { Redis } from 'ioredis';

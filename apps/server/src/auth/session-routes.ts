@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { RateLimiter } from '@acme/realtime';
+import type { AttemptLimiter } from '@acme/realtime';
 import type { Logger } from '@acme/runtime/logger';
 import { sendJson } from '../http-utils.ts';
 import type { AccessControl } from './access-control.ts';
@@ -18,12 +18,12 @@ const ZSignIn = z.object({ password: z.string({ error: 'password is required' })
  */
 export function createSessionRoutes(deps: {
   access: AccessControl;
-  rateLimiter: RateLimiter;
+  attemptLimiter: AttemptLimiter;
   logger: Logger;
   /** A session ended by signing out: its open WebSockets must close (on every server). */
   onRevoked: (sessionId: string) => void;
 }) {
-  const { access, rateLimiter, logger } = deps;
+  const { access, attemptLimiter, logger } = deps;
   const state = async (req: IncomingMessage, authenticated?: boolean) => ({
     authenticated: authenticated ?? (await access.identify(req)).kind !== 'anonymous',
     authRequired: access.required,
@@ -46,7 +46,11 @@ export function createSessionRoutes(deps: {
       return sendJson(res, 400, { message: 'Sign-in by password is off: ADMIN_PASSWORD is unset' });
     }
     const address = req.socket.remoteAddress ?? 'unknown';
-    const decision = await rateLimiter.take(`sign-in:${address}`, SIGN_IN_LIMIT, SIGN_IN_WINDOW_MS);
+    const decision = await attemptLimiter.take(
+      `sign-in:${address}`,
+      SIGN_IN_LIMIT,
+      SIGN_IN_WINDOW_MS,
+    );
     if (!decision.allowed) {
       const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
       res.setHeader('retry-after', String(seconds));

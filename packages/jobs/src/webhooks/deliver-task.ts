@@ -9,12 +9,12 @@ import { deliveryBody } from './delivery-body.ts';
 import { announceDeliveryChange } from './delivery-changes.ts';
 import {
   DELIVER_WEBHOOK,
-  DELIVERY_JOB_MAX_ATTEMPTS,
+  DELIVERY_JOB_MAX_RUNS,
   deliveryJobKey,
   type DeliverWebhookPayload,
 } from './enqueue-deliveries.ts';
-import type { RateLimiter } from './rate-limiter.ts';
-import { MAX_DELIVERY_ATTEMPTS, retryDelayMs } from './retry-schedule.ts';
+import type { DeliveryPacer } from './delivery-pacer.ts';
+import { MAX_SENDS_PER_DELIVERY, retryDelayMs } from './retry-schedule.ts';
 import { sendSignedRequest, type AttemptOutcome } from './send.ts';
 
 /** A webhook whose every attempt has failed for this long is disabled. */
@@ -41,7 +41,7 @@ interface DeliveryRow {
 }
 
 export interface DeliverTaskDeps extends JobDeps {
-  limiter: RateLimiter;
+  pacer: DeliveryPacer;
   dispatcher: Dispatcher;
 }
 
@@ -77,7 +77,7 @@ async function reschedule(
     : { deliveryId };
   await enqueueJob(sql, DELIVER_WEBHOOK, payload, {
     runAt,
-    maxAttempts: DELIVERY_JOB_MAX_ATTEMPTS,
+    maxAttempts: DELIVERY_JOB_MAX_RUNS,
     jobKey: deliveryJobKey(deliveryId),
   });
   return runAt;
@@ -159,7 +159,7 @@ async function recordEventAttempt(
       await sql`update webhooks set enabled = false, disabled_reason = ${reason},
                 updated_at = now() where id = ${delivery.webhookId}`;
     }
-    if (!reason && attempt < MAX_DELIVERY_ATTEMPTS) {
+    if (!reason && attempt < MAX_SENDS_PER_DELIVERY) {
       const delay = retryDelayMs(attempt, deps.config.WEBHOOK_RETRY_BASE_MS);
       nextAttemptAt = await reschedule(sql, delivery.id, delay, false);
     } else {
@@ -252,7 +252,7 @@ export function deliverWebhook(deps: DeliverTaskDeps): Task {
     if (!isTest && !slotReserved) {
       let waitMs: number;
       try {
-        waitMs = await deps.limiter.reserve(delivery.webhookId);
+        waitMs = await deps.pacer.reserve(delivery.webhookId);
       } catch (error) {
         helpers.logger.warn(
           `rate limiter unavailable, delivery ${delivery.id} waits: ${String(error)}`,

@@ -3,7 +3,7 @@ import { createRedis } from '@acme/realtime';
 import type { JobDeps } from '../deps.ts';
 import { deliverWebhook } from './deliver-task.ts';
 import { DELIVER_WEBHOOK } from './enqueue-deliveries.ts';
-import { createMemoryRateLimiter, createRateLimiter } from './rate-limiter.ts';
+import { createMemoryDeliveryPacer, createRedisDeliveryPacer } from './delivery-pacer.ts';
 import { createWebhookAgent } from './send.ts';
 
 export interface WebhookDeliveryTasks {
@@ -26,12 +26,12 @@ export function createWebhookDeliveryTasks(deps: JobDeps): WebhookDeliveryTasks 
     : undefined;
   redis?.on('error', () => {}); // a failed reservation reschedules the delivery and logs it
   const limitPerWindow = deps.config.WEBHOOK_RATE_LIMIT_PER_MINUTE;
-  const limiter = redis
-    ? createRateLimiter({ redis, prefix: deps.config.REDIS_PREFIX, limitPerWindow })
-    : createMemoryRateLimiter({ limitPerWindow });
+  const pacer = redis
+    ? createRedisDeliveryPacer({ redis, prefix: deps.config.REDIS_PREFIX, limitPerWindow })
+    : createMemoryDeliveryPacer({ limitPerWindow });
   const dispatcher = createWebhookAgent({ allowPrivate: deps.config.WEBHOOK_ALLOW_PRIVATE });
   return {
-    taskList: { [DELIVER_WEBHOOK]: deliverWebhook({ ...deps, limiter, dispatcher }) },
+    taskList: { [DELIVER_WEBHOOK]: deliverWebhook({ ...deps, pacer, dispatcher }) },
     close: async () => {
       redis?.disconnect();
       await dispatcher.close();

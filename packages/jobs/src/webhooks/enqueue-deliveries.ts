@@ -10,10 +10,11 @@ export interface DeliverWebhookPayload {
 }
 
 /**
- * graphile-worker retries a delivery job only when the task itself crashed (database down while
- * recording); failed requests are rescheduled by the task on the webhook schedule instead.
+ * graphile-worker's max_attempts for a delivery job: it runs a job again only when the task itself
+ * crashed (database down while recording). A failed request is not a crash: the task reschedules
+ * it on the webhook schedule, up to MAX_SENDS_PER_DELIVERY sends.
  */
-export const DELIVERY_JOB_MAX_ATTEMPTS = 5;
+export const DELIVERY_JOB_MAX_RUNS = 5;
 /** Tests jump the queue of waiting deliveries (lower runs first). */
 export const TEST_JOB_PRIORITY = -10;
 
@@ -43,7 +44,7 @@ export async function enqueueDeliveries(
       select graphile_worker.add_job(
         identifier => ${DELIVER_WEBHOOK},
         payload => json_build_object('deliveryId', id),
-        max_attempts => ${DELIVERY_JOB_MAX_ATTEMPTS},
+        max_attempts => ${DELIVERY_JOB_MAX_RUNS},
         job_key => ${DELIVERY_JOB_KEY_PREFIX}::text || id::text
       ) from deliveries
     )
@@ -108,7 +109,7 @@ export async function requeueDelivery(
       select graphile_worker.add_job(
         identifier => ${DELIVER_WEBHOOK},
         payload => json_build_object('deliveryId', id),
-        max_attempts => ${DELIVERY_JOB_MAX_ATTEMPTS},
+        max_attempts => ${DELIVERY_JOB_MAX_RUNS},
         job_key => ${DELIVERY_JOB_KEY_PREFIX}::text || id::text
       ) from requeued
     )

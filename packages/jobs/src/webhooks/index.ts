@@ -11,8 +11,8 @@ export {
   type DeliverWebhookPayload,
   type RedeliveryOutcome,
 } from './enqueue-deliveries.ts';
-export { createRateLimiter, type RateLimiter } from './rate-limiter.ts';
-export { MAX_DELIVERY_ATTEMPTS, retryDelayMs } from './retry-schedule.ts';
+export { createRedisDeliveryPacer, type DeliveryPacer } from './delivery-pacer.ts';
+export { MAX_SENDS_PER_DELIVERY, retryDelayMs } from './retry-schedule.ts';
 export { sendSignedRequest, createWebhookAgent, type AttemptOutcome } from './send.ts';
 export { enqueueRecovery, RECOVER_DELIVERIES, type RecoveryOutcome } from './recover.ts';
 export {

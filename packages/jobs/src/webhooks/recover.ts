@@ -7,7 +7,7 @@ import { announceDeliveryChange } from './delivery-changes.ts';
 import {
   DELIVER_WEBHOOK,
   DELIVERY_JOB_KEY_PREFIX,
-  DELIVERY_JOB_MAX_ATTEMPTS,
+  DELIVERY_JOB_MAX_RUNS,
 } from './enqueue-deliveries.ts';
 
 export const RECOVER_DELIVERIES = 'webhook:recover';
@@ -92,7 +92,7 @@ async function requeueBatch(
       select graphile_worker.add_job(
         identifier => ${DELIVER_WEBHOOK},
         payload => json_build_object('deliveryId', r.id),
-        max_attempts => ${DELIVERY_JOB_MAX_ATTEMPTS},
+        max_attempts => ${DELIVERY_JOB_MAX_RUNS},
         job_key => ${DELIVERY_JOB_KEY_PREFIX}::text || r.id::text
       )
       from (select id from requeued order by created_at, id) r

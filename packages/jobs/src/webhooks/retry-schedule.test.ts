@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_DELIVERY_ATTEMPTS, retryDelayMs } from './retry-schedule.ts';
+import { MAX_SENDS_PER_DELIVERY, retryDelayMs } from './retry-schedule.ts';
 
 const HOUR = 3_600_000;
-const retries = Array.from({ length: MAX_DELIVERY_ATTEMPTS - 1 }, (_, index) => index + 1);
+const retries = Array.from({ length: MAX_SENDS_PER_DELIVERY - 1 }, (_, index) => index + 1);
 const total = (random: () => number) =>
   retries.reduce((sum, retry) => sum + retryDelayMs(retry, 30_000, random), 0);
 

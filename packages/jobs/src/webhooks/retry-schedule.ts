@@ -1,5 +1,8 @@
-/** The first try plus 8 retries. */
-export const MAX_DELIVERY_ATTEMPTS = 9;
+/**
+ * Requests sent to the endpoint for one delivery before it is failed: the first try plus 8
+ * retries on this schedule (not graphile-worker's job attempts: see DELIVERY_JOB_MAX_RUNS).
+ */
+export const MAX_SENDS_PER_DELIVERY = 9;
 
 const GROWTH = 3;
 /** Each delay is drawn from [75 %, 100 %] of its nominal value, so retries never exceed the schedule. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis, Result } from 'ioredis';
 
 /** The outcome of one attempt against a limit. */
-export interface RateLimitDecision {
+export interface AttemptDecision {
   allowed: boolean;
   /** When refused: milliseconds until an attempt would be allowed again; 0 when allowed. */
   retryAfterMs: number;
@@ -11,17 +11,18 @@ export interface RateLimitDecision {
 /**
  * A sliding-window limit: at most `limit` attempts per key within any `windowMs`. A refused attempt
  * is not counted, so a caller that waits `retryAfterMs` gets through. Implementations: in memory
- * (one process) and Redis (shared by every process of a deployment).
+ * (one process) and Redis (shared by every process of a deployment). Guards sign-in; webhook
+ * deliveries are paced instead (never refused) by the DeliveryPacer of @acme/jobs.
  */
-export interface RateLimiter {
-  take(key: string, limit: number, windowMs: number): Promise<RateLimitDecision>;
+export interface AttemptLimiter {
+  take(key: string, limit: number, windowMs: number): Promise<AttemptDecision>;
 }
 
 /**
  * The limiter for a single process (no `REDIS_URL`): a sliding log of attempt times per key.
  * Keys whose attempts have all left their window are dropped, so memory follows active keys only.
  */
-export function createMemoryRateLimiter(now: () => number = Date.now): RateLimiter {
+export function createMemoryAttemptLimiter(now: () => number = Date.now): AttemptLimiter {
   const attempts = new Map<string, number[]>();
   let lastSweep = now();
 
@@ -105,15 +106,15 @@ function readyWithin(redis: Redis, ms: number): Promise<void> {
  * server is limited on all of them. While Redis does not answer, attempts are counted in this
  * process's memory instead (`fallback`), so the limit degrades to per-process, never to none.
  */
-export function createRedisRateLimiter(options: {
+export function createRedisAttemptLimiter(options: {
   redis: Redis;
   /** The deployment's Redis prefix (REDIS_PREFIX). */
   prefix: string;
-  fallback?: RateLimiter;
+  fallback?: AttemptLimiter;
   onError?: (error: unknown) => void;
-}): RateLimiter {
+}): AttemptLimiter {
   const { redis, prefix } = options;
-  const fallback = options.fallback ?? createMemoryRateLimiter();
+  const fallback = options.fallback ?? createMemoryAttemptLimiter();
   redis.defineCommand('takeRateLimit', { numberOfKeys: 1, lua: TAKE_LUA });
   return {
     async take(key, limit, windowMs) {

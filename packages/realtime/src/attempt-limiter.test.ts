@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMemoryRateLimiter, createRedisRateLimiter } from './rate-limiter.ts';
+import { createMemoryAttemptLimiter, createRedisAttemptLimiter } from './attempt-limiter.ts';
 import { createRedis } from './redis.ts';
 
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -25,7 +25,7 @@ function clock(start = 1_000_000) {
 describe('memory rate limiter (sliding window)', () => {
   it('allows `limit` attempts per window, then says how long to wait', async () => {
     const time = clock();
-    const limiter = createMemoryRateLimiter(time.now);
+    const limiter = createMemoryAttemptLimiter(time.now);
     const decisions = [];
     for (let i = 0; i < 5; i++) {
       decisions.push(await limiter.take('ip:1', 3, 1_000));
@@ -39,7 +39,7 @@ describe('memory rate limiter (sliding window)', () => {
 
   it('slides: an attempt is allowed again once the oldest leaves the window', async () => {
     const time = clock();
-    const limiter = createMemoryRateLimiter(time.now);
+    const limiter = createMemoryAttemptLimiter(time.now);
     await limiter.take('k', 2, 1_000);
     time.advance(500);
     await limiter.take('k', 2, 1_000);
@@ -52,7 +52,7 @@ describe('memory rate limiter (sliding window)', () => {
   });
 
   it('counts keys separately', async () => {
-    const limiter = createMemoryRateLimiter(clock().now);
+    const limiter = createMemoryAttemptLimiter(clock().now);
     expect((await limiter.take('a', 1, 1_000)).allowed).toBe(true);
     expect((await limiter.take('a', 1, 1_000)).allowed).toBe(false);
     expect((await limiter.take('b', 1, 1_000)).allowed).toBe(true);
@@ -63,8 +63,8 @@ describe('Redis rate limiter (shared by every server)', () => {
   it('counts attempts made through different connections against one limit', async () => {
     const shared = prefix();
     // Two servers: each has its own Redis connection and its own limiter.
-    const a = createRedisRateLimiter({ redis: connect(), prefix: shared });
-    const b = createRedisRateLimiter({ redis: connect(), prefix: shared });
+    const a = createRedisAttemptLimiter({ redis: connect(), prefix: shared });
+    const b = createRedisAttemptLimiter({ redis: connect(), prefix: shared });
     const decisions = [];
     for (let i = 0; i < 5; i++) decisions.push(await (i % 2 === 0 ? a : b).take('ip:1', 3, 60_000));
     expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, false, false]);
@@ -72,12 +72,12 @@ describe('Redis rate limiter (shared by every server)', () => {
     expect(decisions[3]!.retryAfterMs).toBeLessThanOrEqual(60_000);
     // Other keys, and other deployments (prefixes), count on their own.
     expect((await a.take('ip:2', 3, 60_000)).allowed).toBe(true);
-    const other = createRedisRateLimiter({ redis: connect(), prefix: prefix() });
+    const other = createRedisAttemptLimiter({ redis: connect(), prefix: prefix() });
     expect((await other.take('ip:1', 3, 60_000)).allowed).toBe(true);
   });
 
   it('slides, and does not count refused attempts', async () => {
-    const limiter = createRedisRateLimiter({ redis: connect(), prefix: prefix() });
+    const limiter = createRedisAttemptLimiter({ redis: connect(), prefix: prefix() });
     expect((await limiter.take('k', 2, 400)).allowed).toBe(true);
     expect((await limiter.take('k', 2, 400)).allowed).toBe(true);
     const refused = await limiter.take('k', 2, 400);
@@ -91,7 +91,7 @@ describe('Redis rate limiter (shared by every server)', () => {
 
   it('keeps limiting in memory while Redis does not answer', async () => {
     const errors: unknown[] = [];
-    const limiter = createRedisRateLimiter({
+    const limiter = createRedisAttemptLimiter({
       redis: connect('redis://127.0.0.1:1'),
       prefix: prefix(),
       onError: (error) => errors.push(error),

@@ -45,12 +45,16 @@ declare module 'ioredis' {
   }
 }
 
-export interface RateLimiter {
+/**
+ * Paces a webhook's deliveries to its rate limit: it never refuses, it says when to send (unlike
+ * the sign-in AttemptLimiter of @acme/realtime, which refuses attempts over its limit).
+ */
+export interface DeliveryPacer {
   /** Milliseconds until this request may be sent; the slot is taken either way. Throws if Redis is down. */
   reserve(webhookId: string): Promise<number>;
 }
 
-export interface RateLimiterOptions {
+export interface DeliveryPacerOptions {
   redis: Redis;
   /** The deployment's Redis prefix (REDIS_PREFIX). */
   prefix: string;
@@ -58,12 +62,12 @@ export interface RateLimiterOptions {
   windowMs?: number;
 }
 
-export function createRateLimiter({
+export function createRedisDeliveryPacer({
   redis,
   prefix,
   limitPerWindow,
   windowMs = 60_000,
-}: RateLimiterOptions): RateLimiter {
+}: DeliveryPacerOptions): DeliveryPacer {
   redis.defineCommand('reserveRateSlot', { numberOfKeys: 1, lua: RESERVE_SLOT_LUA });
   return {
     async reserve(webhookId) {
@@ -78,7 +82,7 @@ export function createRateLimiter({
  * The same reservations for a single process (no REDIS_URL): every delivery runs in this process,
  * so a per-process log of send times is the whole truth.
  */
-export function createMemoryRateLimiter({
+export function createMemoryDeliveryPacer({
   limitPerWindow,
   windowMs = 60_000,
   now = Date.now,
@@ -86,7 +90,7 @@ export function createMemoryRateLimiter({
   limitPerWindow: number;
   windowMs?: number;
   now?: () => number;
-}): RateLimiter {
+}): DeliveryPacer {
   const logs = new Map<string, number[]>();
   return {
     reserve(webhookId) {

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { uniqueRedisPrefix } from '@acme/db/testing';
 import { createRedis } from '@acme/realtime';
-import { createRateLimiter } from './rate-limiter.ts';
+import { createRedisDeliveryPacer } from './delivery-pacer.ts';
 
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const prefix = uniqueRedisPrefix();
@@ -18,7 +18,7 @@ describe('rate limiter (Redis, shared by workers)', () => {
     const windowMs = 5_000;
     // Two limiters on two connections stand for two worker processes.
     const [a, b] = connections.map((redis) =>
-      createRateLimiter({ redis, prefix, limitPerWindow: 3, windowMs }),
+      createRedisDeliveryPacer({ redis, prefix, limitPerWindow: 3, windowMs }),
     );
     const waits: number[] = [];
     for (let i = 0; i < 8; i++) waits.push(await (i % 2 ? a! : b!).reserve('hook-1'));
@@ -43,7 +43,7 @@ describe('rate limiter (Redis, shared by workers)', () => {
   });
 
   it('keeps webhooks apart and lets 0 mean no limit', async () => {
-    const limiter = createRateLimiter({
+    const limiter = createRedisDeliveryPacer({
       redis: connections[0]!,
       prefix,
       limitPerWindow: 1,
@@ -52,14 +52,18 @@ describe('rate limiter (Redis, shared by workers)', () => {
     expect(await limiter.reserve('hook-a')).toBe(0);
     expect(await limiter.reserve('hook-b')).toBe(0);
     expect(await limiter.reserve('hook-a')).toBeGreaterThan(59_000);
-    const unlimited = createRateLimiter({ redis: connections[0]!, prefix, limitPerWindow: 0 });
+    const unlimited = createRedisDeliveryPacer({
+      redis: connections[0]!,
+      prefix,
+      limitPerWindow: 0,
+    });
     for (let i = 0; i < 5; i++) expect(await unlimited.reserve('hook-a')).toBe(0);
   });
 
   it('fails loudly when Redis is unreachable (the caller reschedules)', async () => {
     const down = createRedis('redis://127.0.0.1:1');
     down.on('error', () => {});
-    const limiter = createRateLimiter({ redis: down, prefix, limitPerWindow: 5 });
+    const limiter = createRedisDeliveryPacer({ redis: down, prefix, limitPerWindow: 5 });
     await expect(limiter.reserve('hook-a')).rejects.toThrow();
     down.disconnect();
   });

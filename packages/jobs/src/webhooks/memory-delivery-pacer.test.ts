@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryRateLimiter } from './rate-limiter.ts';
+import { createMemoryDeliveryPacer } from './delivery-pacer.ts';
 
 describe('in-memory webhook rate limiter (single-process mode)', () => {
   it('hands out send times so no window holds more than the limit, per webhook', async () => {
     const time = 1_000_000;
-    const limiter = createMemoryRateLimiter({
+    const limiter = createMemoryDeliveryPacer({
       limitPerWindow: 2,
       windowMs: 1_000,
       now: () => time,
@@ -17,7 +17,7 @@ describe('in-memory webhook rate limiter (single-process mode)', () => {
   });
 
   it('never waits with a limit of 0 (unlimited)', async () => {
-    const limiter = createMemoryRateLimiter({ limitPerWindow: 0 });
+    const limiter = createMemoryDeliveryPacer({ limitPerWindow: 0 });
     expect(await limiter.reserve('w')).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZImport, ZImportError, ZImportId } from './imports.ts';
+import { zPaged } from './paged.ts';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from './products.ts';
 
 /** Inputs and outputs of the `imports` procedures (docs/contract.md section 4). */
@@ -15,22 +16,12 @@ export const ZImportListInput = z.object({ page: ZPage, pageSize: ZPageSize }).d
 });
 export type TImportListInput = z.input<typeof ZImportListInput>;
 
-export const ZImportListOutput = z.object({
-  items: z.array(ZImport),
-  total: z.number().int(),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-});
+export const ZImportListOutput = zPaged(ZImport);
 
 export const ZImportErrorsInput = z.object({ id: ZImportId, page: ZPage, pageSize: ZPageSize });
 export type TImportErrorsInput = z.input<typeof ZImportErrorsInput>;
 
-export const ZImportErrorsOutput = z.object({
-  items: z.array(ZImportError),
-  total: z.number().int(),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-});
+export const ZImportErrorsOutput = zPaged(ZImportError);
 
 export const ZImportProgressInput = z.object({
   id: ZImportId,

@@ -1,4 +1,5 @@
 export * from './bounded.ts';
+export * from './paged.ts';
 export * from './products.ts';
 export * from './events.ts';
 export * from './mapping.ts';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { hasNoNul, hasVisibleCharacter, nulMessage, zText } from './bounded.ts';
+import { zPaged } from './paged.ts';
 
 /** Limits from docs/contract.md section 1; the import validates rows against the same numbers. */
 export const PRODUCT_LIMITS = { sku: 255, name: 1_000, description: 20_000 } as const;
@@ -140,13 +141,9 @@ export const ZProductListInput = z
 export type TProductListInput = z.input<typeof ZProductListInput>;
 export type TProductListQuery = z.output<typeof ZProductListInput>;
 
-export const ZProductListOutput = z.object({
-  items: z.array(ZProduct),
-  /** Exact, unless `totalIsEstimate`: then an estimate (three significant figures). */
-  total: z.number().int(),
+export const ZProductListOutput = zPaged(ZProduct).extend({
+  /** When true, `total` is an estimate (three significant figures); else exact. */
   totalIsEstimate: z.boolean(),
-  page: z.number().int(),
-  pageSize: z.number().int(),
   /** Pass as `after` (with page + 1) for the next page; null when the page is empty. */
   nextCursor: ZListCursor.nullable(),
   /** Pass as `before` (with page - 1) for the previous page; null when the page is empty. */

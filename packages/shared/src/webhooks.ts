@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { hasNoNul, nulMessage, zList } from './bounded.ts';
 import { EVENT_TYPES, TEST_EVENT_TYPE, ZEventType } from './events.ts';
+import { zPaged } from './paged.ts';
 
 export const ZWebhookId = z.uuid({ error: 'id must be a webhook id (UUID)' });
 
@@ -165,12 +166,7 @@ export const ZWebhookDeliveriesInput = z.object({
 });
 export type TWebhookDeliveriesInput = z.input<typeof ZWebhookDeliveriesInput>;
 
-export const ZWebhookDeliveriesOutput = z.object({
-  items: z.array(ZWebhookDelivery),
-  total: z.number().int(),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-});
+export const ZWebhookDeliveriesOutput = zPaged(ZWebhookDelivery);
 
 /** `webhooks.delivery`: one delivery, the body it sends, and every attempt, oldest first. */
 export const ZWebhookDeliveryInput = z.object({ id: ZWebhookId, deliveryId: ZDeliveryId });

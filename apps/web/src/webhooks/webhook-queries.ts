@@ -1,4 +1,5 @@
 import type { ApiClient } from '@acme/api/client';
+import { ZWebhookUrl } from '@acme/shared';
 import { trpcQuery } from '../api/query.ts';
 import { webhooksClient } from '../api/routers.ts';
 
@@ -23,15 +24,8 @@ export const webhookDeliveryQuery = (
 export const webhookHealthQuery = (client: ApiClient) =>
   trpcQuery(['webhooks', 'health'], webhooksClient(client).health, undefined);
 
-/** Client-side checks matching the server's messages, so most mistakes show before a request. */
+/** The server's own rule for a webhook URL (ZWebhookUrl), so a mistake shows before a request. */
 export function validateWebhookUrl(value: string): string | null {
-  const url = URL.parse(value.trim());
-  if (!value.trim()) return 'url is required';
-  if (value.trim().length > 2_048) return 'url must be at most 2048 characters';
-  if (!url) return 'url must be a valid URL such as https://example.com/hook';
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    return 'url must start with http:// or https://';
-  if (url.username !== '' || url.password !== '')
-    return 'url must not contain a user name or password';
-  return null;
+  const result = ZWebhookUrl.safeParse(value);
+  return result.success ? null : (result.error.issues[0]?.message ?? 'url is not valid');
 }

@@ -1,72 +1,8 @@
 import { request } from 'node:http';
-import type { Socket } from 'node:net';
-import { createApiClient } from '@acme/api/client';
+import { vi } from 'vitest';
 import { eq, importFileChunks, imports, sql } from '@acme/db';
-import { createTestDatabase, uniqueRedisPrefix } from '@acme/db/testing';
-import { createBus } from '@acme/realtime';
-import { loadConfig, requireExternalServices } from '@acme/runtime/config';
-import { createLogger } from '@acme/runtime/logger';
 import { importChannel, ZImport, type TImport } from '@acme/shared';
-import { startServer } from '../src/app.ts';
-
-const TEST_REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-
-/** The real server on a free port, with its own database and Redis prefix, plus a typed client. */
-export async function startTestServer(env: Record<string, string> = {}) {
-  const database = await createTestDatabase();
-  const prefix = uniqueRedisPrefix();
-  const config = requireExternalServices(
-    loadConfig({
-      REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
-      DATABASE_URL: database.url,
-      REDIS_PREFIX: prefix,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      ...env,
-    }),
-    'test',
-  );
-  const logger = createLogger({ level: 'silent', name: 'test' });
-  const running = await startServer(config, logger);
-  const sockets = new Set<Socket>();
-  running.server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  // The tests play the worker: they write import rows and publish states on this bus (on the
-  // machine's Redis, even when the server is given a Redis that is down).
-  const bus = createBus({ url: TEST_REDIS_URL, prefix, logger });
-  await bus.ready();
-  let webSocketOpens = 0;
-  const api = createApiClient({
-    baseUrl: running.url,
-    onConnectionChange: (state) => {
-      if (state === 'open') webSocketOpens++;
-    },
-  });
-  return {
-    url: running.url,
-    server: running.server,
-    db: database.db,
-    sql: database.sql,
-    bus,
-    api: api.client,
-    /** How many times the client's WebSocket has opened. */
-    webSocketOpens: () => webSocketOpens,
-    /** Cuts every connection to the server, WebSockets included, as a network failure would. */
-    dropConnections: () => {
-      for (const socket of sockets) socket.destroy();
-    },
-    close: async () => {
-      api.close();
-      await bus.close();
-      await running.close();
-      await database.drop();
-    },
-  };
-}
-export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
+import type { TestServer } from '@acme/testing';
 
 type ImportValues = typeof imports.$inferInsert;
 
@@ -107,18 +43,19 @@ export async function workerWrites(
   return state;
 }
 
-/** Polls until `check` returns a value other than undefined. */
+/** Waits (polling, with a deadline) until `check` returns a value other than undefined. */
 export async function waitFor<T>(
   check: () => T | undefined | Promise<T | undefined>,
   timeoutMs = 5_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+): Promise<T> {
+  return vi.waitFor(
+    async () => {
+      const value = await check();
+      if (value === undefined) throw new Error('timed out waiting');
+      return value;
+    },
+    { timeout: timeoutMs, interval: 25 },
+  );
 }
 
 export interface RawUpload {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_LIMITS } from '@acme/api';
-import { startTestServer, type TestServer } from './harness.ts';
+import { startTestServer, type TestServer } from '@acme/testing';
 
 let app: TestServer;
 beforeAll(async () => {
@@ -23,7 +23,7 @@ interface TrpcError {
 }
 
 const mutate = async (path: string, input: unknown, headers: Record<string, string> = {}) => {
-  const response = await fetch(`${app.server.url}/trpc/${path}`, {
+  const response = await fetch(`${app.url}/trpc/${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ json: input }),
@@ -36,7 +36,7 @@ describe('hostile inputs', () => {
     const events = Array.from({ length: 100_000 }, (_, i) => `e${i}`);
     const [refused, live] = await Promise.all([
       mutate('webhooks.create', { url: 'https://example.com/hook', events }),
-      fetch(`${app.server.url}/health/live`),
+      fetch(`${app.url}/health/live`),
     ]);
     expect(live.status).toBe(200);
     expect(refused.status).toBe(400);
@@ -70,7 +70,7 @@ describe('hostile inputs', () => {
       expect(body.error.json.message).toBe(`${field} must not contain NUL characters (\\0)`);
     }
     const search = await fetch(
-      `${app.server.url}/trpc/products.list?input=${encodeURIComponent(JSON.stringify({ json: { name: 'a\u0000' } }))}`,
+      `${app.url}/trpc/products.list?input=${encodeURIComponent(JSON.stringify({ json: { name: 'a\u0000' } }))}`,
     );
     expect(search.status).toBe(400);
     const webhook = await mutate('webhooks.create', {
@@ -105,18 +105,18 @@ describe('hostile inputs', () => {
     const paths = Array(calls).fill('products.list').join(',');
     const input = Object.fromEntries(Array.from({ length: calls }, (_, i) => [i, { json: {} }]));
     const response = await fetch(
-      `${app.server.url}/trpc/${paths}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`,
+      `${app.url}/trpc/${paths}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`,
     );
     expect(response.status).toBe(400);
     const ok = await fetch(
-      `${app.server.url}/trpc/products.list,products.list?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { json: {} }, 1: { json: {} } }))}`,
+      `${app.url}/trpc/products.list,products.list?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { json: {} }, 1: { json: {} } }))}`,
     );
     expect(ok.status).toBe(200);
   });
 
   it('serves subscriptions over the WebSocket only (an HTTP event stream just ends with an error)', async () => {
     const response = await fetch(
-      `${app.server.url}/trpc/imports.onProgress?input=${encodeURIComponent(JSON.stringify({ json: { id: '00000000-0000-4000-8000-000000000000' } }))}`,
+      `${app.url}/trpc/imports.onProgress?input=${encodeURIComponent(JSON.stringify({ json: { id: '00000000-0000-4000-8000-000000000000' } }))}`,
       { headers: { accept: 'text/event-stream' } },
     );
     // One error event, then the stream ends: nothing was subscribed.

@@ -1,7 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importErrors } from '@acme/db';
-import { seedImport, startTestServer, type TestServer } from './helpers.ts';
+import { startTestServer, type TestServer } from '@acme/testing';
+import { seedImport } from './helpers.ts';
 
 let t: TestServer;
 beforeAll(async () => {

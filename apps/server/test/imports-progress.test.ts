@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importChannel, type TImport } from '@acme/shared';
-import { seedImport, startTestServer, waitFor, workerWrites, type TestServer } from './helpers.ts';
+import { startTestServer, type TestServer } from '@acme/testing';
+import { seedImport, waitFor, workerWrites } from './helpers.ts';
 
 let t: TestServer;
 beforeAll(async () => {

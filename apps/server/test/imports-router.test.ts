@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRouter } from '@acme/api';
 import { importErrors } from '@acme/db';
 import { importChannel } from '@acme/shared';
-import { seedImport, startTestServer, waitFor, type TestServer } from './helpers.ts';
+import { startTestServer, type TestServer } from '@acme/testing';
+import { seedImport, waitFor } from './helpers.ts';
 
 let t: TestServer;
 beforeAll(async () => {

@@ -1,13 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startRawUpload,
-  startTestServer,
-  storedRows,
-  upload,
-  waitFor,
-  type RawUpload,
-  type TestServer,
-} from './helpers.ts';
+import { startTestServer, type TestServer } from '@acme/testing';
+import { startRawUpload, storedRows, upload, waitFor, type RawUpload } from './helpers.ts';
 
 const IDLE_MS = 1_000;
 

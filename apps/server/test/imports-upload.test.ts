@@ -1,13 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startRawUpload,
-  startTestServer,
-  storedRows,
-  upload,
-  waitFor,
-  type TestServer,
-} from './helpers.ts';
+import { startTestServer, type TestServer } from '@acme/testing';
+import { startRawUpload, storedRows, upload, waitFor } from './helpers.ts';
 
 const MiB = 1024 * 1024;
 const LIMIT = 3 * MiB;

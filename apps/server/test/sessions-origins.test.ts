@@ -3,7 +3,7 @@ import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { AppRouter } from '@acme/api';
-import { startTestServer, type TestServer } from './harness.ts';
+import { startTestServer, type TestServer } from '@acme/testing';
 
 const PASSWORD = 'correct horse battery';
 const FOREIGN = 'http://evil.localhost:8080';
@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-async function signIn(url = app.server.url, password = PASSWORD): Promise<string> {
+async function signIn(url = app.url, password = PASSWORD): Promise<string> {
   const response = await fetch(`${url}/api/session`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -27,7 +27,7 @@ async function signIn(url = app.server.url, password = PASSWORD): Promise<string
   return (response.headers.get('set-cookie') ?? '').split(';')[0]!;
 }
 
-const listStatus = async (cookie: string, url = app.server.url) =>
+const listStatus = async (cookie: string, url = app.url) =>
   (
     await fetch(`${url}/trpc/products.list?input=${encodeURIComponent('{"json":{}}')}`, {
       headers: { cookie },
@@ -37,7 +37,7 @@ const listStatus = async (cookie: string, url = app.server.url) =>
 /** Opens a raw WebSocket handshake; resolves with the socket, or the HTTP status it was refused with. */
 function openSocket(headers: Record<string, string>): Promise<WebSocket | number> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(`${app.server.url.replace('http', 'ws')}/ws`, { headers });
+    const socket = new WebSocket(`${app.url.replace('http', 'ws')}/ws`, { headers });
     socket.once('open', () => resolve(socket));
     socket.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
     socket.once('error', reject);
@@ -47,14 +47,14 @@ function openSocket(headers: Record<string, string>): Promise<WebSocket | number
 function uploadWith(headers: Record<string, string>) {
   const form = new FormData();
   form.append('file', new Blob(['sku,name\nO-1,Origin\n'], { type: 'text/csv' }), 'o.csv');
-  return fetch(`${app.server.url}/api/imports`, { method: 'POST', body: form, headers });
+  return fetch(`${app.url}/api/imports`, { method: 'POST', body: form, headers });
 }
 
 describe('sessions are revoked server-side', () => {
   it('refuses the old cookie with 401 after sign-out, even a copy kept elsewhere', async () => {
     const cookie = await signIn();
     expect(await listStatus(cookie)).toBe(200);
-    const signOut = await fetch(`${app.server.url}/api/session`, {
+    const signOut = await fetch(`${app.url}/api/session`, {
       method: 'DELETE',
       headers: { cookie },
     });
@@ -62,7 +62,7 @@ describe('sessions are revoked server-side', () => {
     // The browser dropped its cookie; an attacker who copied it sends it anyway.
     expect(await listStatus(cookie)).toBe(401);
     expect((await uploadWith({ cookie })).status).toBe(401);
-    const session = await fetch(`${app.server.url}/api/session`, { headers: { cookie } });
+    const session = await fetch(`${app.url}/api/session`, { headers: { cookie } });
     expect(await session.json()).toMatchObject({ authenticated: false });
     // Other sessions live on.
     expect(await listStatus(await signIn())).toBe(200);
@@ -72,7 +72,7 @@ describe('sessions are revoked server-side', () => {
     const cookie = await signIn();
     const closed = new Promise<number>((resolve) => {
       const wsClient = createWSClient({
-        url: `${app.server.url.replace('http', 'ws')}/ws`,
+        url: `${app.url.replace('http', 'ws')}/ws`,
         WebSocket: class extends globalThis.WebSocket {
           constructor(url: string | URL) {
             super(url, { headers: { cookie } });
@@ -88,9 +88,7 @@ describe('sessions are revoked server-side', () => {
       });
       void ws.products.list
         .query({})
-        .then(() =>
-          fetch(`${app.server.url}/api/session`, { method: 'DELETE', headers: { cookie } }),
-        );
+        .then(() => fetch(`${app.url}/api/session`, { method: 'DELETE', headers: { cookie } }));
     });
     expect(await closed).toBe(4401);
   });
@@ -105,9 +103,9 @@ describe('sessions are revoked server-side', () => {
       DATABASE_URL: before.database.url,
     });
     try {
-      const cookie = await signIn(before.server.url);
-      expect(await listStatus(cookie, before.server.url)).toBe(200);
-      expect(await listStatus(cookie, after.server.url)).toBe(401);
+      const cookie = await signIn(before.url);
+      expect(await listStatus(cookie, before.url)).toBe(200);
+      expect(await listStatus(cookie, after.url)).toBe(401);
     } finally {
       await after.close();
       await before.close();
@@ -121,7 +119,7 @@ describe('origins', () => {
     const foreign = await uploadWith({ cookie, origin: FOREIGN });
     expect(foreign.status).toBe(403);
     expect(await foreign.json()).toMatchObject({ message: /other sites are refused/ });
-    expect((await uploadWith({ cookie, origin: app.server.url })).status).toBe(202);
+    expect((await uploadWith({ cookie, origin: app.url })).status).toBe(202);
     expect((await uploadWith({ cookie, origin: 'http://dashboard.example:5173' })).status).toBe(
       202,
     );
@@ -131,7 +129,7 @@ describe('origins', () => {
   it('refuses a WebSocket from a foreign origin with a valid cookie', async () => {
     const cookie = await signIn();
     expect(await openSocket({ cookie, origin: FOREIGN })).toBe(403);
-    const own = await openSocket({ cookie, origin: app.server.url });
+    const own = await openSocket({ cookie, origin: app.url });
     expect(own).toBeInstanceOf(WebSocket);
     (own as WebSocket).close();
     // Without a cookie the handshake passes (a token follows in connectionParams).
@@ -143,7 +141,7 @@ describe('origins', () => {
   it('keeps refusing tRPC mutations whose body is not JSON', async () => {
     const cookie = await signIn();
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data']) {
-      const response = await fetch(`${app.server.url}/trpc/products.create`, {
+      const response = await fetch(`${app.url}/trpc/products.create`, {
         method: 'POST',
         headers: { cookie, 'content-type': type },
         body: 'json={"sku":"CSRF-1","name":"x"}',
@@ -151,7 +149,7 @@ describe('origins', () => {
       expect(response.status, type).toBeGreaterThanOrEqual(400);
     }
     const search = await fetch(
-      `${app.server.url}/trpc/products.list?input=${encodeURIComponent('{"json":{"sku":"CSRF-1"}}')}`,
+      `${app.url}/trpc/products.list?input=${encodeURIComponent('{"json":{"sku":"CSRF-1"}}')}`,
       { headers: { cookie } },
     );
     expect(

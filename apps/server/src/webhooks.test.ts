@@ -1,20 +1,18 @@
 import { TRPCClientError } from '@trpc/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AppRouter } from '@acme/api';
 import { createApiClient, type ApiClient } from '@acme/api/client';
-import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
+import { createTestDatabase, type TestDatabase } from '@acme/db/testing';
 import { signPayload } from '@acme/jobs/webhooks';
 import { startTestReceiver, type TestReceiver } from '@acme/jobs/webhooks/test-receiver';
-import { createRedis } from '@acme/realtime';
-import { loadConfig, requireExternalServices } from '@acme/runtime/config';
-import { createLogger } from '@acme/runtime/logger';
 import type { TWebhookTestResult } from '@acme/shared';
+import { testConfig, testLogger, untilSubscribed, type TestConfig } from '@acme/testing';
 import { startWorker, type RunningWorker } from '@acme/worker/worker';
 import { startServer, type RunningServer } from './app.ts';
 
-const logger = createLogger({ level: 'silent', name: 'test' });
+const logger = testLogger();
 let database: TestDatabase;
-let config: ReturnType<typeof requireExternalServices>;
+let config: TestConfig;
 /** Allows private targets (the receiver is on 127.0.0.1). */
 let server: RunningServer;
 /** The production default: refuses private targets. */
@@ -33,29 +31,10 @@ function clientFor(running: RunningServer): ApiClient {
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  const env = { DATABASE_URL: database.url, REDIS_PREFIX: uniqueRedisPrefix(), PORT: '0' };
-  config = requireExternalServices(
-    loadConfig({
-      REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
-      ...env,
-      WEBHOOK_ALLOW_PRIVATE: 'true',
-      HOST: '127.0.0.1',
-    }),
-    'test',
-  );
+  // Both servers and the worker share the database and the Redis prefix.
+  config = testConfig(database, { WEBHOOK_ALLOW_PRIVATE: 'true' });
   server = await startServer(config, logger);
-  strictServer = await startServer(
-    requireExternalServices(
-      loadConfig({
-        REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
-        ...env,
-        WEBHOOK_ALLOW_PRIVATE: 'false',
-        HOST: '127.0.0.1',
-      }),
-      'test',
-    ),
-    logger,
-  );
+  strictServer = await startServer({ ...config, WEBHOOK_ALLOW_PRIVATE: false }, logger);
   worker = await startWorker(config, logger);
   endpoint = await startTestReceiver();
   api = clientFor(server);
@@ -81,31 +60,17 @@ async function rejection(promise: Promise<unknown>): Promise<TRPCClientError<App
   throw new Error('expected the call to fail');
 }
 
-async function untilSubscribed(channel: string): Promise<void> {
-  const redis = createRedis(config.REDIS_URL, { enableOfflineQueue: true });
-  try {
-    for (let i = 0; i < 200; i++) {
-      const answer = (await redis.call('PUBSUB', 'NUMSUB', config.REDIS_PREFIX + channel)) as [
-        string,
-        number,
-      ];
-      if (Number(answer[1]) > 0) return;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    throw new Error(`nobody subscribed to ${channel}`);
-  } finally {
-    redis.disconnect();
-  }
-}
-
 /** The webhook's deliveries (newest first) once they hold at least `count` attempts in all. */
 async function waitForAttempts(id: string, count: number) {
-  for (let i = 0; i < 400; i++) {
-    const log = await api.webhooks.deliveries.query({ id });
-    if (log.items.reduce((sum, delivery) => sum + delivery.attempts, 0) >= count) return log.items;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`webhook ${id} has fewer than ${count} attempts`);
+  return vi.waitFor(
+    async () => {
+      const log = await api.webhooks.deliveries.query({ id });
+      const attempts = log.items.reduce((sum, delivery) => sum + delivery.attempts, 0);
+      if (attempts < count) throw new Error(`webhook ${id} has ${attempts} of ${count} attempts`);
+      return log.items;
+    },
+    { timeout: 10_000, interval: 25 },
+  );
 }
 
 describe('webhooks router', () => {
@@ -263,14 +228,12 @@ describe('webhooks router', () => {
       { onData: (result) => results.push(result) },
     );
     try {
-      await untilSubscribed(`webhook-test:${hook.id}`);
+      await untilSubscribed(config, `webhook-test:${hook.id}`);
       const before = endpoint.received.length;
       const queued = await api.webhooks.test.mutate({ id: hook.id });
       expect(queued).toEqual({ queued: true, deliveryId: expect.any(String) as string });
 
-      for (let i = 0; i < 400 && results.length === 0; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
+      await expect.poll(() => results.length, { timeout: 10_000 }).toBeGreaterThan(0);
       expect(results).toHaveLength(1);
       expect(results[0]).toMatchObject({
         statusCode: 204,
@@ -701,7 +664,7 @@ describe('webhooks router', () => {
       { onData: (change) => changes.push(change.deliveryId) },
     );
     try {
-      await untilSubscribed(`webhook-deliveries:${hook.id}`);
+      await untilSubscribed(config, `webhook-deliveries:${hook.id}`);
       await api.products.create.mutate({ sku: 'LIVE-1', name: 'Kettle' });
       const [delivery] = await waitForAttempts(hook.id, 1);
       // The worker announces the recorded attempt.

@@ -1,22 +1,20 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transaction } from '@acme/db';
-import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
+import { createTestDatabase, type TestDatabase } from '@acme/db/testing';
 import { emitEvent } from '@acme/jobs/events';
-import { generateSecret } from '@acme/jobs/webhooks';
+import { deliveryJobKey, generateSecret } from '@acme/jobs/webhooks';
 import {
   startTestReceiver,
   type ReceivedRequest,
   type TestReceiver,
 } from '@acme/jobs/webhooks/test-receiver';
-import { loadConfig, requireExternalServices } from '@acme/runtime/config';
-import { createLogger } from '@acme/runtime/logger';
-import { startWorker, type RunningWorker } from './worker.ts';
+import { startTestWorker, type TestWorker } from '@acme/testing';
 import { attemptsOf, eventually, insertWebhook } from './webhook-test-helpers.ts';
 
 const TIMEOUT_MS = 400;
 let database: TestDatabase;
-let worker: RunningWorker;
+let worker: TestWorker;
 const receivers: TestReceiver[] = [];
 
 async function receiver(): Promise<TestReceiver> {
@@ -27,22 +25,12 @@ async function receiver(): Promise<TestReceiver> {
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  const config = requireExternalServices(
-    loadConfig({
-      REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
-      DATABASE_URL: database.url,
-      REDIS_PREFIX: uniqueRedisPrefix(),
-      WEBHOOK_ALLOW_PRIVATE: 'true',
-      WEBHOOK_TIMEOUT_MS: String(TIMEOUT_MS),
-      WEBHOOK_RETRY_BASE_MS: '100',
-      WEBHOOK_RATE_LIMIT_PER_MINUTE: '0',
-    }),
-    'test',
-  );
-  worker = await startWorker(
-    config,
-    createLogger({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent', name: 'test' }),
-  );
+  worker = await startTestWorker(database, {
+    WEBHOOK_ALLOW_PRIVATE: 'true',
+    WEBHOOK_TIMEOUT_MS: String(TIMEOUT_MS),
+    WEBHOOK_RETRY_BASE_MS: '100',
+    WEBHOOK_RATE_LIMIT_PER_MINUTE: '0',
+  });
 });
 
 afterAll(async () => {
@@ -65,6 +53,22 @@ const webhookOf = (id: string) =>
   database.sql<{ enabled: boolean; disabledReason: string | null; failingSince: Date | null }[]>`
     select enabled, disabled_reason as "disabledReason", failing_since as "failingSince"
     from webhooks where id = ${id}`.then((rows) => rows[0]!);
+
+/** A webhook's deliveries, each with how many graphile-worker jobs are still queued to send it. */
+async function deliveriesOf(webhookId: string) {
+  const rows = await database.sql<{ id: string; status: string; nextAttemptAt: Date | null }[]>`
+    select id, status, next_attempt_at as "nextAttemptAt" from webhook_deliveries
+    where webhook_id = ${webhookId} order by created_at`;
+  const keys = rows.map((row) => deliveryJobKey(row.id));
+  const queued = keys.length
+    ? await database.sql<{ key: string }[]>`
+        select key from graphile_worker.jobs where key in ${database.sql(keys)}`
+    : [];
+  return rows.map(({ id, ...row }) => ({
+    ...row,
+    jobs: queued.filter((job) => job.key === deliveryJobKey(id)).length,
+  }));
+}
 
 describe('webhook delivery', () => {
   it('posts the event as JSON, signed so that a Standard Webhooks verifier accepts it', async () => {
@@ -143,9 +147,12 @@ describe('webhook delivery', () => {
       return !row.enabled && row;
     });
     expect(webhook.disabledReason).toMatch(/410 Gone/);
-    // Later events are not even queued for it, and the failed one is not retried.
+    // Later events are not even queued for it, and the failed one is not retried: it is failed
+    // for good, with no job left to send it again.
     await createProduct('GONE-2');
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await expect
+      .poll(() => deliveriesOf(hook.id))
+      .toEqual([{ status: 'failed', nextAttemptAt: null, jobs: 0 }]);
     expect(endpoint.received).toHaveLength(1);
     const [counts] = await database.sql<{ count: number }[]>`
       select count(*)::int as count from webhook_deliveries where webhook_id = ${hook.id}`;
@@ -233,18 +240,26 @@ describe('webhook delivery', () => {
         and not exists (
           select 1 from webhook_deliveries d where d.id = (j.payload->>'deliveryId')::uuid)`;
     expect(orphans!.count).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(endpoint.received).toHaveLength(0);
+    // The next change that commits is the first and only request the endpoint gets.
+    await createProduct('ROLLBACK-2');
+    await endpoint.waitFor(1);
+    const skus = endpoint.received.map(
+      (r) => (JSON.parse(r.body) as { data: { sku: string } }).data.sku,
+    );
+    expect(skus).toEqual(['ROLLBACK-2']);
   });
 
   it('only sends the types a webhook subscribes to', async () => {
     const endpoint = await receiver();
-    await insertWebhook(database.sql, endpoint.url, ['product.deleted']);
+    const hook = await insertWebhook(database.sql, endpoint.url, ['product.deleted']);
     await createProduct('OTHER-TYPE-1');
     await emitEvent(database.sql, 'product.deleted', { id: 1 });
     const [request] = await endpoint.waitFor(1);
     expect(JSON.parse(request!.body)).toMatchObject({ type: 'product.deleted', data: { id: 1 } });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The other type got no delivery at all (deliveries are made with the event, in its transaction).
+    await expect
+      .poll(() => deliveriesOf(hook.id))
+      .toEqual([{ status: 'succeeded', nextAttemptAt: null, jobs: 0 }]);
     expect(endpoint.received).toHaveLength(1);
   });
 

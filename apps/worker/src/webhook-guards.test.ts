@@ -1,38 +1,35 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
+import { createTestDatabase, type TestDatabase } from '@acme/db/testing';
 import { emitEvent } from '@acme/jobs/events';
 import { enqueueTestDelivery } from '@acme/jobs/webhooks';
 import { startTestReceiver, type TestReceiver } from '@acme/jobs/webhooks/test-receiver';
-import { createBus, createRedis, type Bus } from '@acme/realtime';
-import { loadConfig, requireExternalServices } from '@acme/runtime/config';
-import { createLogger } from '@acme/runtime/logger';
+import { createBus, type Bus } from '@acme/realtime';
+import {
+  startTestWorker,
+  testLogger,
+  untilSubscribed,
+  type TestConfig,
+  type TestWorker,
+} from '@acme/testing';
 import { webhookTestChannel } from '@acme/shared';
 import { attemptsOf, eventually, insertWebhook } from './webhook-test-helpers.ts';
-import { startWorker, type RunningWorker } from './worker.ts';
 
-const logger = createLogger({ level: 'silent', name: 'test' });
 let database: TestDatabase;
-let config: ReturnType<typeof requireExternalServices>;
-let worker: RunningWorker;
+let config: TestConfig;
+let worker: TestWorker;
 let endpoint: TestReceiver;
 let bus: Bus;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   // The production default: private targets are refused.
-  config = requireExternalServices(
-    loadConfig({
-      REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
-      DATABASE_URL: database.url,
-      REDIS_PREFIX: uniqueRedisPrefix(),
-      WEBHOOK_ALLOW_PRIVATE: 'false',
-      WEBHOOK_RETRY_BASE_MS: '60000',
-    }),
-    'test',
-  );
-  worker = await startWorker(config, logger);
+  worker = await startTestWorker(database, {
+    WEBHOOK_ALLOW_PRIVATE: 'false',
+    WEBHOOK_RETRY_BASE_MS: '60000',
+  });
+  config = worker.config;
   endpoint = await startTestReceiver();
-  bus = createBus({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, logger });
+  bus = createBus({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, logger: testLogger() });
   await bus.ready();
 });
 
@@ -42,22 +39,6 @@ afterAll(async () => {
   await bus?.close();
   await database?.drop();
 });
-
-/** Resolves once Redis counts a subscriber on the channel, so nothing published is missed. */
-async function untilSubscribed(channel: string): Promise<void> {
-  const redis = createRedis(config.REDIS_URL, { enableOfflineQueue: true });
-  try {
-    await eventually(async () => {
-      const answer = (await redis.call('PUBSUB', 'NUMSUB', config.REDIS_PREFIX + channel)) as [
-        string,
-        number,
-      ];
-      return Number(answer[1]) > 0;
-    });
-  } finally {
-    redis.disconnect();
-  }
-}
 
 describe('SSRF guard before every attempt', () => {
   it.each([
@@ -93,7 +74,7 @@ describe('SSRF guard before every attempt', () => {
     const controller = new AbortController();
     const results = bus.subscribe(webhookTestChannel(hook.id), controller.signal);
     const first = results.next();
-    await untilSubscribed(webhookTestChannel(hook.id));
+    await untilSubscribed(config, webhookTestChannel(hook.id));
     const deliveryId = await enqueueTestDelivery(database.sql, hook.id);
 
     const { value } = await first;

@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { asDate, transaction } from '@acme/db';
-import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
+import { createTestDatabase, type TestDatabase } from '@acme/db/testing';
 import { emitEvent } from '@acme/jobs/events';
 import { enqueueRecovery } from '@acme/jobs/webhooks';
 import { startTestReceiver, type TestReceiver } from '@acme/jobs/webhooks/test-receiver';
-import { loadConfig, requireExternalServices } from '@acme/runtime/config';
-import { createLogger } from '@acme/runtime/logger';
+import { testConfig, testLogger } from '@acme/testing';
 import { insertWebhook } from './webhook-test-helpers.ts';
 import { startWorker, type RunningWorker } from './worker.ts';
 
@@ -17,19 +16,13 @@ let endpoint: TestReceiver;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  const config = requireExternalServices(
-    loadConfig({
-      REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
-      DATABASE_URL: database.url,
-      REDIS_PREFIX: uniqueRedisPrefix(),
-      WEBHOOK_ALLOW_PRIVATE: 'true',
-      WEBHOOK_RATE_LIMIT_PER_MINUTE: String(LIMIT),
-      WEBHOOK_CONCURRENCY: '4',
-    }),
-    'test',
-  );
-  const logger = createLogger({ level: 'silent', name: 'test' });
-  // Two workers on one database and one Redis prefix, as two worker processes would run.
+  const config = testConfig(database, {
+    WEBHOOK_ALLOW_PRIVATE: 'true',
+    WEBHOOK_RATE_LIMIT_PER_MINUTE: String(LIMIT),
+    WEBHOOK_CONCURRENCY: '4',
+  });
+  const logger = testLogger();
+  // Two workers on one database and one Redis prefix (one config), as two worker processes would run.
   workers = await Promise.all([startWorker(config, logger), startWorker(config, logger)]);
   endpoint = await startTestReceiver();
 });
@@ -55,17 +48,24 @@ describe('per-webhook rate limit shared by workers', () => {
     });
 
     await endpoint.waitFor(LIMIT);
-    // Every delivery gets looked at: sent, or rescheduled to its reserved slot.
-    const pending = await (async () => {
-      for (;;) {
+    // Every delivery gets looked at: sent, or rescheduled to its reserved slot. Once all are, no
+    // further request can be on its way before the window has passed.
+    const pending = await vi.waitFor(
+      async () => {
         const rows = await database.sql<{ nextAttemptAt: string }[]>`
           select next_attempt_at as "nextAttemptAt" from webhook_deliveries
           where webhook_id = ${hook.id} and status = 'pending' and next_attempt_at is not null`;
-        if (rows.length === EVENTS - LIMIT) return rows;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    })();
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+        const [sent] = await database.sql<{ n: number }[]>`
+          select count(*)::int as n from webhook_deliveries
+          where webhook_id = ${hook.id} and status = 'succeeded'`;
+        expect({ rescheduled: rows.length, sent: sent!.n }).toEqual({
+          rescheduled: EVENTS - LIMIT,
+          sent: LIMIT,
+        });
+        return rows;
+      },
+      { timeout: 15_000, interval: 50 },
+    );
 
     expect(endpoint.received).toHaveLength(LIMIT);
     expect(endpoint.received.every((r) => r.receivedAt - started < 60_000)).toBe(true);
@@ -106,15 +106,16 @@ describe('per-webhook rate limit shared by workers', () => {
     const recovered = () => endpoint.received.filter((r) => r.path === '/hook/recover');
     await expect.poll(() => recovered().length, { timeout: 20_000 }).toBe(LIMIT);
     // The rest wait for the next window, each at its reserved slot.
-    const waiting = await (async () => {
-      for (;;) {
+    const waiting = await vi.waitFor(
+      async () => {
         const rows = await database.sql<{ nextAttemptAt: string }[]>`
           select next_attempt_at as "nextAttemptAt" from webhook_deliveries
           where webhook_id = ${hook.id} and status = 'pending' and next_attempt_at is not null`;
-        if (rows.length === failed - LIMIT) return rows;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    })();
+        expect(rows).toHaveLength(failed - LIMIT);
+        return rows;
+      },
+      { timeout: 15_000, interval: 50 },
+    );
     for (const row of waiting) {
       expect(asDate(row.nextAttemptAt).getTime()).toBeGreaterThan(started + 55_000);
     }

@@ -1,30 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asDate } from '@acme/db';
-import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
+import { createTestDatabase, type TestDatabase } from '@acme/db/testing';
 import { emitEvent } from '@acme/jobs/events';
 import { startTestReceiver, type TestReceiver } from '@acme/jobs/webhooks/test-receiver';
-import { loadConfig, requireExternalServices } from '@acme/runtime/config';
-import { createLogger } from '@acme/runtime/logger';
+import { startTestWorker, type TestWorker } from '@acme/testing';
 import { eventually, insertWebhook } from './webhook-test-helpers.ts';
-import { startWorker, type RunningWorker } from './worker.ts';
 
 let database: TestDatabase;
-let worker: RunningWorker;
+let worker: TestWorker;
 let endpoint: TestReceiver;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   // Nothing listens on port 1: the shared rate limiter is unreachable from the start.
-  const config = requireExternalServices(
-    loadConfig({
-      DATABASE_URL: database.url,
-      REDIS_URL: 'redis://127.0.0.1:1',
-      REDIS_PREFIX: uniqueRedisPrefix(),
-      WEBHOOK_ALLOW_PRIVATE: 'true',
-    }),
-    'test',
-  );
-  worker = await startWorker(config, createLogger({ level: 'silent', name: 'test' }));
+  worker = await startTestWorker(database, {
+    REDIS_URL: 'redis://127.0.0.1:1',
+    WEBHOOK_ALLOW_PRIVATE: 'true',
+  });
   endpoint = await startTestReceiver();
 });
 

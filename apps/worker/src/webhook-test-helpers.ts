@@ -1,3 +1,4 @@
+import { vi } from 'vitest';
 import { asDate, type Sql } from '@acme/db';
 import { generateSecret } from '@acme/jobs/webhooks';
 import type { TEventType } from '@acme/shared';
@@ -35,16 +36,17 @@ export async function attemptsOf(sql: Sql, webhookId: string): Promise<AttemptRo
   }));
 }
 
-/** Polls until `check` returns a value other than undefined/false, or fails after the timeout. */
+/** Waits (polling, with a deadline) until `check` returns a value other than undefined/false. */
 export async function eventually<T>(
   check: () => Promise<T | undefined | false>,
   timeoutMs = 10_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  return vi.waitFor(
+    async () => {
+      const value = await check();
+      if (value === undefined || value === false) throw new Error('condition not met in time');
+      return value;
+    },
+    { timeout: timeoutMs, interval: 25 },
+  );
 }

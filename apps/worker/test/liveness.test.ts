@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
+import { createTestDatabase, type TestDatabase } from '@acme/db/testing';
 import { releaseDeadWorkers } from '@acme/jobs';
-import { loadConfig, requireExternalServices } from '@acme/runtime/config';
-import { createLogger } from '@acme/runtime/logger';
-import { startWorker } from '../src/worker.ts';
+import { startTestWorker } from '@acme/testing';
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -19,17 +17,10 @@ const heartbeats = async () =>
   );
 
 it('a running worker keeps its graphile-worker pools (the ids jobs are locked with) alive, and clears them on stop', async () => {
-  const config = requireExternalServices(
-    loadConfig({
-      DATABASE_URL: database.url,
-      REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
-      REDIS_PREFIX: uniqueRedisPrefix(),
-      WORKER_CONCURRENCY: '2',
-      WEBHOOK_CONCURRENCY: '3',
-    }),
-    'test worker',
-  );
-  const worker = await startWorker(config, createLogger({ level: 'silent', name: 'test' }));
+  const worker = await startTestWorker(database, {
+    WORKER_CONCURRENCY: '2',
+    WEBHOOK_CONCURRENCY: '3',
+  });
   try {
     await expect.poll(() => heartbeats(), { timeout: 5_000 }).toHaveLength(2);
     const ids = await heartbeats();

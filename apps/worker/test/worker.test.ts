@@ -1,46 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropSearchIndexes, SEARCH_INDEXES } from '@acme/db';
-import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
+import { createTestDatabase, type TestDatabase } from '@acme/db/testing';
 import { enqueueJob, MAINTAIN_CATALOGUE } from '@acme/jobs';
-import { loadConfig, requireExternalServices } from '@acme/runtime/config';
-import { createLogger } from '@acme/runtime/logger';
-import { startWorker, type RunningWorker } from '../src/worker.ts';
+import { startTestWorker, type TestWorker } from '@acme/testing';
 
 let database: TestDatabase;
-let worker: RunningWorker;
+let worker: TestWorker;
 beforeAll(async () => {
   database = await createTestDatabase();
-  const config = requireExternalServices(
-    loadConfig({
-      DATABASE_URL: database.url,
-      REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
-      REDIS_PREFIX: uniqueRedisPrefix(),
-      LOG_LEVEL: 'silent',
-      WORKER_CONCURRENCY: '2',
-    }),
-    'test worker',
-  );
-  worker = await startWorker(config, createLogger({ level: 'silent', name: 'test' }));
+  worker = await startTestWorker(database, { WORKER_CONCURRENCY: '2' });
 });
 afterAll(async () => {
   await worker.stop();
   await database.drop();
 });
-
-async function waitFor<T>(
-  probe: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 15_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`condition not met in ${timeoutMs} ms: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('worker', () => {
   it('runs catalogue maintenance: folds counters, merges pending lists, restores dropped indexes', async () => {
@@ -58,21 +31,20 @@ describe('worker', () => {
     };
     expect(await pendingPages()).toBeGreaterThan(0);
     await enqueueJob(sql, MAINTAIN_CATALOGUE, {}, { jobKey: 'maintain-under-test' });
-    const rows = await waitFor(
-      () => sql<{ n: number; total: number }[]>`
-        select count(*)::int as n, coalesce(sum(total), 0)::int as total from product_count_deltas`,
-      ([row]) => row!.n === 1,
-    );
-    expect(rows[0]!.total).toBe(1000);
+    const deltas = () => sql<{ n: number; total: number }[]>`
+      select count(*)::int as n, coalesce(sum(total), 0)::int as total from product_count_deltas`;
+    await expect.poll(async () => (await deltas())[0]!.n, { timeout: 15_000 }).toBe(1);
+    expect((await deltas())[0]!.total).toBe(1000);
     expect(await pendingPages()).toBe(0);
 
     await dropSearchIndexes(sql);
     await enqueueJob(sql, MAINTAIN_CATALOGUE, {});
-    await waitFor(
-      () => sql<{ n: number }[]>`
-        select count(*)::int as n from pg_indexes where indexname in ${sql(Object.keys(SEARCH_INDEXES))}`,
-      ([row]) => row!.n === Object.keys(SEARCH_INDEXES).length,
-    );
+    const searchIndexes = async () => {
+      const [row] = await sql<{ n: number }[]>`
+        select count(*)::int as n from pg_indexes where indexname in ${sql(Object.keys(SEARCH_INDEXES))}`;
+      return row!.n;
+    };
+    await expect.poll(searchIndexes, { timeout: 15_000 }).toBe(Object.keys(SEARCH_INDEXES).length);
     const [jobs] = await sql<{ n: number }[]>`
       select count(*)::int as n from graphile_worker.jobs where key = 'maintain-under-test'`;
     expect(jobs!.n).toBe(0);

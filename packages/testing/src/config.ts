@@ -2,7 +2,7 @@ import { uniqueRedisPrefix } from '@acme/db/testing';
 import { loadConfig, requireExternalServices, type Config } from '@acme/runtime/config';
 import { TEST_REDIS_URL } from './redis.ts';
 
-export type TestConfig = Config & { DATABASE_URL: string };
+export type TestConfig = Config & { DATABASE_URL: string; REDIS_URL: string };
 
 /**
  * The config a server or worker of one test file runs with: that file's database, the test Redis

@@ -1,5 +1,5 @@
 export { testConfig, type TestConfig } from './config.ts';
 export { testLogger } from './logger.ts';
-export { TEST_REDIS_URL } from './redis.ts';
+export { TEST_REDIS_URL, untilSubscribed } from './redis.ts';
 export { startTestServer, type TestServer } from './server.ts';
 export { startTestWorker, type TestWorker } from './worker.ts';

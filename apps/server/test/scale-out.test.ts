@@ -3,12 +3,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed, vi } from 'vitest';
 import { createApiClient, type ApiClient } from '@acme/api/client';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
 import { sampleCsv, sampleDistinctSkus } from '@acme/jobs/import-testing';
 import { startTestReceiver, type TestReceiver } from '@acme/jobs/webhooks/test-receiver';
 import { FINAL_IMPORT_STATUSES, type TImport } from '@acme/shared';
+import { TEST_REDIS_URL } from '@acme/testing';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 /** Deliveries a minute to one webhook, shared by both workers through Redis. */
@@ -81,18 +82,19 @@ async function until<T>(
   check: () => Promise<T | undefined | false> | T | undefined | false,
   timeoutMs: number,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    for (const child of children) {
-      if (child.process.signalCode === null && child.process.exitCode !== null) {
-        throw new Error(`${child.name} exited with code ${child.process.exitCode}`);
+  return vi.waitFor(
+    async () => {
+      for (const child of children) {
+        if (child.process.signalCode === null && child.process.exitCode !== null) {
+          throw new Error(`${child.name} exited with code ${child.process.exitCode}`);
+        }
       }
-    }
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+      const value = await check();
+      if (value === undefined || value === false) throw new Error(`${what}: not yet`);
+      return value;
+    },
+    { timeout: timeoutMs, interval: 100 },
+  );
 }
 
 /** Ids of the jobs of `task` that this worker process took (graphile-worker's debug line). */
@@ -136,7 +138,7 @@ beforeAll(async () => {
   const env = {
     NODE_ENV: 'test',
     DATABASE_URL: database.url,
-    REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+    REDIS_URL: TEST_REDIS_URL,
     REDIS_PREFIX: uniqueRedisPrefix(),
     HOST: '127.0.0.1',
     PORT: '0',
@@ -214,7 +216,8 @@ describe('two servers and two workers on one PostgreSQL and one Redis', () => {
       const api = i % 2 === 0 ? a.api : b.api;
       await api.products.create.mutate({ sku: `RATE-${i}`, name: `Rate limited ${i}` });
     }
-    // Every delivery is looked at once: sent, or rescheduled to its reserved slot.
+    // Every delivery is looked at once: sent, or rescheduled to its reserved slot. Once all are,
+    // no further request can be on its way before the window has passed.
     await until(
       'deliveries sent or rescheduled',
       async () => {
@@ -226,7 +229,6 @@ describe('two servers and two workers on one PostgreSQL and one Redis', () => {
       },
       30_000,
     );
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(receiver.received).toHaveLength(LIMIT);
     firstSentAt = receiver.received[0]!.receivedAt;
     // Both worker processes asked the shared limiter.
@@ -335,7 +337,17 @@ describe('two servers and two workers on one PostgreSQL and one Redis', () => {
     // The last delivery's slot is one window after the first send (the first window held LIMIT).
     const remaining = Math.max(0, firstSentAt + WINDOW_MS - Date.now());
     await receiver.waitFor(EVENTS, remaining + 30_000);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // Every delivery has succeeded: none is left to send again.
+    await until(
+      'every delivery recorded as sent',
+      async () => {
+        const [row] = await database.sql<{ sent: number }[]>`
+          select count(*) filter (where status = 'succeeded')::int as sent
+          from webhook_deliveries where webhook_id = ${webhookId}`;
+        return row!.sent === EVENTS;
+      },
+      10_000,
+    );
     expect(receiver.received).toHaveLength(EVENTS);
     const ids = new Set(receiver.received.map((r) => r.headers['webhook-id']));
     expect(ids.size).toBe(EVENTS);

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterEach } from 'vitest';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
+import { TEST_REDIS_URL } from '@acme/realtime/testing';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const SCREENSHOT_DIR = fileURLToPath(new URL('./screenshots/', import.meta.url));
@@ -74,7 +75,7 @@ export async function startStack(extraEnv: NodeJS.ProcessEnv = {}): Promise<Stac
     ...process.env,
     NODE_ENV: 'test',
     DATABASE_URL: db.url,
-    REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+    REDIS_URL: TEST_REDIS_URL,
     REDIS_PREFIX: uniqueRedisPrefix(),
     PORT: String(port),
     HOST: '127.0.0.1',

@@ -3,11 +3,11 @@ import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryAttemptLimiter, createRedisAttemptLimiter } from './attempt-limiter.ts';
 import { createRedis } from './redis.ts';
+import { TEST_REDIS_URL } from './testing.ts';
 
-const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const prefix = () => `acme-test:${randomBytes(6).toString('hex')}:`;
 const opened: Redis[] = [];
-function connect(url = REDIS_URL): Redis {
+function connect(url = TEST_REDIS_URL): Redis {
   const redis = createRedis(url);
   redis.on('error', () => {});
   opened.push(redis);

@@ -2,13 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { createLogger } from '@acme/runtime/logger';
 import { createBus, type Bus } from './bus.ts';
+import { TEST_REDIS_URL } from './testing.ts';
 
 const logger = createLogger({ level: 'silent', name: 'test' });
-const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const prefix = () => `acme-test:${randomBytes(6).toString('hex')}:`;
 const opened: Bus[] = [];
 function bus(options: { url?: string; prefix: string }): Bus {
-  const created = createBus({ url: options.url ?? REDIS_URL, prefix: options.prefix, logger });
+  const created = createBus({ url: options.url ?? TEST_REDIS_URL, prefix: options.prefix, logger });
   opened.push(created);
   return created;
 }

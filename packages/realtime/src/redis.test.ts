@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { afterAll, expect, test } from 'vitest';
 import { createRedis, pingRedis } from './redis.ts';
+import { TEST_REDIS_URL } from './testing.ts';
 
 /** A port nothing listens on: Redis is down for this connection. */
 async function deadPort(): Promise<number> {
@@ -28,7 +29,7 @@ test('health checks during a Redis outage say down and leave no listener behind'
 });
 
 test('a check answers true once Redis is up', async () => {
-  const redis = createRedis(process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379');
+  const redis = createRedis(TEST_REDIS_URL);
   closers.push(() => redis.disconnect());
   expect(await pingRedis(redis, 2_000)).toBe(true);
   expect(redis.listenerCount('ready')).toBe(0);

@@ -1,12 +1,12 @@
 import { createRedis, pingRedis } from './redis.ts';
+import { testRedisUrl } from './testing.ts';
 
 /**
  * vitest globalSetup of the projects that use Redis: without one, every such test would fail on
  * its own connection error; this says once, in one line, how to get one.
  */
 export default async function setup(): Promise<void> {
-  // Where tests find Redis: TEST_REDIS_URL, else the machine's.
-  const url = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+  const url = testRedisUrl();
   const redis = createRedis(url, { lazyConnect: true, retryStrategy: () => null });
   redis.on('error', () => {}); // the answer (or its absence) is what counts here
   try {

@@ -8,6 +8,7 @@ import { kill, spawnWorker } from '../import/test-processes.ts';
 import { readImport, waitForFinal } from '../import/test-support.ts';
 import { startTestReceiver, type TestReceiver } from '../webhooks/test-receiver.ts';
 import { generateSecret } from '../webhooks/signing.ts';
+import { TEST_REDIS_URL } from '@acme/realtime/testing';
 
 // Regression test for jobs running longer than the liveness window (30 s): they must stay with
 // their live worker. Before the fix, the beacon recorded per-slot worker ids while graphile-worker
@@ -51,7 +52,7 @@ test('an import busy for 90 s and a delivery held 40 s each run once on their li
   worker = spawnWorker(
     {
       DATABASE_URL: database.url,
-      REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+      REDIS_URL: TEST_REDIS_URL,
       REDIS_PREFIX: uniqueRedisPrefix(),
       LOG_LEVEL: 'info',
       WEBHOOK_ALLOW_PRIVATE: 'true',

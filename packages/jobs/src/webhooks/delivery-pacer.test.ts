@@ -2,10 +2,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { uniqueRedisPrefix } from '@acme/db/testing';
 import { createRedis } from '@acme/realtime';
 import { createRedisDeliveryPacer } from './delivery-pacer.ts';
+import { TEST_REDIS_URL } from '@acme/realtime/testing';
 
-const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const prefix = uniqueRedisPrefix();
-const connections = [1, 2].map(() => createRedis(REDIS_URL, { enableOfflineQueue: true }));
+const connections = [1, 2].map(() => createRedis(TEST_REDIS_URL, { enableOfflineQueue: true }));
 
 afterAll(async () => {
   const keys = await connections[0]!.keys(`${prefix}*`);

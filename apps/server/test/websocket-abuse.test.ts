@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { API_LIMITS } from '@acme/api';
-import { startTestServer, type TestServer } from './harness.ts';
+import { startTestServer, type TestServer } from '@acme/testing';
 
 // One socket abusing /ws must cost only itself: subscriptions beyond the cap are refused, a reader
 // that never reads is cut off before its answers pile up in the server, and everyone else is served.
@@ -11,7 +11,7 @@ let app: TestServer;
 const serverSockets: Socket[] = [];
 beforeAll(async () => {
   app = await startTestServer({ WEBHOOK_ALLOW_PRIVATE: 'true' });
-  app.server.server.on('connection', (socket: Socket) => serverSockets.push(socket));
+  app.server.on('connection', (socket: Socket) => serverSockets.push(socket));
 });
 afterAll(() => app.close());
 
@@ -23,7 +23,7 @@ interface Answer {
 
 /** A raw tRPC WebSocket client: sends protocol messages, collects the answers by id. */
 async function openSocket(): Promise<{ socket: WebSocket; answers: Map<number, Answer[]> }> {
-  const socket = new WebSocket(`${app.server.url.replace('http', 'ws')}/ws`);
+  const socket = new WebSocket(`${app.url.replace('http', 'ws')}/ws`);
   const answers = new Map<number, Answer[]>();
   socket.on('message', (data: Buffer) => {
     const answer = JSON.parse(data.toString()) as Answer;
@@ -55,7 +55,7 @@ const refused = (answers: Map<number, Answer[]>, code: string) =>
 
 describe('WebSocket abuse', () => {
   it('refuses subscriptions beyond the cap on one socket; missing ids hold no slot', async () => {
-    const webhook = await app.client.webhooks.create.mutate({
+    const webhook = await app.api.webhooks.create.mutate({
       url: 'http://127.0.0.1:9/hooks/acme',
       events: ['product.created'],
     });
@@ -141,8 +141,8 @@ describe('WebSocket abuse', () => {
     expect(asked).toBeLessThan(60);
     expect(rssPeak - rssBefore).toBeLessThan(150 * 1024 * 1024);
     // Everyone else: the health check and a normal client still answer.
-    expect((await fetch(`${app.server.url}/health/live`)).status).toBe(200);
-    const page = await app.client.products.list.query({ sku: 'BULK-1', pageSize: 5 });
+    expect((await fetch(`${app.url}/health/live`)).status).toBe(200);
+    const page = await app.api.products.list.query({ sku: 'BULK-1', pageSize: 5 });
     expect(page.items.length).toBeGreaterThan(0);
     socket.terminate();
   }, 60_000);

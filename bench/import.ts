@@ -113,9 +113,11 @@ async function importThroughApp(label: string, source = file) {
         updated: number;
         unchanged: number;
         invalid: number;
+        attempts: number;
       }[]
     >`
-      select status, error, created, updated, unchanged, invalid from imports where id = ${id}`;
+      select status, error, created, updated, unchanged, invalid, attempts
+      from imports where id = ${id}`;
     if (row && ['completed', 'failed', 'cancelled'].includes(row.status)) {
       const ms = performance.now() - started;
       if (row.status !== 'completed') throw new Error(`import ${row.status}: ${row.error}`);
@@ -237,6 +239,7 @@ try {
     await catalogueSettled(sql);
   }
   const end = await leftovers();
+  const [catalogue] = await sql<{ n: number }[]>`select count(*)::int as n from products`;
 
   const serverMb = memoryMb(server.pid, 'VmHWM');
   const workerMb = memoryMb(worker.pid, 'VmHWM');
@@ -263,6 +266,11 @@ try {
     `peak RSS (VmHWM): worker ${workerMb.toFixed(0)} MB (goal ≤ ${WORKER_RSS_GOAL_MB} MB) ${verdict(workerMb <= WORKER_RSS_GOAL_MB)}, server ${serverMb.toFixed(0)} MB; ` +
       `server RSS growth ${serverGrowth.toFixed(0)} MB (goal ≤ ${SERVER_GROWTH_GOAL_MB} MB) ${verdict(serverGrowth <= SERVER_GROWTH_GOAL_MB)}; ` +
       `RSS before the first import: server ${idle.server.toFixed(0)} MB, worker ${idle.worker.toFixed(0)} MB`,
+  );
+  const expected = (afterSmall ?? again).counts;
+  const exact = catalogue!.n === expected.created + expected.updated + expected.unchanged;
+  console.log(
+    `catalogue: ${catalogue!.n.toLocaleString('en')} products, as the last import counted: ${verdict(exact)}; attempts: ${[fresh, backToBack, again, afterSmall].map((run) => run?.counts.attempts ?? '-').join(', ')} (each import ran once: ${verdict([fresh, backToBack, again, afterSmall].every((run) => !run || run.counts.attempts === 1))})`,
   );
   const freed = (left: { stagingTables: number; fileChunks: number }) =>
     left.stagingTables === 0 && left.fileChunks === 0;

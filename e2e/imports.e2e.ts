@@ -100,6 +100,6 @@ describe('import page', () => {
       mimeType: 'image/png',
       buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47]),
     });
-    await page.getByText('"photo.png" is not a CSV file. Choose a .csv file.').waitFor();
+    await page.getByText('"photo.png" is not a CSV file. Choose a .csv or .xlsx file.').waitFor();
   });
 });

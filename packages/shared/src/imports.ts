@@ -17,9 +17,9 @@ export const FINAL_IMPORT_STATUSES: readonly TImportStatus[] = ['completed', 'fa
 
 /** How a file was read (docs/contract.md section 2). */
 export const ZImportFormat = z.object({
-  /** `utf-8`, `utf-16le`, `utf-16be`, `windows-1252` or `macintosh` (WHATWG names). */
+  /** `utf-8`, `utf-16le`, `utf-16be`, `windows-1252` or `macintosh` (WHATWG names); `xlsx` for a workbook. */
   encoding: z.string(),
-  /** `,` `;` tab or `|`, or what an Excel `sep=` line named. */
+  /** `,` `;` tab or `|`, or what an Excel `sep=` line named; `xlsx` for a workbook (cells). */
   delimiter: z.string(),
   /** `gzip`, or null for a plain file. */
   compression: z.string().nullable(),

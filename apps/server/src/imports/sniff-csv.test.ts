@@ -15,6 +15,13 @@ describe('hasCsvNameOrType', () => {
     expect(hasCsvNameOrType('products.tsv', 'text/tab-separated-values')).toBe(true);
     expect(hasCsvNameOrType('products.csv.gz', 'application/x-gzip')).toBe(true);
     expect(hasCsvNameOrType('products', 'application/gzip')).toBe(true);
+    expect(hasCsvNameOrType('Products.XLSX', 'application/octet-stream')).toBe(true);
+    expect(
+      hasCsvNameOrType(
+        'export',
+        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      ),
+    ).toBe(true);
   });
 
   it('refuses other names with other types', () => {
@@ -25,21 +32,20 @@ describe('hasCsvNameOrType', () => {
 });
 
 describe('describeNonCsv', () => {
-  it('lets CSV text through: UTF-8 with or without a BOM, UTF-16, gzip-compressed CSV', () => {
+  it('lets CSV text through: UTF-8 with or without a BOM, UTF-16, gzip-compressed CSV, .xlsx', () => {
     expect(describeNonCsv(Buffer.from('\ufeffsku\tname\n', 'utf16le'))).toBeUndefined();
     expect(describeNonCsv(gzipSync('sku,name\nA-1,x\n'))).toBeUndefined();
     expect(describeNonCsv(Buffer.from('sku,name\nA-1,nul\0in a cell\n'))).toBeUndefined();
     expect(describeNonCsv(Buffer.from('sku,name\nA-1,"Grey, large"\n'))).toBeUndefined();
     expect(describeNonCsv(Buffer.from('\ufeffsku,name\nÉté,Ünï\n'))).toBeUndefined();
+    const workbook = Buffer.from('PK\x03\x04[Content_Types].xml xl/workbook.xml', 'latin1');
+    expect(describeNonCsv(workbook)).toBeUndefined();
   });
 
   it('names the file types people upload by mistake', () => {
     const zip = bytes(0x50, 0x4b, 0x03, 0x04);
     const cases: [Buffer, RegExp][] = [
-      [
-        Buffer.concat([zip, Buffer.from('[Content_Types].xml xl/workbook.xml')]),
-        /Excel \(\.xlsx\)/,
-      ],
+      [gzipSync(Buffer.concat([zip, Buffer.from('xl/workbook.xml')])), /compressed Excel/],
       [
         Buffer.concat([zip, Buffer.from('mimetypeapplication/vnd.oasis.opendocument.spreadsheet')]),
         /OpenDocument spreadsheet/,

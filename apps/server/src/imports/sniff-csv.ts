@@ -1,13 +1,13 @@
 import { sniffFileKind, sniffGzipContent } from '@acme/jobs';
 
 /**
- * Tells a CSV upload from the other files people pick by mistake: first by its name and declared
+ * Tells a CSV (or .xlsx workbook) upload from the other files people pick by mistake: first by its name and declared
  * type, then by its first bytes (`sniffFileKind`, shared with the worker), since names and types
  * are easy to get wrong.
  */
 
-/** Delimited text, optionally gzip-compressed. */
-const CSV_EXTENSION = /\.(csv|tsv|tab|txt)(\.gz)?$|\.gz$/i;
+/** Delimited text, optionally gzip-compressed, or an Excel workbook (its first sheet is read). */
+const CSV_EXTENSION = /\.(csv|tsv|tab|txt)(\.gz)?$|\.gz$|\.xlsx$/i;
 /** What browsers really send for these files (Windows sends Excel's type for .csv). */
 const CSV_MEDIA_TYPES = new Set([
   'text/csv',
@@ -23,9 +23,10 @@ const CSV_MEDIA_TYPES = new Set([
   'application/x-gzip',
   'application/x-gzip-compressed',
   'application/gzip-compressed',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 ]);
 
-/** A name ending in .csv/.tsv/.txt (optionally .gz), or a media type browsers send for them. */
+/** A name ending in .csv/.tsv/.txt (optionally .gz) or .xlsx, or a media type browsers send for them. */
 export function hasCsvNameOrType(filename: string, mediaType: string): boolean {
   const type = mediaType.split(';')[0]?.trim().toLowerCase() ?? '';
   return CSV_EXTENSION.test(filename) || CSV_MEDIA_TYPES.has(type);
@@ -39,8 +40,6 @@ export function hasCsvNameOrType(filename: string, mediaType: string): boolean {
 export function describeNonCsv(head: Buffer): string | undefined {
   const kind = sniffFileKind(head);
   if (kind.kind === 'refused') return kind.reason;
-  if (kind.kind === 'xlsx')
-    return 'This looks like an Excel (.xlsx) workbook; in Excel choose File › Save As › "CSV UTF-8 (Comma delimited)" and upload that file';
   if (kind.kind === 'gzip') {
     const inner = sniffGzipContent(head);
     return inner.kind === 'refused' ? inner.reason : undefined;

@@ -126,8 +126,13 @@ export function formatText(
 ): string {
   const parts = [
     ...(format.profile ? [PROFILE_LABELS[format.profile]] : []),
-    ENCODINGS[format.encoding] ?? format.encoding,
-    `${DELIMITERS[format.delimiter] ?? `"${format.delimiter}"`}-separated`,
+    // A workbook's cells have no character encoding or delimiter to name.
+    ...(format.encoding === 'xlsx'
+      ? ['Excel workbook (.xlsx), first sheet']
+      : [
+          ENCODINGS[format.encoding] ?? format.encoding,
+          `${DELIMITERS[format.delimiter] ?? `"${format.delimiter}"`}-separated`,
+        ]),
   ];
   if (format.compression) parts.push(`${format.compression}-compressed`);
   return parts.join(' · ');

@@ -59,6 +59,9 @@ describe('how a file was read and the rows that wrote nothing', () => {
     expect(
       formatText({ encoding: 'utf-8', delimiter: ',', compression: null, profile: 'shopify' }),
     ).toBe('Shopify products export · UTF-8 · comma-separated');
+    expect(formatText({ encoding: 'xlsx', delimiter: 'xlsx', compression: null })).toBe(
+      'Excel workbook (.xlsx), first sheet',
+    );
   });
 
   it('explains repeated SKUs and blank rows', () => {

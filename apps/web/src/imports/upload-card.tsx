@@ -3,10 +3,13 @@ import { useApi } from '../api/context.tsx';
 import { formatBytes } from './format.ts';
 import { uploadCsv, type UploadProgress } from './upload.ts';
 
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
 const looksLikeCsv = (file: File) =>
-  /\.(csv|txt)$/i.test(file.name) ||
+  /\.(csv|tsv|txt|gz|xlsx)$/i.test(file.name) ||
   file.type === 'text/csv' ||
-  file.type === 'application/vnd.ms-excel';
+  file.type === 'application/vnd.ms-excel' ||
+  file.type === XLSX_TYPE;
 
 /** Drop a CSV or pick one; shows the bytes sent while the file travels to the server. */
 export function UploadCard(props: { onUploaded: (importId: string) => void }) {
@@ -23,7 +26,7 @@ export function UploadCard(props: { onUploaded: (importId: string) => void }) {
     if (!picked) return;
     setError(null);
     if (!looksLikeCsv(picked)) {
-      setError(`"${picked.name}" is not a CSV file. Choose a .csv file.`);
+      setError(`"${picked.name}" is not a CSV file. Choose a .csv or .xlsx file.`);
       return;
     }
     setFile(picked);
@@ -66,14 +69,14 @@ export function UploadCard(props: { onUploaded: (importId: string) => void }) {
               start(event.dataTransfer?.files[0]);
             }}
           >
-            <p>Drag a CSV file here, or</p>
+            <p>Drag a CSV file or an Excel workbook (.xlsx, first sheet) here, or</p>
             <label class="button primary">
               Choose a file
               <input
                 ref={(el) => (input = el)}
                 class="visually-hidden"
                 type="file"
-                accept=".csv,.tsv,.txt,.gz,text/csv,text/tab-separated-values,text/plain,application/gzip"
+                accept={`.csv,.tsv,.txt,.gz,.xlsx,text/csv,text/tab-separated-values,text/plain,application/gzip,${XLSX_TYPE}`}
                 onChange={(event) => start(event.currentTarget.files?.[0])}
               />
             </label>

@@ -10,6 +10,7 @@ import { describeGzipError, InflatedSizeLimit } from './decompress.ts';
 import { sniffDialect, type Dialect } from './dialect.ts';
 import { sniffFileKind } from './file-kind.ts';
 import { RecordCleaner } from './record-cleaner.ts';
+import { xlsxRecords } from './xlsx-records.ts';
 import {
   isSingleByte,
   singleByteFieldDecoder,
@@ -62,10 +63,7 @@ export async function openRecordSource(
   const stored = await peek(counted, 1);
   const kind = sniffFileKind(stored.head);
   if (kind.kind === 'refused') throw new ImportFailure(`${kind.reason}.`);
-  if (kind.kind === 'xlsx')
-    throw new ImportFailure(
-      'This is an Excel workbook (.xlsx); in Excel choose File › Save As › "CSV UTF-8 (Comma delimited)" and upload that file.',
-    );
+  if (kind.kind === 'xlsx') return openWorkbook(stored.all, () => bytesRead, options.signal);
   const compression = kind.kind === 'gzip' ? 'gzip' : null;
 
   const decoding = new TextDecoding();
@@ -119,6 +117,41 @@ export async function openRecordSource(
     blank: () => cleaner.blank,
     warnings: () => cleaner.warnings,
     currentLine: () => parser.nextRecordLine,
+  };
+}
+
+/** The first sheet of an .xlsx workbook, as records like a CSV file's (xlsx-records.ts). */
+async function openWorkbook(
+  stored: AsyncGenerator<Buffer>,
+  bytesRead: () => number,
+  signal: AbortSignal | undefined,
+): Promise<RecordSource> {
+  const progress = { line: 1 };
+  const rows = xlsxRecords(Readable.from(stored), progress);
+  const first = await rows.next();
+  if (first.done) throw new ImportFailure(emptyFile());
+  const cleaner = new RecordCleaner({ problems: new Map(), sawInvalidUtf8: () => false });
+  const records = pipeline(
+    [
+      Readable.from(
+        (async function* () {
+          yield first.value;
+          yield* rows;
+        })(),
+      ),
+      cleaner,
+    ],
+    () => {},
+  ) as unknown as Readable;
+  signal?.addEventListener('abort', () => records.destroy(), { once: true });
+  return {
+    records,
+    // Cells, not delimited text: no character encoding or delimiter to report.
+    format: { encoding: 'xlsx', delimiter: 'xlsx', compression: null },
+    bytesRead,
+    blank: () => cleaner.blank,
+    warnings: () => cleaner.warnings,
+    currentLine: () => progress.line,
   };
 }
 

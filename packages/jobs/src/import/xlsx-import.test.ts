@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
+import { storeUpload } from './store-upload.ts';
+import { errorsOf, productsBySku, waitForFinal } from './test-support.ts';
+import { startInProcessWorker, type InProcessWorker } from './test-worker.ts';
+
+// .xlsx workbooks through the whole import (upload rows in PostgreSQL, the worker, the catalogue).
+// corpus/excel-cells.xlsx is laid out as Excel writes a workbook: sheets before the shared strings
+// table, a styles part with date and "00000" number formats; its first tab is sheet2.xml.
+
+const corpus = (name: string) => readFileSync(new URL(`./file/corpus/${name}`, import.meta.url));
+
+let database: TestDatabase;
+let worker: InProcessWorker;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  worker = await startInProcessWorker(database, {
+    url: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+    prefix: uniqueRedisPrefix(),
+  });
+});
+afterAll(async () => {
+  await worker?.stop();
+  await database?.drop();
+});
+beforeEach(async () => {
+  await database.sql`truncate products`;
+});
+
+const importFile = async (filename: string, content: Buffer) =>
+  waitForFinal(database, await storeUpload(database.sql, filename, content));
+
+describe('an .xlsx workbook', () => {
+  test('imports its first sheet like a CSV: each cell as the text Excel shows', async () => {
+    const final = await importFile('Products.xlsx', corpus('excel-cells.xlsx'));
+    expect(final).toMatchObject({
+      status: 'completed',
+      error: null,
+      created: 6,
+      invalid: 0,
+      blank: 1, // row 8: styled cells, no values
+      format: { encoding: 'xlsx', delimiter: 'xlsx', compression: null },
+      warnings: ['Ignored unknown column: released'],
+    });
+    expect(await productsBySku(database.sql)).toEqual([
+      // text keeps its leading zeros; a number formatted 00000 shows them too
+      {
+        sku: '00042',
+        name: 'Toaster "Pro"',
+        description: 'Two slots\nand a lever',
+        active: false,
+      },
+      { sku: '00123', name: 'Kettle', description: 'Boils water, fast', active: true },
+      // a 13-digit barcode stored as a number: no ".0", no exponent; 0.1 + 0.2 as Excel shows it
+      { sku: '4006381333931', name: 'Crème brûlée torch', description: '0.3', active: true },
+      { sku: 'CHAIR-9', name: '12.5', description: 'Leading & trailing  ', active: true },
+      // a formula's result; rich text joined; an error value as shown
+      { sku: 'DESK-7', name: 'Desk lamp', description: '#N/A', active: true },
+      // the description cell is missing from the XML: the columns after it stay in place
+      { sku: 'NO-DESC', name: 'Bare lamp', description: '', active: true },
+    ]);
+    // The second tab ("Notes", sheet1.xml, first in the ZIP) is not imported.
+    expect((await productsBySku(database.sql)).map((p) => p.sku)).not.toContain('note');
+  });
+
+  test('reports a row by its sheet row number', async () => {
+    const final = await importFile('Products.xlsx', corpus('excel-cells-invalid.xlsx'));
+    expect(final).toMatchObject({ status: 'completed', created: 1, invalid: 1 });
+    expect(await errorsOf(database.sql, final.id)).toEqual([
+      { line: 4, sku: 'BAD-4', message: 'name is required' },
+    ]);
+  });
+
+  test('fails saying so when the workbook is damaged, and when it has no rows', async () => {
+    const whole = corpus('excel-cells.xlsx');
+    const truncated = await importFile('Products.xlsx', whole.subarray(0, whole.length - 400));
+    expect(truncated.status).toBe('failed');
+    expect(truncated.error).toMatch(
+      /^The workbook could not be read \(.+\); open it in Excel and save it again, or save it as "CSV UTF-8"\.$/,
+    );
+    const empty = await importFile('Empty.xlsx', corpus('excel-empty.xlsx'));
+    expect(empty).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/^The file is empty/),
+    });
+    expect(await productsBySku(database.sql)).toEqual([]);
+  });
+});

@@ -4,3 +4,5 @@ export { FILE_CHUNK_BYTES, storeUpload } from './store-upload.ts';
 // The parse path alone, for bench/parse.ts.
 export { openRecordSource } from './file/record-source.ts';
 export { StagingEncoder } from './staging-encoder.ts';
+// An .xlsx workbook of sample products, for bench/xlsx.ts.
+export { writeSampleWorkbook } from './sample-xlsx.ts';

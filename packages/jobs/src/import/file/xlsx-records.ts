@@ -108,7 +108,8 @@ export function cellText(cell: Pick<ExcelJS.Cell, 'value' | 'numFmt'>, date1904 
     if (typeof object['error'] === 'string') return object['error'];
     if (typeof object['text'] === 'string') return object['text'];
   }
-  return String(value);
+  // A cell kind exceljs may add later: its data rather than "[object Object]".
+  return JSON.stringify(value) ?? '';
 }
 
 function numberText(value: number, numFmt: string | undefined): string {

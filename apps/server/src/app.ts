@@ -21,10 +21,11 @@ import { FOREIGN_ORIGIN_MESSAGE } from './auth/origins.ts';
 import { createSessionRoutes } from './auth/session-routes.ts';
 import { createSocketSessions } from './auth/socket-sessions.ts';
 import { createHealthHandler } from './health.ts';
-import { sendJson } from './http-utils.ts';
+import { sendError } from './http-utils.ts';
 import { createStaticHandler, DEFAULT_WEB_DIST_DIR } from './static.ts';
 import { createImportRoutes } from './imports/routes.ts';
 import { guardWebSocket } from './ws-guard.ts';
+import { AppError, internalErrorMessage } from '@acme/shared';
 
 export interface RunningServer {
   server: Server;
@@ -163,10 +164,10 @@ export async function startServer(
       if (path.startsWith('/api/') && !(await access.requireAuth(req, res))) return;
       if (await importRoutes.handle(req, res)) return;
       if (await serveWeb(req, res)) return;
-      sendJson(res, 404, { message: `Nothing at ${req.method} ${req.url}` });
+      throw new AppError('NOT_FOUND', `Nothing at ${req.method} ${req.url}`);
     })().catch((error: unknown) => {
-      logger.error({ err: error, requestId }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, { message: 'Internal server error', requestId });
+      if (!(error instanceof AppError)) logger.error({ err: error, requestId }, 'request failed');
+      if (!res.headersSent) sendError(res, error, requestId);
       else res.destroy();
     });
   });
@@ -181,7 +182,7 @@ export async function startServer(
         (allowed) => done(allowed, 403, FOREIGN_ORIGIN_MESSAGE),
         (error: unknown) => {
           logger.error({ err: error }, 'WebSocket handshake check failed');
-          done(false, 500, 'Internal server error');
+          done(false, 500, internalErrorMessage(undefined));
         },
       );
     },

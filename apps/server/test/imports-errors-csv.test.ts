@@ -69,6 +69,7 @@ describe('GET /api/imports/:id/errors.csv', () => {
     );
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toEqual({
+      code: 'NOT_FOUND',
       message: 'There is no import 00000000-0000-4000-8000-000000000000',
     });
     expect((await fetch(`${t.url}/api/imports/nope/errors.csv`)).status).toBe(404);

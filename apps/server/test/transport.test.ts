@@ -45,7 +45,10 @@ describe('HTTP surface', () => {
     // Other GET paths belong to the dashboard (index.html, when it is built): use an API path.
     const response = await fetch(`${app.url}/api/nope`);
     expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ message: 'Nothing at GET /api/nope' });
+    expect(await response.json()).toEqual({
+      code: 'NOT_FOUND',
+      message: 'Nothing at GET /api/nope',
+    });
     const post = await fetch(`${app.url}/nope`, { method: 'POST' });
     expect(post.status).toBe(404);
   });

@@ -1,5 +1,5 @@
-import { TRPCError } from '@trpc/server';
+import { AppError } from '@acme/shared';
 
-export function notFound(what: string, id: number | string): TRPCError {
-  return new TRPCError({ code: 'NOT_FOUND', message: `${what} ${id} does not exist` });
+export function notFound(what: string, id: number | string): AppError {
+  return new AppError('NOT_FOUND', `${what} ${id} does not exist`);
 }

@@ -1,6 +1,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { z } from 'zod';
+import { AppError, internalErrorMessage } from '@acme/shared';
 import type { Context } from './context.ts';
 import { API_LIMITS } from './limits.ts';
 
@@ -62,9 +63,7 @@ const t = initTRPC.context<Context>().create({
       const requestId = ctx?.requestId;
       return {
         ...shape,
-        message: requestId
-          ? `Internal server error (request id ${requestId})`
-          : 'Internal server error',
+        message: internalErrorMessage(requestId),
         data: { ...data, requestId: requestId ?? null, fieldErrors: null },
       };
     }
@@ -136,10 +135,43 @@ const limitSubscriptions = t.middleware(async function limitSubscriptions({ ctx,
   }
 });
 
+/** The tRPC error for an AppError (thrown, or the cause of what tRPC caught); else `error` itself. */
+function fromAppError(error: unknown): unknown {
+  const cause = error instanceof TRPCError ? error.cause : error;
+  if (!(cause instanceof AppError)) return error;
+  return new TRPCError({ code: cause.code, message: cause.message, cause });
+}
+
+/**
+ * Domain code throws AppError; the client gets its code and message as they are, whether the
+ * procedure threw it or a running subscription did. Anything else stays INTERNAL_SERVER_ERROR.
+ */
+const mapAppErrors = t.middleware(async function mapAppErrors({ next }) {
+  const result = await next();
+  if (!result.ok) {
+    const mapped = fromAppError(result.error);
+    if (mapped !== result.error) throw mapped;
+    return result;
+  }
+  if (!isAsyncIterable(result.data)) return result;
+  const source = result.data;
+  async function* mapping() {
+    try {
+      yield* source;
+    } catch (error) {
+      throw fromAppError(error);
+    }
+  }
+  return { ...result, data: mapping() };
+});
+
 export const router = t.router;
 /**
  * The base of every procedure of the public API. It carries the access check, so a router built
  * on it is protected without further work; there is deliberately no unchecked procedure.
  */
-export const publicProcedure = t.procedure.use(requireCaller).use(limitSubscriptions);
+export const publicProcedure = t.procedure
+  .use(requireCaller)
+  .use(limitSubscriptions)
+  .use(mapAppErrors);
 export const createCallerFactory = t.createCallerFactory;

@@ -1,3 +1,4 @@
+export * from './app-error.ts';
 export * from './bounded.ts';
 export * from './paged.ts';
 export * from './products.ts';

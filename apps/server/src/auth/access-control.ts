@@ -2,10 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Caller } from '@acme/api';
 import type { Sql } from '@acme/db';
 import type { Config } from '@acme/runtime/config';
-import { sendJson } from '../http-utils.ts';
+import { sendError } from '../http-utils.ts';
 import { createOriginCheck, FOREIGN_ORIGIN_MESSAGE } from './origins.ts';
 import { hmac, secretsEqual } from './secrets.ts';
 import { createSessionCookies, type SessionCookies } from './session-cookie.ts';
+import { AppError } from '@acme/shared';
 
 export type AccessConfig = Pick<
   Config,
@@ -69,11 +70,14 @@ export function createAccessControl(config: AccessConfig, sql: Sql): AccessContr
       const caller = await identify(req);
       if (required && caller.kind === 'anonymous') {
         res.setHeader('www-authenticate', 'Bearer');
-        sendJson(res, 401, { message: 'Sign in, or send an API token (Authorization: Bearer …)' });
+        sendError(
+          res,
+          new AppError('UNAUTHORIZED', 'Sign in, or send an API token (Authorization: Bearer …)'),
+        );
         return false;
       }
       if (caller.kind !== 'token' && !origins.allows(req)) {
-        sendJson(res, 403, { message: FOREIGN_ORIGIN_MESSAGE });
+        sendError(res, new AppError('FORBIDDEN', FOREIGN_ORIGIN_MESSAGE));
         return false;
       }
       return true;

@@ -4,6 +4,7 @@ import type { AttemptLimiter } from '@acme/realtime';
 import type { Logger } from '@acme/runtime/logger';
 import { sendJson } from '../http-utils.ts';
 import type { AccessControl } from './access-control.ts';
+import { AppError } from '@acme/shared';
 
 /** Sign-in attempts allowed per client address within the window (successful ones count too). */
 export const SIGN_IN_LIMIT = 10;
@@ -40,10 +41,10 @@ export function createSessionRoutes(deps: {
     }
     if (req.method !== 'POST') {
       res.setHeader('allow', 'GET, POST, DELETE');
-      return sendJson(res, 405, { message: `${req.method} is not allowed on /api/session` });
+      throw new AppError('METHOD_NOT_SUPPORTED', `${req.method} is not allowed on /api/session`);
     }
     if (!access.passwordSignIn) {
-      return sendJson(res, 400, { message: 'Sign-in by password is off: ADMIN_PASSWORD is unset' });
+      throw new AppError('BAD_REQUEST', 'Sign-in by password is off: ADMIN_PASSWORD is unset');
     }
     const address = req.socket.remoteAddress ?? 'unknown';
     const decision = await attemptLimiter.take(
@@ -55,23 +56,22 @@ export function createSessionRoutes(deps: {
       const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
       res.setHeader('retry-after', String(seconds));
       logger.warn({ address }, 'sign-in refused: too many attempts');
-      return sendJson(res, 429, {
-        message: `Too many sign-in attempts; try again in ${seconds} s`,
-      });
+      throw new AppError(
+        'TOO_MANY_REQUESTS',
+        `Too many sign-in attempts; try again in ${seconds} s`,
+      );
     }
     const json = await readJson(req);
     if (json === undefined) {
-      return sendJson(res, 400, {
-        message: 'Send a JSON body { "password": "…" } (at most 4 KiB)',
-      });
+      throw new AppError('BAD_REQUEST', 'Send a JSON body { "password": "…" } (at most 4 KiB)');
     }
     const body = ZSignIn.safeParse(json);
     if (!body.success) {
-      return sendJson(res, 400, { message: body.error.issues[0]?.message ?? 'Bad request' });
+      throw new AppError('BAD_REQUEST', body.error.issues[0]?.message ?? 'Bad request');
     }
     if (!access.checkPassword(body.data.password)) {
       logger.warn({ address }, 'sign-in failed: wrong password');
-      return sendJson(res, 401, { message: 'Wrong password' });
+      throw new AppError('UNAUTHORIZED', 'Wrong password');
     }
     res.setHeader('set-cookie', await access.sessions.issue(req));
     return sendJson(res, 200, await state(req, true));

@@ -5,8 +5,7 @@ import { create as contentDisposition } from 'content-disposition';
 import { stringify } from 'csv-stringify';
 import type { Sql } from '@acme/db';
 import type { Logger } from '@acme/runtime/logger';
-import { ZImportId } from '@acme/shared';
-import { sendJson } from '../http-utils.ts';
+import { AppError, ZImportId } from '@acme/shared';
 
 /** Rows fetched from Postgres per round trip while streaming. */
 const CURSOR_ROWS = 1_000;
@@ -26,16 +25,10 @@ export async function handleErrorsCsv(
   id: string,
   deps: { sql: Sql; logger: Logger },
 ): Promise<void> {
-  if (!ZImportId.safeParse(id).success) {
-    sendJson(res, 404, { message: `There is no import ${id}` });
-    return;
-  }
+  if (!ZImportId.safeParse(id).success) throw new AppError('NOT_FOUND', `There is no import ${id}`);
   const [found] = await deps.sql<{ filename: string }[]>`
     select filename from imports where id = ${id}`;
-  if (!found) {
-    sendJson(res, 404, { message: `There is no import ${id}` });
-    return;
-  }
+  if (!found) throw new AppError('NOT_FOUND', `There is no import ${id}`);
   const rows = async function* () {
     const cursor = deps.sql<{ line: number; sku: string | null; message: string }[]>`
       select line, sku, message from import_errors where import_id = ${id} order by line, id`;

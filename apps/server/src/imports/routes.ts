@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createDatabase, type Sql } from '@acme/db';
 import type { Logger } from '@acme/runtime/logger';
-import { sendJson } from '../http-utils.ts';
+import { sendError } from '../http-utils.ts';
 import { handleErrorsCsv } from './errors-csv.ts';
 import { discardRemainingBody, handleUpload } from './upload-import.ts';
+import { AppError } from '@acme/shared';
 
 /** What a refused upload is told to wait before it tries again. */
 const RETRY_AFTER_SECONDS = 5;
@@ -46,21 +47,20 @@ export function createImportRoutes(options: {
     const mine = running.get(address) ?? 0;
     const refusal =
       mine >= options.maxPerClient
-        ? {
-            status: 429,
-            message: `At most ${options.maxPerClient} uploads at a time from one address; try again when one has finished`,
-          }
+        ? new AppError(
+            'TOO_MANY_REQUESTS',
+            `At most ${options.maxPerClient} uploads at a time from one address; try again when one has finished`,
+          )
         : total >= options.maxConcurrent
-          ? {
-              status: 503,
-              message:
-                'The server is storing as many uploads as it can; try again in a few seconds',
-            }
+          ? new AppError(
+              'SERVICE_UNAVAILABLE',
+              'The server is storing as many uploads as it can; try again in a few seconds',
+            )
           : undefined;
     if (refusal) {
       options.logger.info({ address, running: mine, total }, 'upload refused: too many at once');
       res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
-      sendJson(res, refusal.status, { message: refusal.message });
+      sendError(res, refusal);
       discardRemainingBody(req);
       return undefined;
     }
@@ -79,8 +79,7 @@ export function createImportRoutes(options: {
     if (path === '/api/imports') {
       if (req.method !== 'POST') {
         res.setHeader('allow', 'POST');
-        sendJson(res, 405, { message: 'Upload a file with POST /api/imports' });
-        return true;
+        throw new AppError('METHOD_NOT_SUPPORTED', 'Upload a file with POST /api/imports');
       }
       const release = admit(req, res);
       if (!release) return true;
@@ -95,8 +94,7 @@ export function createImportRoutes(options: {
     if (errorsCsv?.[1] !== undefined) {
       if (req.method !== 'GET') {
         res.setHeader('allow', 'GET');
-        sendJson(res, 405, { message: 'Download the errors with GET' });
-        return true;
+        throw new AppError('METHOD_NOT_SUPPORTED', 'Download the errors with GET');
       }
       await handleErrorsCsv(res, errorsCsv[1], { sql: options.sql, logger: options.logger });
       return true;

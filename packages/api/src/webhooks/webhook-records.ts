@@ -1,4 +1,3 @@
-import { TRPCError } from '@trpc/server';
 import type { z } from 'zod';
 import { desc, eq, sql, transaction, webhooks, type Db, type Sql } from '@acme/db';
 import {
@@ -13,7 +12,13 @@ import {
   UnsafeUrlError,
 } from '@acme/jobs/webhooks';
 import type { Bus } from '@acme/realtime';
-import type { TEventType, TWebhook, ZWebhookCreateInput, ZWebhookUpdateInput } from '@acme/shared';
+import {
+  AppError,
+  type TEventType,
+  type TWebhook,
+  type ZWebhookCreateInput,
+  type ZWebhookUpdateInput,
+} from '@acme/shared';
 import { notFound } from '../errors.ts';
 
 type WebhookRow = typeof webhooks.$inferSelect;
@@ -54,7 +59,7 @@ export async function assertUrlAllowed(url: string, allowPrivate: boolean): Prom
     await assertPublicUrl(url);
   } catch (error) {
     if (!(error instanceof UnsafeUrlError)) throw error;
-    throw new TRPCError({ code: 'BAD_REQUEST', message: `url ${error.message}` });
+    throw new AppError('BAD_REQUEST', `url ${error.message}`);
   }
 }
 
@@ -176,7 +181,7 @@ export async function redeliver(
   const outcome = await requeueDelivery(sqlClient, input.id, input.deliveryId);
   if (outcome.kind === 'not-found') throw notFound('Delivery', input.deliveryId);
   if (outcome.kind === 'refused') {
-    throw new TRPCError({ code: 'CONFLICT', message: outcome.reason });
+    throw new AppError('CONFLICT', outcome.reason);
   }
   await announceDeliveryChange(bus, input.id, input.deliveryId);
   return { deliveryId: input.deliveryId };
@@ -190,7 +195,7 @@ export async function recoverDeliveries(
   const outcome = await enqueueRecovery(sqlClient, input.id, input.since);
   if (outcome.kind === 'not-found') throw notFound('Webhook', input.id);
   if (outcome.kind === 'refused') {
-    throw new TRPCError({ code: 'CONFLICT', message: outcome.reason });
+    throw new AppError('CONFLICT', outcome.reason);
   }
   return { deliveries: outcome.deliveries };
 }

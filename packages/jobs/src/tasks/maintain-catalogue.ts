@@ -25,7 +25,7 @@ export function maintainCatalogue(deps: JobDeps): Task {
       helpers.logger.info('search index rebuild preempted by an import; it runs after that import');
       return;
     }
-    if (rebuilt.length) helpers.logger.info(`rebuilt search indexes: ${rebuilt.join(', ')}`);
+    if (rebuilt.length) helpers.logger.info('rebuilt search indexes', { indexes: rebuilt });
     const valid = await deps.sql<{ name: string }[]>`
       select c.relname as name from pg_index i join pg_class c on c.oid = i.indexrelid
       where c.relname like 'products\_%\_trgm' and i.indisvalid`;

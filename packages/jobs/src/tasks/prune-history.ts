@@ -140,11 +140,7 @@ export function pruneHistoryTask(deps: JobDeps): Task {
       webhookLogDays: deps.config.WEBHOOK_LOG_RETENTION_DAYS,
     });
     if (Object.values(result).some((count) => count > 0)) {
-      helpers.logger.info(
-        `pruned ${result.importFiles} import file chunks, ${result.events} events ` +
-          `(with their deliveries), ${result.testDeliveries} test deliveries, ` +
-          `${result.journalRows} import journal rows, ${result.deletedProducts} deleted products`,
-      );
+      helpers.logger.info('pruned history (events with their deliveries)', { ...result });
     }
   };
 }

@@ -244,7 +244,9 @@ export function deliverWebhook(deps: DeliverTaskDeps): Task {
     if (!isTest && !delivery.enabled) {
       await deps.sql`update webhook_deliveries set status = 'failed', finished_at = now(),
                      next_attempt_at = null where id = ${delivery.id} and status = 'pending'`;
-      helpers.logger.info(`delivery ${delivery.id} not sent: its webhook is disabled`);
+      helpers.logger.info('delivery not sent: its webhook is disabled', {
+        deliveryId: delivery.id,
+      });
       await announce(deps, delivery);
       return;
     }
@@ -254,9 +256,10 @@ export function deliverWebhook(deps: DeliverTaskDeps): Task {
       try {
         waitMs = await deps.pacer.reserve(delivery.webhookId);
       } catch (error) {
-        helpers.logger.warn(
-          `rate limiter unavailable, delivery ${delivery.id} waits: ${String(error)}`,
-        );
+        helpers.logger.warn('rate limiter unavailable: the delivery waits', {
+          deliveryId: delivery.id,
+          err: error,
+        });
         await transaction(deps.sql, ({ sql }) =>
           reschedule(sql, delivery.id, LIMITER_OUTAGE_RETRY_MS, false),
         );
@@ -284,7 +287,9 @@ export function deliverWebhook(deps: DeliverTaskDeps): Task {
     if (isTest) {
       await recordTest(deps, delivery, outcome);
     } else if (!(await recordEventAttempt(deps, delivery, outcome))) {
-      helpers.logger.warn(`delivery ${delivery.id} was recorded by another run; kept that record`);
+      helpers.logger.warn('delivery was recorded by another run; kept that record', {
+        deliveryId: delivery.id,
+      });
       return;
     }
     await announce(deps, delivery);

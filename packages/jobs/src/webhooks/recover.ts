@@ -117,6 +117,9 @@ export function recoverDeliveriesTask(deps: JobDeps): Task {
       cursor = batch.cursor;
       if (batch.requeued > 0) await announceDeliveryChange(deps.bus, payload.webhookId, null);
     } while (cursor);
-    helpers.logger.info(`recovered ${total} failed deliveries of webhook ${payload.webhookId}`);
+    helpers.logger.info('recovered failed deliveries', {
+      webhookId: payload.webhookId,
+      deliveries: total,
+    });
   };
 }

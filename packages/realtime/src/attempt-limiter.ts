@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis, Result } from 'ioredis';
+import { SLIDING_WINDOW_LUA_PRELUDE } from './sliding-window-lua.ts';
 
 /** The outcome of one attempt against a limit. */
 export interface AttemptDecision {
@@ -56,14 +57,7 @@ export function createMemoryAttemptLimiter(now: () => number = Date.now): Attemp
  * times per key, on Redis' clock. Returns 0 when the attempt is allowed (and counts it), else the
  * milliseconds until the oldest attempt that keeps the window full leaves it (not counted).
  */
-const TAKE_LUA = `
-local key = KEYS[1]
-local limit = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-local count = redis.call('ZCARD', key)
+const TAKE_LUA = `${SLIDING_WINDOW_LUA_PRELUDE}
 if count >= limit then
   local oldest = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')
   return math.max(1, tonumber(oldest[2]) + window - now)

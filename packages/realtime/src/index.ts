@@ -8,4 +8,5 @@ export {
   type AttemptLimiter,
 } from './attempt-limiter.ts';
 export { createRedis, pingRedis } from './redis.ts';
+export { SLIDING_WINDOW_LUA_PRELUDE } from './sliding-window-lua.ts';
 export type { Redis } from 'ioredis';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis, Result } from 'ioredis';
+import { SLIDING_WINDOW_LUA_PRELUDE } from '@acme/realtime';
 
 /**
  * Reserves the earliest send time for one request to a key such that no window of `windowMs`
@@ -12,14 +13,7 @@ import type { Redis, Result } from 'ioredis';
  * time without asking again, so a backlog drains at exactly the limit instead of every waiting
  * delivery waking at once to race for the next free slot.
  */
-const RESERVE_SLOT_LUA = `
-local key = KEYS[1]
-local limit = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-local count = redis.call('ZCARD', key)
+const RESERVE_SLOT_LUA = `${SLIDING_WINDOW_LUA_PRELUDE}
 local at = now
 if count > 0 then
   local last = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')

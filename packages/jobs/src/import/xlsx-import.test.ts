@@ -84,4 +84,10 @@ describe('an .xlsx workbook', () => {
     expect(empty.error).toMatch(/^The file is empty/);
     expect(await productsBySku(database.sql)).toEqual([]);
   });
+
+  test('without relationship parts is still read: its header alone names what is missing', async () => {
+    const final = await importFile('workbook.xlsx', corpus('workbook.xlsx'));
+    expect(final.status).toBe('failed');
+    expect(final.error).toMatch(/^The header has no "name" column \(found: "sku"\)/);
+  });
 });

@@ -34,3 +34,4 @@ export {
 } from './import/mapping/index.ts';
 export { ImportFailure, MappingNeeded } from './import/import-failure.ts';
 export { sniffFileKind, sniffGzipContent, type FileKind } from './import/file/file-kind.ts';
+export { bulkCatalogueWrite } from './catalogue-bulk-write.ts';

@@ -6,8 +6,10 @@ export const EVENT_TYPES = [
   'product.updated',
   'product.deleted',
   'products.deleted_all',
+  'products.restored',
   'import.completed',
   'import.failed',
+  'import.reverted',
 ] as const;
 export const ZEventType = z.enum(EVENT_TYPES);
 export type TEventType = z.infer<typeof ZEventType>;

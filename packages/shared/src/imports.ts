@@ -104,6 +104,17 @@ export const ZImport = z.object({
 });
 export type TImport = z.infer<typeof ZImport>;
 
+/** What `imports.revert` did (or, from `imports.revertPreview`, would do). */
+export const ZImportRevertCounts = z.object({
+  /** Products the import updated, put back as they were before it. */
+  restored: z.number().int(),
+  /** Products the import created, deleted. */
+  deleted: z.number().int(),
+  /** Products changed since the import (edited, imported again or deleted), left as they are. */
+  kept: z.number().int(),
+});
+export type TImportRevertCounts = z.infer<typeof ZImportRevertCounts>;
+
 export const ZImportError = z.object({
   line: z.number().int(),
   sku: z.string().nullable(),

@@ -6,6 +6,7 @@ import {
   ZImportListInput,
   ZImportListOutput,
   ZImportProgressInput,
+  ZImportRevertCounts,
 } from '@acme/shared';
 import { publicProcedure, router } from '../trpc.ts';
 import { zTrackedIterable } from '../zod-tracked-iterable.ts';
@@ -14,6 +15,7 @@ import { followImport } from './follow-import.ts';
 import { getImport } from './import-state.ts';
 import { listImportErrors, listImports } from './list-imports.ts';
 import { retryImport } from './retry-import.ts';
+import { previewRevert, revertImport } from './revert-import.ts';
 
 export const importsRouter = router({
   list: publicProcedure
@@ -36,6 +38,15 @@ export const importsRouter = router({
     .input(ZImportById)
     .output(ZImport)
     .mutation(({ ctx, input }) => retryImport(ctx, input.id)),
+  revert: publicProcedure
+    .input(ZImportById)
+    .output(ZImportRevertCounts)
+    .mutation(({ ctx, input }) => revertImport(ctx, input.id)),
+  /** What `revert` would do now (for a confirmation), changing nothing. */
+  revertPreview: publicProcedure
+    .input(ZImportById)
+    .output(ZImportRevertCounts)
+    .query(({ ctx, input }) => previewRevert(ctx.sql, input.id)),
   onProgress: publicProcedure
     .input(ZImportProgressInput)
     .output(zTrackedIterable(ZImport))

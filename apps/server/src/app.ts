@@ -97,6 +97,7 @@ export async function startServer(
     config: {
       MAX_UPLOAD_BYTES: config.MAX_UPLOAD_BYTES,
       WEBHOOK_ALLOW_PRIVATE: config.WEBHOOK_ALLOW_PRIVATE,
+      IMPORT_UNDO_DAYS: config.IMPORT_UNDO_DAYS,
     },
   };
   const contextFor = (requestId: string, caller: Context['caller']): Context => ({

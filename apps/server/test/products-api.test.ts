@@ -253,6 +253,7 @@ describe('products.deleteAll', () => {
     const total = (await app.api.products.list.query({})).total;
     expect(await app.api.products.deleteAll.mutate({ confirm: true })).toEqual({
       deleted: total,
+      restoreId: expect.stringMatching(/^[0-9a-f-]{36}$/) as string,
     });
     expect(await app.api.products.list.query({})).toMatchObject({ total: 0, items: [] });
     const [row] = await app.database.sql<{ n: number }[]>`

@@ -141,12 +141,14 @@ describe('imports.revert', () => {
     await receiver.waitFor(1);
     await waitFor(() => (received('import.reverted').length > 0 ? true : undefined), 10_000);
     expect(received('import.reverted')).toEqual([
-      expect.objectContaining({ data: { id: done.id, filename: 'products.csv', ...preview } }),
+      expect.objectContaining({
+        data: { id: done.id, filename: 'products.csv', ...preview },
+      }) as unknown,
     ]);
 
     expect(await failure(api.imports.revert.mutate({ id: done.id }))).toMatchObject({
       code: 'CONFLICT',
-      message: expect.stringContaining('already reverted'),
+      message: expect.stringContaining('already reverted') as string,
     });
     expect(await failure(api.imports.revertPreview.query({ id: done.id }))).toMatchObject({
       code: 'CONFLICT',
@@ -233,14 +235,16 @@ describe('imports.revert', () => {
     // `running` is now completed, but without a journal (as if undo had been off)
     expect(await failure(api.imports.revert.mutate({ id: running }))).toMatchObject({
       code: 'BAD_REQUEST',
-      message: expect.stringContaining('while undo was off'),
+      message: expect.stringContaining('while undo was off') as string,
     });
 
     await sql()`update imports set revertible_until = now() - interval '1 minute'
       where id = ${done.id}`;
     expect(await failure(api.imports.revertPreview.query({ id: done.id }))).toMatchObject({
       code: 'BAD_REQUEST',
-      message: expect.stringContaining('can no longer be reverted: its undo window ended'),
+      message: expect.stringContaining(
+        'can no longer be reverted: its undo window ended',
+      ) as string,
     });
     expect(await failure(api.imports.revert.mutate({ id: done.id }))).toMatchObject({
       code: 'BAD_REQUEST',
@@ -251,5 +255,104 @@ describe('imports.revert', () => {
     expect(await failure(api.imports.revert.mutate({ id: missing }))).toMatchObject({
       code: 'NOT_FOUND',
     });
+  });
+});
+
+describe('products.delete / deleteAll / restore', () => {
+  it('restores one deleted product as it was (same id and timestamps), once, with one event', async () => {
+    const product = await api.products.create.mutate({ sku: 'ONE-1', name: 'One', active: false });
+    const deleted = await api.products.delete.mutate({ id: product.id });
+    expect(deleted).toMatchObject({
+      id: product.id,
+      sku: 'ONE-1',
+      restoreId: expect.any(String) as string,
+    });
+    expect(await catalogue()).toEqual([]);
+
+    const restored = await api.products.restore.mutate({ restoreId: deleted.restoreId });
+    expect(restored).toEqual({ restored: 1, skipped: 0 });
+    expect(await api.products.byId.query({ id: product.id })).toEqual(product);
+    expect((await api.products.list.query({ active: false })).total).toBe(1);
+
+    expect(await eventsOf('products.restored')).toEqual([
+      { restoreId: deleted.restoreId, restored: 1, skipped: 0 },
+    ]);
+    await waitFor(() => (received('products.restored').length > 0 ? true : undefined), 10_000);
+    expect(received('products.restored')).toEqual([
+      expect.objectContaining({
+        data: { restoreId: deleted.restoreId, restored: 1, skipped: 0 },
+      }) as unknown,
+    ]);
+    expect(
+      await failure(api.products.restore.mutate({ restoreId: deleted.restoreId })),
+    ).toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('already restored') as string,
+    });
+  });
+
+  it('restores a delete-all, skipping (and counting) SKUs taken meanwhile', async () => {
+    for (const sku of ['ALL-1', 'ALL-2', 'ALL-3'])
+      await api.products.create.mutate({ sku, name: `old ${sku}` });
+    const { deleted, restoreId } = await api.products.deleteAll.mutate({ confirm: true });
+    expect(deleted).toBe(3);
+    await api.products.create.mutate({ sku: 'all-2', name: 'new' });
+
+    expect(await api.products.restore.mutate({ restoreId: restoreId! })).toEqual({
+      restored: 2,
+      skipped: 1,
+    });
+    expect((await catalogue()).map((p) => `${p.sku} ${p.name}`)).toEqual([
+      'ALL-1 old ALL-1',
+      'all-2 new',
+      'ALL-3 old ALL-3',
+    ]);
+    expect((await api.products.list.query({})).total).toBe(3);
+  });
+
+  it('a restore is all or nothing, and an import reverted after a delete-all and restore still reverts', async () => {
+    const done = await importCsv('sku,name\nI-1,One\nBOOM,Two\n');
+    const { restoreId } = await api.products.deleteAll.mutate({ confirm: true });
+    await sql().unsafe(`
+      create function fail_on_boom() returns trigger language plpgsql as $$
+      begin raise exception 'injected failure'; end $$;
+      create trigger fail_on_boom after insert on products for each row
+        when (new.sku = 'BOOM') execute function fail_on_boom();`);
+    try {
+      expect(await failure(api.products.restore.mutate({ restoreId: restoreId! }))).toMatchObject({
+        code: 'INTERNAL_SERVER_ERROR',
+      });
+      expect(await catalogue()).toEqual([]);
+    } finally {
+      await sql().unsafe('drop trigger fail_on_boom on products; drop function fail_on_boom();');
+    }
+    expect(await api.products.restore.mutate({ restoreId: restoreId! })).toEqual({
+      restored: 2,
+      skipped: 0,
+    });
+    // the restored products are the ones the import created, untouched since: it deletes them
+    expect(await api.imports.revert.mutate({ id: done.id })).toEqual({
+      restored: 0,
+      deleted: 2,
+      kept: 0,
+    });
+    expect(await catalogue()).toEqual([]);
+  });
+
+  it('refuses a restore after the window, and an unknown restoreId', async () => {
+    const product = await api.products.create.mutate({ sku: 'LATE-1', name: 'Late' });
+    const { restoreId } = await api.products.delete.mutate({ id: product.id });
+    await sql()`update product_deletions set restorable_until = now() - interval '1 second'
+      where id = ${restoreId}`;
+    expect(await failure(api.products.restore.mutate({ restoreId: restoreId! }))).toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('can no longer be restored') as string,
+    });
+    expect(
+      await failure(
+        api.products.restore.mutate({ restoreId: '00000000-0000-4000-8000-000000000000' }),
+      ),
+    ).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await catalogue()).toEqual([]);
   });
 });

@@ -15,7 +15,7 @@ export interface Context {
   bus: Bus;
   /** products.list answers per catalogue version; one per server process. */
   productList: ProductListCache;
-  config: Pick<Config, 'MAX_UPLOAD_BYTES' | 'WEBHOOK_ALLOW_PRIVATE'>;
+  config: Pick<Config, 'MAX_UPLOAD_BYTES' | 'WEBHOOK_ALLOW_PRIVATE' | 'IMPORT_UNDO_DAYS'>;
   logger: Logger;
   requestId: string;
   caller: Caller;

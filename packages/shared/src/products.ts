@@ -154,4 +154,23 @@ export type TProductListOutput = z.infer<typeof ZProductListOutput>;
 export const ZDeleteAllInput = z.object({
   confirm: z.literal(true, { error: 'deleteAll needs { confirm: true }' }),
 });
-export const ZDeleteAllOutput = z.object({ deleted: z.number().int() });
+/**
+ * Identifies what one delete removed, for `products.restore`; null when undo is off
+ * (IMPORT_UNDO_DAYS=0).
+ */
+export const ZRestoreId = z.uuid({ error: 'restoreId must be the restoreId a delete returned' });
+export const ZDeleteOutput = ZProduct.extend({ restoreId: ZRestoreId.nullable() });
+export const ZDeleteAllOutput = z.object({
+  deleted: z.number().int(),
+  restoreId: ZRestoreId.nullable(),
+});
+export const ZRestoreInput = z.object({ restoreId: ZRestoreId });
+export const ZRestoreOutput = z.object({
+  /** Products back in the catalogue. */
+  restored: z.number().int(),
+  /** Products left out because their SKU was taken meanwhile. */
+  skipped: z.number().int(),
+});
+export type TRestoreOutput = z.infer<typeof ZRestoreOutput>;
+/** How long deletes can be undone (and imports reverted): IMPORT_UNDO_DAYS; 0 when off. */
+export const ZUndoWindow = z.object({ days: z.number().int() });

@@ -1,9 +1,11 @@
 import { keepPreviousData, useQuery } from '@tanstack/solid-query';
 import { createSignal, Show } from 'solid-js';
+import type { TImport } from '@acme/shared';
 import { useApi } from '../api/context.tsx';
 import { PagedTable } from '../components/paged-table.tsx';
 import { importDuration, isFinal, phaseBadge, statusTone } from './format.ts';
 import { importListQuery } from './import-queries.ts';
+import { isRevertible, RevertImportDialog } from './revert-import-dialog.tsx';
 
 const PAGE_SIZE = 10;
 
@@ -14,6 +16,7 @@ export function ImportHistory(props: {
 }) {
   const { client } = useApi();
   const [page, setPage] = createSignal(1);
+  const [toRevert, setToRevert] = createSignal<TImport | null>(null);
   const list = useQuery(() => ({
     ...importListQuery(client, { page: page(), pageSize: PAGE_SIZE }),
     placeholderData: keepPreviousData,
@@ -41,6 +44,9 @@ export function ImportHistory(props: {
             <th>Invalid</th>
             <th class="hide-narrow">Started</th>
             <th class="hide-narrow">Duration</th>
+            <th>
+              <span class="visually-hidden">Undo</span>
+            </th>
           </>
         }
         row={(item) => (
@@ -70,9 +76,29 @@ export function ImportHistory(props: {
             <td>{item.invalid.toLocaleString()}</td>
             <td class="hide-narrow muted">{item.createdAt.toLocaleString()}</td>
             <td class="hide-narrow">{importDuration(item) ?? '—'}</td>
+            <td>
+              <Show
+                when={isRevertible(item)}
+                fallback={
+                  <Show when={item.revertedAt}>
+                    <span class="badge">reverted</span>
+                  </Show>
+                }
+              >
+                <button
+                  type="button"
+                  class="button"
+                  aria-label={`Revert import ${item.filename}`}
+                  onClick={() => setToRevert(item)}
+                >
+                  Revert
+                </button>
+              </Show>
+            </td>
           </tr>
         )}
       />
+      <RevertImportDialog item={toRevert()} onClose={() => setToRevert(null)} />
     </section>
   );
 }

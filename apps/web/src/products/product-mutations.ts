@@ -1,4 +1,5 @@
-import { useMutation, useQueryClient } from '@tanstack/solid-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/solid-query';
+import { toast } from 'solid-sonner';
 import type { RouterInputs, RouterOutputs } from '@acme/api/router';
 import { useApi } from '../api/context.tsx';
 import { errorMessage, fieldErrors, trpcMutation } from '../api/query.ts';
@@ -48,4 +49,55 @@ export function useUpdateProduct() {
       });
     }
   };
+}
+
+/** For how many days a delete can be undone (IMPORT_UNDO_DAYS; 0: undo is off). */
+export function useUndoWindow() {
+  const { client } = useApi();
+  return useQuery(() => ({
+    queryKey: [...PRODUCTS_KEY, 'undoWindow'],
+    queryFn: () => client.products.undoWindow.query(),
+    staleTime: Infinity,
+  }));
+}
+
+/** The delete-all dialog's warning: for how long it can be undone, or that it cannot. */
+export function deleteAllWarning(days: number | undefined): string {
+  if (days === 0) return 'Are you sure? This cannot be undone.';
+  if (days === undefined) return 'Are you sure? You can undo it from the message that follows.';
+  return `Are you sure? You can undo it for ${days} day${days === 1 ? '' : 's'}, from the message that follows.`;
+}
+
+export function restoredText({ restored, skipped }: { restored: number; skipped: number }) {
+  const back = `Restored ${restored.toLocaleString()} product${restored === 1 ? '' : 's'}`;
+  return skipped
+    ? `${back}; ${skipped.toLocaleString()} skipped (their SKU was taken meanwhile)`
+    : back;
+}
+
+/**
+ * After a delete: a toast saying what went, with an Undo button that restores it
+ * (`products.restore`). A delete-all's toast stays until closed; without a restoreId (undo is off)
+ * it is a plain message.
+ */
+export function useDeletedToast() {
+  const { client } = useApi();
+  const queryClient = useQueryClient();
+  const restore = useMutation(() => ({
+    mutationFn: (restoreId: string) => client.products.restore.mutate({ restoreId }),
+    onSuccess: (counts: RouterOutputs['products']['restore']) =>
+      void toast.success(restoredText(counts)),
+    onError: (error: unknown) => void toast.error(`Could not undo: ${errorMessage(error)}`),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: PRODUCTS_KEY }),
+  }));
+  return (message: string, restoreId: string | null, options: { persistent?: boolean } = {}) =>
+    toast.success(
+      message,
+      restoreId
+        ? {
+            duration: options.persistent ? Infinity : 10_000,
+            action: { label: 'Undo', onClick: () => restore.mutate(restoreId) },
+          }
+        : {},
+    );
 }

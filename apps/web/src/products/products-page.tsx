@@ -37,7 +37,13 @@ import { Empty, ErrorState, Loading } from '../components/states.tsx';
 import { Toggle } from '../components/toggle.tsx';
 import { CreateProductDialog } from './create-product-dialog.tsx';
 import { EditableCell, type CellEdit } from './editable-cell.tsx';
-import { PRODUCTS_KEY, useUpdateProduct } from './product-mutations.ts';
+import {
+  deleteAllWarning,
+  PRODUCTS_KEY,
+  useDeletedToast,
+  useUndoWindow,
+  useUpdateProduct,
+} from './product-mutations.ts';
 import { ProductsTotal } from './products-total.tsx';
 import { PAGE_SIZES, readView, viewParams, type ActiveFilter } from './products-view.ts';
 
@@ -170,6 +176,8 @@ export function ProductsPage() {
   });
 
   const [toDelete, setToDelete] = createSignal<Product | null>(null);
+  const deletedToast = useDeletedToast();
+  const undoWindow = useUndoWindow();
   const remove = useMutation(() => trpcMutation(client.products.delete));
   const confirmDelete = () => {
     const product = toDelete();
@@ -177,8 +185,8 @@ export function ProductsPage() {
     remove.mutate(
       { id: product.id },
       {
-        onSuccess: () => {
-          toast.success(`Deleted ${product.sku}`);
+        onSuccess: ({ restoreId }) => {
+          deletedToast(`Deleted ${product.sku}`, restoreId);
           setToDelete(null);
         },
         onError: (error) => {
@@ -196,8 +204,10 @@ export function ProductsPage() {
     removeAll.mutate(
       { confirm: true },
       {
-        onSuccess: ({ deleted }) => {
-          toast.success(`Deleted all products (${deleted.toLocaleString()})`);
+        onSuccess: ({ deleted, restoreId }) => {
+          deletedToast(`Deleted all products (${deleted.toLocaleString()})`, restoreId, {
+            persistent: true,
+          });
           setDeleteAllOpen(false);
         },
         onError: (error) => {
@@ -481,7 +491,7 @@ export function ProductsPage() {
         onConfirm={confirmDelete}
       >
         <p>
-          Delete <strong>{toDelete()?.sku}</strong> ({toDelete()?.name})? This cannot be undone.
+          Delete <strong>{toDelete()?.sku}</strong> ({toDelete()?.name})?
         </p>
       </ConfirmDialog>
       <ConfirmDialog
@@ -493,7 +503,7 @@ export function ProductsPage() {
         busy={removeAll.isPending}
         onConfirm={confirmDeleteAll}
       >
-        <p>Are you sure? This cannot be undone.</p>
+        <p>{deleteAllWarning(undoWindow.data?.days)}</p>
         <p class="muted">
           All {list.data?.total.toLocaleString()} products in the catalogue will be deleted.
         </p>

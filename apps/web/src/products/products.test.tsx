@@ -2,6 +2,7 @@ import { fireEvent, render, screen, waitFor } from '@solidjs/testing-library';
 import { TRPCClientError } from '@trpc/client';
 import { createSignal } from 'solid-js';
 import { describe, expect, it, vi } from 'vitest';
+import { Toaster } from 'solid-sonner';
 import { renderWithApi } from '../test-utils.tsx';
 import { EditableCell, type CellEdit } from './editable-cell.tsx';
 import { ProductsPage } from './products-page.tsx';
@@ -19,6 +20,8 @@ function Cell(props: { onSave: (value: string) => Promise<void> }) {
     />
   );
 }
+
+const RESTORE_ID = '5b1f4a3e-9c2d-4e8f-a1b2-000000000001';
 
 describe('EditableCell', () => {
   it('saves on Enter and cancels on Escape', () => {
@@ -131,16 +134,36 @@ describe('ProductsPage', () => {
     const list = vi
       .fn()
       .mockResolvedValue({ items: [product(1, 'Widget')], total: 1, page: 1, pageSize: 25 });
-    const deleteAll = vi.fn().mockResolvedValue({ deleted: 1 });
-    renderWithApi(() => <ProductsPage />, {
-      products: { list: { query: list }, deleteAll: { mutate: deleteAll } },
-    });
+    const deleteAll = vi.fn().mockResolvedValue({ deleted: 1, restoreId: RESTORE_ID });
+    const restore = vi.fn().mockResolvedValue({ restored: 1, skipped: 0 });
+    renderWithApi(
+      () => (
+        <>
+          <ProductsPage />
+          <Toaster />
+        </>
+      ),
+      {
+        products: {
+          list: { query: list },
+          deleteAll: { mutate: deleteAll },
+          restore: { mutate: restore },
+          undoWindow: { query: () => Promise.resolve({ days: 7 }) },
+        },
+      },
+    );
     await screen.findByText('1 product · page 1 of 1');
     fireEvent.click(screen.getByRole('button', { name: 'Delete all' }));
-    await screen.findByText('Are you sure? This cannot be undone.');
+    await screen.findByText(
+      'Are you sure? You can undo it for 7 days, from the message that follows.',
+    );
     expect(deleteAll).not.toHaveBeenCalled();
     fireEvent.click(screen.getByRole('button', { name: 'Delete all products' }));
     await waitFor(() => expect(deleteAll).toHaveBeenCalledWith({ confirm: true }));
+    // the toast's Undo restores what went
+    fireEvent.click(await screen.findByRole('button', { name: 'Undo' }));
+    await waitFor(() => expect(restore).toHaveBeenCalledWith({ restoreId: RESTORE_ID }));
+    await screen.findByText('Restored 1 product');
   });
 });
 

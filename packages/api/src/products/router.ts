@@ -2,14 +2,19 @@ import { z } from 'zod';
 import {
   ZDeleteAllInput,
   ZDeleteAllOutput,
+  ZDeleteOutput,
   ZProduct,
   ZProductCreateInput,
   ZProductId,
   ZProductListInput,
   ZProductUpdateInput,
+  ZRestoreInput,
+  ZRestoreOutput,
+  ZUndoWindow,
 } from '@acme/shared';
 import { publicProcedure, router } from '../trpc.ts';
 import { listProducts } from './list-products.ts';
+import { restoreProducts } from './restore-products.ts';
 import {
   createProduct,
   deleteAllProducts,
@@ -40,10 +45,18 @@ export const productsRouter = router({
     .mutation(({ ctx, input }) => updateProduct(ctx.sql, input)),
   delete: publicProcedure
     .input(ZById)
-    .output(ZProduct)
-    .mutation(({ ctx, input }) => deleteProduct(ctx.sql, input.id)),
+    .output(ZDeleteOutput)
+    .mutation(({ ctx, input }) => deleteProduct(ctx.sql, input.id, ctx.config.IMPORT_UNDO_DAYS)),
   deleteAll: publicProcedure
     .input(ZDeleteAllInput)
     .output(ZDeleteAllOutput)
-    .mutation(({ ctx }) => deleteAllProducts(ctx.sql)),
+    .mutation(({ ctx }) => deleteAllProducts(ctx.sql, ctx.config.IMPORT_UNDO_DAYS)),
+  restore: publicProcedure
+    .input(ZRestoreInput)
+    .output(ZRestoreOutput)
+    .mutation(({ ctx, input }) => restoreProducts(ctx.sql, input.restoreId)),
+  /** For how many days a delete can be undone (the delete-all dialog says it). */
+  undoWindow: publicProcedure
+    .output(ZUndoWindow)
+    .query(({ ctx }) => ({ days: ctx.config.IMPORT_UNDO_DAYS })),
 });

@@ -1,9 +1,19 @@
 import { TRPCError } from '@trpc/server';
-import { eq, isUniqueViolation, products, sql, transaction, type Db, type Sql } from '@acme/db';
+import {
+  asDate,
+  eq,
+  isUniqueViolation,
+  products,
+  sql,
+  transaction,
+  type Db,
+  type Sql,
+} from '@acme/db';
 import { emitEvent } from '@acme/jobs/events';
 import type { z } from 'zod';
 import type { TProduct, ZProductCreateInput, ZProductUpdateInput } from '@acme/shared';
 import { notFound } from '../errors.ts';
+import { KEPT_COLUMNS, newDeletion, recordDeletion } from './restore-products.ts';
 
 const SKU_CONSTRAINT = 'products_sku_key';
 
@@ -73,29 +83,70 @@ export async function updateProduct(
   );
 }
 
-export async function deleteProduct(sqlClient: Sql, id: number): Promise<TProduct> {
+/**
+ * Deletes one product; with undo on, the same statement keeps a copy (timestamps to the
+ * microsecond, which a later import revert compares) for `products.restore`.
+ */
+export async function deleteProduct(
+  sqlClient: Sql,
+  id: number,
+  undoDays: number,
+): Promise<TProduct & { restoreId: string | null }> {
   return transaction(sqlClient, async (tx) => {
-    const [row] = await tx.db.delete(products).where(eq(products.id, id)).returning();
-    if (!row) throw notFound('Product', id);
-    await emitEvent(tx.sql, 'product.deleted', productEventData(row));
-    return row;
+    const deletion = newDeletion(undoDays);
+    const keep = deletion
+      ? tx.sql`, kept as (
+          insert into deleted_products (deletion_id, ${tx.sql.unsafe(KEPT_COLUMNS)})
+          select ${deletion.id}, ${tx.sql.unsafe(KEPT_COLUMNS)} from gone)`
+      : tx.sql``;
+    const [gone] = await tx.sql<
+      (Omit<TProduct, 'createdAt' | 'updatedAt'> & {
+        createdAt: Date | string;
+        updatedAt: Date | string;
+      })[]
+    >`
+      with gone as (delete from products where id = ${id} returning *)${keep}
+      select id::float8 as id, sku, name, description, active,
+        created_at as "createdAt", updated_at as "updatedAt"
+      from gone`;
+    if (!gone) throw notFound('Product', id);
+    const row = { ...gone, createdAt: asDate(gone.createdAt), updatedAt: asDate(gone.updatedAt) };
+    if (deletion) await recordDeletion(tx.sql, deletion, 1);
+    await emitEvent(tx.sql, 'product.deleted', {
+      ...productEventData(row),
+      restoreId: deletion?.id ?? null,
+    });
+    return { ...row, restoreId: deletion?.id ?? null };
   });
 }
 
 /**
  * Empties the catalogue with TRUNCATE (0.3 s for 500k rows, no dead tuples left to vacuum,
  * where DELETE takes 0.7 s plus 0.6 s of vacuum). The exclusive lock waits for a running import's
- * transaction, so the count read under it is exact. One `products.deleted_all` event, never one
- * per product.
+ * transaction, so the count read under it is exact. With undo on, one `insert … select` first
+ * copies every product into deleted_products (a sequential append with only a BRIN index to
+ * keep). One `products.deleted_all` event, never one per product.
  */
-export async function deleteAllProducts(sqlClient: Sql): Promise<{ deleted: number }> {
+export async function deleteAllProducts(
+  sqlClient: Sql,
+  undoDays: number,
+): Promise<{ deleted: number; restoreId: string | null }> {
   return transaction(sqlClient, async (tx) => {
     await tx.sql`lock table products in access exclusive mode`;
     const [row] = await tx.sql<{ total: number }[]>`
       select coalesce(sum(total), 0)::int as total from product_count_deltas`;
+    let deleted = row?.total ?? 0;
+    const deletion = newDeletion(undoDays);
+    if (deletion) {
+      const kept = await tx.sql`
+        insert into deleted_products (deletion_id, ${tx.sql.unsafe(KEPT_COLUMNS)})
+        select ${deletion.id}, ${tx.sql.unsafe(KEPT_COLUMNS)} from products`;
+      deleted = kept.count;
+      await recordDeletion(tx.sql, deletion, deleted);
+    }
     await tx.sql`truncate products`;
-    const deleted = row?.total ?? 0;
-    await emitEvent(tx.sql, 'products.deleted_all', { deleted });
-    return { deleted };
+    const restoreId = deletion?.id ?? null;
+    await emitEvent(tx.sql, 'products.deleted_all', { deleted, restoreId });
+    return { deleted, restoreId };
   });
 }

@@ -35,6 +35,8 @@ const { values: args } = parseArgs({
     'skip-floor': { type: 'boolean', default: false },
     'skip-back-to-back': { type: 'boolean', default: false },
     port: { type: 'string', default: '3210' },
+    /** IMPORT_UNDO_DAYS of the worker: 0 measures the import without its undo journal. */
+    'undo-days': { type: 'string', default: '7' },
     'admin-url': {
       type: 'string',
       default: process.env['BENCH_ADMIN_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -55,7 +57,8 @@ console.log(
   `bench:import — ${ROWS.toLocaleString('en')} rows, ${os.cpus().length} cores, load average ${os
     .loadavg()
     .map((n) => n.toFixed(2))
-    .join(' ')}, ${new Date().toISOString()}`,
+    .join(' ')}, ${new Date().toISOString()}, IMPORT_UNDO_DAYS=${args['undo-days']}` +
+    (args['undo-days'] === '0' ? ' (no undo journal)' : ''),
 );
 
 // --- the file ------------------------------------------------------------------------------------
@@ -80,6 +83,7 @@ const env = {
   PORT: args.port,
   REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
   REDIS_PREFIX: `bench-import:${args.port}:`,
+  IMPORT_UNDO_DAYS: args['undo-days'],
 };
 const server = await startApp('apps/server/src/main.ts', env, /listening on/);
 /** The worker's "import phases" log lines, by import id. */

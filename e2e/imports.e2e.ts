@@ -93,6 +93,30 @@ describe('import page', () => {
     await page.getByText('catalogue.csv').first().waitFor();
   });
 
+  it('reverts an import from the history after a confirmation with its counts', async () => {
+    await page.goto(`${stack.baseUrl}/imports`);
+    await page.locator('input[type=file]').setInputFiles({
+      name: 'second.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('sku,name\nIMP-1,Renamed one\nNEW-1,Brand new\n'),
+    });
+    await page.getByRole('heading', { name: 'Import complete' }).waitFor(WAIT);
+    const history = page.getByRole('region', { name: 'History' });
+    await history.getByRole('button', { name: 'Revert import second.csv' }).click();
+    const dialog = page.getByRole('alertdialog');
+    await dialog
+      .getByText('1 product it updated will be put back as they were before it.')
+      .waitFor();
+    await dialog.getByText('1 product it created will be deleted.').waitFor();
+    await screenshots(page, 'imports-revert-dialog');
+    await dialog.getByRole('button', { name: 'Revert import' }).click();
+    await page.getByText('Reverted second.csv: 1 restored, 1 deleted, 0 kept').waitFor(WAIT);
+    await history.getByText('reverted').waitFor();
+    const rows = await stack.db.sql<{ sku: string; name: string }[]>`
+      select sku, name from products where sku in ('IMP-1', 'NEW-1')`;
+    expect([...rows]).toEqual([{ sku: 'IMP-1', name: 'Imported 1' }]);
+  });
+
   it('refuses a file that is not a CSV before uploading it', async () => {
     await page.goto(`${stack.baseUrl}/imports`);
     await page.locator('input[type=file]').setInputFiles({

@@ -135,14 +135,37 @@ describe('products page', () => {
     await expect.poll(() => summary(page).textContent(), WAIT).toContain('60 products');
   });
 
-  it('deletes all products behind "Are you sure?" and reports it', async () => {
+  it('undoes a delete from its toast: the product is back', async () => {
+    await page.getByRole('button', { name: 'Delete SKU-008' }).click();
+    await page
+      .getByRole('alertdialog')
+      .getByRole('button', { name: 'Delete', exact: true })
+      .click();
+    const toast = page.locator('[data-sonner-toast]', { hasText: 'Deleted SKU-008' });
+    await toast.waitFor();
+    expect(await count(`sku = 'SKU-008'`)).toBe(0);
+    await toast.getByRole('button', { name: 'Undo' }).click();
+    await page.getByText('Restored 1 product').waitFor();
+    expect(await count(`sku = 'SKU-008'`)).toBe(1);
+    await expect.poll(() => summary(page).textContent(), WAIT).toContain('60 products');
+  });
+
+  it('deletes all products behind "Are you sure?", says for how long it can be undone, and undoes it', async () => {
     await page.getByRole('button', { name: 'Delete all' }).click();
     const dialog = page.getByRole('alertdialog');
-    await dialog.getByText('Are you sure? This cannot be undone.').waitFor();
+    await dialog
+      .getByText('Are you sure? You can undo it for 7 days, from the message that follows.')
+      .waitFor();
     await dialog.getByRole('button', { name: 'Delete all products' }).click();
-    await page.getByText('Deleted all products (60)').waitFor();
+    const toast = page.locator('[data-sonner-toast]', { hasText: 'Deleted all products (60)' });
+    await toast.waitFor();
     await page.getByText('No products yet. Import a CSV or create one.').waitFor();
     expect(await count()).toBe(0);
     await screenshots(page, 'products-empty');
+
+    await toast.getByRole('button', { name: 'Undo' }).click();
+    await page.getByText('Restored 60 products').waitFor();
+    await expect.poll(() => summary(page).textContent(), WAIT).toContain('60 products');
+    expect(await count()).toBe(60);
   });
 });

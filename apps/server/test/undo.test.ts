@@ -269,7 +269,7 @@ describe('products.delete / deleteAll / restore', () => {
     });
     expect(await catalogue()).toEqual([]);
 
-    const restored = await api.products.restore.mutate({ restoreId: deleted.restoreId });
+    const restored = await api.products.restore.mutate({ restoreId: deleted.restoreId! });
     expect(restored).toEqual({ restored: 1, skipped: 0 });
     expect(await api.products.byId.query({ id: product.id })).toEqual(product);
     expect((await api.products.list.query({ active: false })).total).toBe(1);
@@ -284,7 +284,7 @@ describe('products.delete / deleteAll / restore', () => {
       }) as unknown,
     ]);
     expect(
-      await failure(api.products.restore.mutate({ restoreId: deleted.restoreId })),
+      await failure(api.products.restore.mutate({ restoreId: deleted.restoreId! })),
     ).toMatchObject({
       code: 'CONFLICT',
       message: expect.stringContaining('already restored') as string,

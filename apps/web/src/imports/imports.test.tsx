@@ -10,6 +10,7 @@ import {
   skippedRowsText,
   timeLeftMs,
 } from './format.ts';
+import { ImportHistory } from './import-history.tsx';
 import { ImportPanel } from './import-panel.tsx';
 import { uploadCsv } from './upload.ts';
 
@@ -223,5 +224,64 @@ describe('uploadCsv', () => {
     await expect(uploadCsv('', file, () => {})).rejects.toThrow('The server answered 400');
     FakeXhr.next = 'network-error';
     await expect(uploadCsv('', file, () => {})).rejects.toThrow('could not be reached');
+  });
+});
+
+describe('ImportHistory: Revert', () => {
+  it('offers Revert on a revertible import only, confirms with the dry run’s counts, then reverts', async () => {
+    const now = Date.now();
+    const completed: TImport = {
+      ...base,
+      status: 'completed',
+      phase: null,
+      percent: 100,
+      finishedAt: new Date(now - 60_000),
+      revertibleUntil: new Date(now + 86_400_000),
+    };
+    const reverted: TImport = {
+      ...completed,
+      id: '7c1e0d8e-8a40-4c1e-9f57-000000000002',
+      filename: 'old.csv',
+      revertedAt: new Date(now - 30_000),
+    };
+    const expired: TImport = {
+      ...completed,
+      id: '7c1e0d8e-8a40-4c1e-9f57-000000000003',
+      filename: 'older.csv',
+      revertibleUntil: new Date(now - 1_000),
+    };
+    const preview = vi.fn().mockResolvedValue({ restored: 2, deleted: 10, kept: 1 });
+    const revert = vi.fn().mockResolvedValue({ restored: 2, deleted: 10, kept: 1 });
+    renderWithApi(() => <ImportHistory selectedId={undefined} onSelect={() => {}} />, {
+      imports: {
+        list: {
+          query: vi.fn().mockResolvedValue({
+            items: [completed, reverted, expired],
+            total: 3,
+            page: 1,
+            pageSize: 10,
+          }),
+        },
+        revertPreview: { query: preview },
+        revert: { mutate: revert },
+      },
+    });
+    await screen.findByRole('button', { name: 'Revert import catalogue.csv' });
+    expect(screen.queryByRole('button', { name: 'Revert import old.csv' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Revert import older.csv' })).toBeNull();
+    expect(screen.getByText('reverted')).toBeTruthy();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Revert import catalogue.csv' }));
+    await screen.findByText('2 products it updated will be put back as they were before it.');
+    expect(screen.getByText('10 products it created will be deleted.')).toBeTruthy();
+    expect(
+      screen.getByText(
+        '1 product changed since the import (edited, imported again or deleted) will be kept as they are now.',
+      ),
+    ).toBeTruthy();
+    expect(preview).toHaveBeenCalledWith({ id: completed.id });
+    expect(revert).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByRole('button', { name: 'Revert import' }));
+    await waitFor(() => expect(revert).toHaveBeenCalledWith({ id: completed.id }));
   });
 });

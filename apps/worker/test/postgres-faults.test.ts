@@ -88,6 +88,8 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, timeo
   for (;;) {
     const value = await check().catch(() => undefined); // PostgreSQL may be restarting
     if (value !== undefined) return value;
+    if (worker.exitCode !== null || worker.signalCode !== null)
+      throw new Error(`${what}: the worker died (${worker.exitCode ?? worker.signalCode})`);
     if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }

@@ -33,5 +33,6 @@ export {
   type RowMapper,
 } from './import/mapping/index.ts';
 export { ImportFailure, MappingNeeded } from './import/import-failure.ts';
+export { readStoredHeader } from './import/file/stored-header.ts';
 export { sniffFileKind, sniffGzipContent, type FileKind } from './import/file/file-kind.ts';
 export { bulkCatalogueWrite } from './catalogue-bulk-write.ts';

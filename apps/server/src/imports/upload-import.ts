@@ -1,13 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
 import busboy, { type FileInfo } from 'busboy';
-import { copyIn, imports, transaction, type Sql } from '@acme/db';
-import { enqueueImport } from '@acme/jobs';
+import { copyIn, imports, transaction, type Sql, type TransactionSql } from '@acme/db';
+import { enqueueImport, mappingProblem, readStoredHeader, rememberMapping } from '@acme/jobs';
 import type { Logger } from '@acme/runtime/logger';
 import { sendJson } from '../http-utils.ts';
 import { createChunkFramer } from './chunk-framer.ts';
 import { hasCsvNameOrType } from './sniff-csv.ts';
 import { tooLarge, UploadAborted, UploadError } from './upload-error.ts';
+import { uploadOptions, type UploadOptions } from './upload-fields.ts';
 
 /** Room for the multipart framing around the file when comparing Content-Length to the limit. */
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
@@ -41,13 +42,15 @@ export function cleanFilename(name: string | undefined): string {
 /**
  * Streams the file into `import_file_chunks` inside one transaction that also creates the import
  * row and enqueues its job: a refused, failed or aborted upload rolls back and leaves nothing,
- * even if this process dies, and the worker never sees a half-stored file.
+ * even if this process dies, and the worker never sees a half-stored file. The other form fields
+ * (`mapping`) are read once the whole body is parsed, so they may come before or after the file.
  */
 async function storeImport(
   file: NodeJS.ReadableStream,
   info: FileInfo,
   deps: UploadDeps,
   clientGone: () => boolean,
+  formFields: Promise<ReadonlyMap<string, string>>,
 ): Promise<string> {
   const filename = cleanFilename(info.filename);
   if (!hasCsvNameOrType(filename, info.mimeType)) {
@@ -73,12 +76,41 @@ async function storeImport(
       framer.stream,
     );
     await tx.sql`update imports set bytes_total = ${framer.bytesReceived()} where id = ${row.id}`;
+    const fields = await formFields;
+    await applyOptions(tx.sql, row.id, uploadOptions(fields), {
+      remember: !isTrue(fields.get('review')),
+      maxBytes: deps.maxUploadBytes,
+    });
     await enqueueImport(tx.sql, row.id);
     // Last thing before the commit: nobody would learn of an import its client never saw.
     if (clientGone()) throw new UploadAborted('the client went away before the upload was stored');
     return row.id;
   });
 }
+
+/**
+ * Stores what the form fields ask on the import row. A mapping naming a column the file's header
+ * lacks refuses the upload (400, nothing stored); one that fits is remembered for the next file
+ * with these columns, unless the upload asked for review (then confirming it remembers it).
+ */
+async function applyOptions(
+  tx: TransactionSql,
+  importId: string,
+  { mapping }: UploadOptions,
+  options: { remember: boolean; maxBytes: number },
+): Promise<void> {
+  if (!mapping) return;
+  const columns = await readStoredHeader(tx, importId, options.maxBytes);
+  if (columns) {
+    const problem = mappingProblem(columns, mapping);
+    if (problem) throw new UploadError(400, `${problem} Nothing was stored.`);
+    if (options.remember) await rememberMapping(tx, columns, mapping);
+  }
+  await tx`update imports set mapping = ${JSON.stringify(mapping)}::jsonb where id = ${importId}`;
+}
+
+const isTrue = (value: string | undefined) =>
+  ['true', '1'].includes(value?.trim().toLowerCase() ?? '');
 
 /** Parses the multipart body and stores its `file` part; resolves with the new import's id. */
 function receiveImport(req: IncomingMessage, deps: UploadDeps): Promise<string> {
@@ -105,8 +137,14 @@ function receiveImport(req: IncomingMessage, deps: UploadDeps): Promise<string> 
     clearTimeout(idleTimer);
     idleTimer = setTimeout(() => onIdle(), deps.idleTimeoutMs);
   };
+  const fields = new Map<string, string>();
+  // Settles when the parser is done with the body (also when it is destroyed).
+  const formFields = new Promise<ReadonlyMap<string, string>>((resolve) =>
+    parser.once('close', () => resolve(fields)),
+  );
   return new Promise<string>((resolve, reject) => {
     let sawFile = false;
+    parser.on('field', (name, value) => fields.set(name, value));
     onIdle = () => {
       // Paused by backpressure (the database is slower than the client): not the client's fault.
       if (req.isPaused()) return restartIdleTimer();
@@ -131,7 +169,7 @@ function receiveImport(req: IncomingMessage, deps: UploadDeps): Promise<string> 
         return;
       }
       sawFile = true;
-      storeImport(file, info, deps, clientGone).then(resolve, reject);
+      storeImport(file, info, deps, clientGone, formFields).then(resolve, reject);
     });
     parser.on('close', () => {
       if (!sawFile) reject(new UploadError(400, NO_FILE));

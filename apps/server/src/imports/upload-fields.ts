@@ -1,0 +1,36 @@
+import { ZColumnMapping, type TColumnMapping } from '@acme/shared';
+import { UploadError } from './upload-error.ts';
+
+/** What the form fields beside `file` ask of the import (SPEC section 2b). */
+export interface UploadOptions {
+  /** The column mapping to apply (JSON in the field `mapping`), or null to map by the header. */
+  mapping: TColumnMapping | null;
+}
+
+/**
+ * Reads the upload's form fields (they may come before or after the file part); a value the
+ * import cannot honour refuses the upload with a message naming the field and the problem.
+ */
+export function uploadOptions(fields: ReadonlyMap<string, string>): UploadOptions {
+  return { mapping: mappingField(fields.get('mapping')) };
+}
+
+function mappingField(raw: string | undefined): TColumnMapping | null {
+  if (raw === undefined || raw.trim() === '') return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (error) {
+    throw new UploadError(
+      400,
+      `The field "mapping" is not valid JSON (${(error as Error).message}); send it like {"sku": "<column>", "name": "<column>"}. Nothing was stored.`,
+    );
+  }
+  const parsed = ZColumnMapping.safeParse(json);
+  if (!parsed.success)
+    throw new UploadError(
+      400,
+      `The field "mapping" is not a column mapping: ${parsed.error.issues[0]?.message ?? 'invalid'}. Nothing was stored.`,
+    );
+  return parsed.data;
+}

@@ -1,0 +1,34 @@
+import { Readable } from 'node:stream';
+import type { Sql, TransactionSql } from 'postgres';
+import type { CsvRecord } from './csv-records.ts';
+import { openRecordSource } from './record-source.ts';
+
+/**
+ * The header names (trimmed) of a stored upload, read as the worker will read them (gzip,
+ * encoding, delimiter), from its first stored piece (1 MiB): for checking a mapping given with
+ * the upload before anything is committed. Null when that piece does not hold a readable header
+ * (an empty or binary file, a header over 1 MiB): the import itself will say what is wrong.
+ */
+export async function readStoredHeader(
+  sql: Sql | TransactionSql,
+  importId: string,
+  maxBytes: number,
+): Promise<string[] | null> {
+  const [first] = await sql<{ data: Buffer }[]>`
+    select data from import_file_chunks where import_id = ${importId} order by seq limit 1`;
+  if (!first) return null;
+  const stop = new AbortController();
+  try {
+    const source = await openRecordSource(Readable.from([first.data]), {
+      maxBytes,
+      signal: stop.signal,
+    });
+    for await (const record of source.records as AsyncIterable<CsvRecord>)
+      return record.error ? null : record.fields.map((field) => field.trim());
+    return null;
+  } catch {
+    return null;
+  } finally {
+    stop.abort();
+  }
+}

@@ -1,8 +1,7 @@
-import { TRPCError } from '@trpc/server';
 import { asDate, IMPORT_LOCK_KEY, type Db, type Sql, type TransactionSql } from '@acme/db';
 import { bulkCatalogueWrite, emitEvent } from '@acme/jobs';
 import type { Bus } from '@acme/realtime';
-import type { TImport, TImportRevertCounts } from '@acme/shared';
+import { AppError, type TImport, type TImportRevertCounts } from '@acme/shared';
 import { notFound } from '../errors.ts';
 import { findImport, publishImport } from './import-state.ts';
 
@@ -48,37 +47,37 @@ async function checkRevertible(sql: Sql | TransactionSql, id: string, lock: bool
   if (!target) throw notFound('Import', id);
   const name = `Import ${id} (${target.filename})`;
   if (target.revertedAt) {
-    throw new TRPCError({
-      code: 'CONFLICT',
-      message: `${name} was already reverted on ${asDate(target.revertedAt).toISOString()}`,
-    });
+    throw new AppError(
+      'CONFLICT',
+      `${name} was already reverted on ${asDate(target.revertedAt).toISOString()}`,
+    );
   }
   if (target.status !== 'completed') {
-    throw new TRPCError({
-      code: 'CONFLICT',
-      message: `${name} is ${target.status}; only a completed import can be reverted`,
-    });
+    throw new AppError(
+      'CONFLICT',
+      `${name} is ${target.status}; only a completed import can be reverted`,
+    );
   }
   if (!target.revertibleUntil) {
-    throw new TRPCError({
-      code: 'BAD_REQUEST',
-      message: `${name} cannot be reverted: it was imported while undo was off (IMPORT_UNDO_DAYS=0) or before undo existed`,
-    });
+    throw new AppError(
+      'BAD_REQUEST',
+      `${name} cannot be reverted: it was imported while undo was off (IMPORT_UNDO_DAYS=0) or before undo existed`,
+    );
   }
   if (!target.windowOpen || !target.journaled) {
-    throw new TRPCError({
-      code: 'BAD_REQUEST',
-      message: `${name} can no longer be reverted: its undo window ended on ${asDate(target.revertibleUntil).toISOString()}`,
-    });
+    throw new AppError(
+      'BAD_REQUEST',
+      `${name} can no longer be reverted: its undo window ended on ${asDate(target.revertibleUntil).toISOString()}`,
+    );
   }
   const [running] = await sql<{ filename: string; status: string }[]>`
     select filename, status from imports
     where status in ('parsing', 'importing') and id <> ${id} limit 1`;
   if (running) {
-    throw new TRPCError({
-      code: 'CONFLICT',
-      message: `Another import (${running.filename}) is ${running.status}; revert once it has finished`,
-    });
+    throw new AppError(
+      'CONFLICT',
+      `Another import (${running.filename}) is ${running.status}; revert once it has finished`,
+    );
   }
   return target;
 }
@@ -105,10 +104,10 @@ export async function revertImport(
     const [lock] = await tx<{ locked: boolean }[]>`
       select pg_try_advisory_xact_lock(${IMPORT_LOCK_KEY}) as locked`;
     if (!lock?.locked) {
-      throw new TRPCError({
-        code: 'CONFLICT',
-        message: 'An import is writing to the catalogue; revert once it has finished',
-      });
+      throw new AppError(
+        'CONFLICT',
+        'An import is writing to the catalogue; revert once it has finished',
+      );
     }
     const journal = tx.unsafe(JOURNAL);
     const restored = await tx`

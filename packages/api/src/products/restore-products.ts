@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { TRPCError } from '@trpc/server';
 import { asDate, type Sql, type TransactionSql } from '@acme/db';
 import { bulkCatalogueWrite, emitEvent } from '@acme/jobs';
-import type { TRestoreOutput } from '@acme/shared';
+import { AppError, type TRestoreOutput } from '@acme/shared';
 import { notFound } from '../errors.ts';
 
 /**
@@ -45,16 +44,16 @@ async function checkRestorable(sql: Sql | TransactionSql, restoreId: string, loc
     from product_deletions where id = ${restoreId} ${lock ? sql`for update` : sql``}`;
   if (!deletion) throw notFound('Deletion', restoreId);
   if (deletion.restoredAt) {
-    throw new TRPCError({
-      code: 'CONFLICT',
-      message: `These products were already restored on ${asDate(deletion.restoredAt).toISOString()}`,
-    });
+    throw new AppError(
+      'CONFLICT',
+      `These products were already restored on ${asDate(deletion.restoredAt).toISOString()}`,
+    );
   }
   if (!deletion.open || deletion.pruned) {
-    throw new TRPCError({
-      code: 'BAD_REQUEST',
-      message: `These products can no longer be restored: the undo window ended on ${asDate(deletion.restorableUntil).toISOString()}`,
-    });
+    throw new AppError(
+      'BAD_REQUEST',
+      `These products can no longer be restored: the undo window ended on ${asDate(deletion.restorableUntil).toISOString()}`,
+    );
   }
   return deletion;
 }

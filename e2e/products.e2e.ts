@@ -150,6 +150,124 @@ describe('products page', () => {
     await expect.poll(() => summary(page).textContent(), WAIT).toContain('60 products');
   });
 
+  it('keeps an edited row in place under "newest change first", with the focus on it', async () => {
+    await page.goto(`${stack.baseUrl}/products?pageSize=10`);
+    const rows = page.locator('table.products-grid tbody tr');
+    await rows.nth(9).waitFor();
+    const third = (await rows
+      .nth(2)
+      .getByRole('button', { name: /^Edit SKU of / })
+      .textContent())!;
+    await rows
+      .nth(2)
+      .getByRole('button', { name: /^Edit Name of / })
+      .click();
+    const input = page.getByLabel(`Name of ${third}`);
+    await input.fill('Edited in place');
+    await input.press('Enter');
+    await expect.poll(() => count(`sku = '${third}' and name = 'Edited in place'`), WAIT).toBe(1);
+    // After the refetch (the row is now the newest change) it is still the third row, focused.
+    await page.waitForLoadState('networkidle');
+    expect(
+      await rows
+        .nth(2)
+        .getByRole('button', { name: /^Edit Name of / })
+        .textContent(),
+    ).toBe('Edited in place');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+      `Edit Name of ${third}: Edited in place`,
+    );
+    // Arrow keys move between the cells' controls.
+    await page.keyboard.press('ArrowDown');
+    const below = (await rows
+      .nth(3)
+      .getByRole('button', { name: /^Edit SKU of / })
+      .textContent())!;
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toMatch(
+      new RegExp(`^Edit Name of ${below}`),
+    );
+    await page.keyboard.press('ArrowLeft');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toMatch(
+      new RegExp(`^Edit SKU of ${below}`),
+    );
+    // A new view lets the newest change come first again.
+    await page.getByRole('button', { name: 'Page 2' }).click();
+    await page.getByRole('button', { name: 'Page 1' }).click();
+    await expect
+      .poll(
+        () =>
+          rows
+            .nth(0)
+            .getByRole('button', { name: /^Edit Name of / })
+            .textContent(),
+        WAIT,
+      )
+      .toBe('Edited in place');
+  });
+
+  it('jumps to a typed page number, and offers 200 per page', async () => {
+    await page.getByLabel('Go to page').fill('5');
+    await page.getByLabel('Go to page').press('Enter');
+    await expect.poll(() => summary(page).textContent(), WAIT).toContain('page 5 of 6');
+    await page.getByLabel('Go to page').fill('9');
+    await page.getByRole('button', { name: 'Go', exact: true }).click();
+    await page.getByText('Enter a page from 1 to 6').waitFor();
+    await page.getByLabel('Per page').selectOption('200');
+    await expect.poll(() => summary(page).textContent(), WAIT).toContain('page 1 of 1');
+  });
+
+  it('sets picked rows inactive, every match of a filter after a confirmation, and exports the matches', async () => {
+    await page.goto(`${stack.baseUrl}/products?sort=sku:asc`);
+    await page.getByRole('checkbox', { name: 'Select SKU-001' }).check();
+    await page.getByRole('checkbox', { name: 'Select SKU-002' }).check();
+    await page.getByText('2 selected').waitFor();
+    await screenshots(page, 'products-selection');
+    await page.getByRole('button', { name: 'Set inactive' }).click();
+    await page.getByText('Set 2 products inactive').waitFor();
+    expect(await count(`sku in ('SKU-001', 'SKU-002') and not active`)).toBe(2);
+
+    await page.getByLabel('Description', { exact: true }).fill('blue');
+    await expect.poll(() => summary(page).textContent(), WAIT).toContain('30 products');
+    await page.getByRole('checkbox', { name: 'Select all on this page' }).check();
+    await page.getByRole('button', { name: 'Select all 30 products matching the filters' }).click();
+    await page.getByText('All 30 products selected').waitFor();
+    await page.getByRole('button', { name: 'Set inactive' }).click();
+    await page
+      .getByRole('alertdialog')
+      .getByRole('button', { name: 'Set all 30 products matching the filters inactive' })
+      .click();
+    await expect.poll(() => count(`description ilike '%blue%' and active`), WAIT).toBe(0);
+
+    // The export is the filtered set, streamed by the server.
+    await page.getByLabel('Status', { exact: true }).selectOption('inactive');
+    const link = page.getByRole('link', { name: 'Export matches (CSV)' });
+    await link.waitFor();
+    const href = (await link.getAttribute('href'))!;
+    expect(new URL(href).search).toBe('?description=blue&active=false');
+    const csv = await page.evaluate(async (url) => (await fetch(url)).text(), href);
+    const lines = csv.trim().split('\n');
+    expect(lines[0]).toBe('sku,name,description,active,created_at,updated_at'); // fetch drops the BOM
+    expect(lines).toHaveLength(1 + (await count(`description ilike '%blue%' and not active`)));
+    await page.getByLabel('Description', { exact: true }).fill('');
+    await page.getByLabel('Status', { exact: true }).selectOption('all');
+  });
+
+  it('truncates a long SKU and shows line breaks in a description', async () => {
+    const longSku = 'LONG-' + 'x'.repeat(295);
+    await stack.db.sql`
+      insert into products (sku, name, description) values (${longSku}, 'Long one', ${'first line\nsecond line'})`;
+    await page.goto(`${stack.baseUrl}/products?sku=LONG-`);
+    const cell = page.getByRole('button', { name: /^Edit SKU of LONG-/ });
+    await cell.waitFor();
+    expect((await cell.boundingBox())!.width).toBeLessThan(400);
+    expect(await cell.getAttribute('title')).toBe(longSku);
+    const description = page.getByRole('button', { name: /^Edit Description of LONG-/ });
+    expect(await description.innerText()).toBe('first line\nsecond line');
+    await screenshots(page, 'products-long-values');
+    await stack.db.sql`delete from products where sku = ${longSku}`;
+    await page.goto(`${stack.baseUrl}/products`);
+  });
+
   it('deletes all products behind "Are you sure?", says for how long it can be undone, and undoes it', async () => {
     await page.getByRole('button', { name: 'Delete all' }).click();
     const dialog = page.getByRole('alertdialog');

@@ -24,6 +24,7 @@ import { createHealthHandler } from './health.ts';
 import { sendError } from './http-utils.ts';
 import { createStaticHandler, DEFAULT_WEB_DIST_DIR } from './static.ts';
 import { createImportRoutes } from './imports/routes.ts';
+import { handleProductsCsv, PRODUCTS_CSV_PATH } from './products-export-csv.ts';
 import { guardWebSocket } from './ws-guard.ts';
 import { AppError, internalErrorMessage } from '@acme/shared';
 
@@ -163,6 +164,8 @@ export async function startServer(
       if (path === '/api/session') return sessionRoutes(req, res);
       // Every other route under /api (uploads, error downloads) sits behind this guard.
       if (path.startsWith('/api/') && !(await access.requireAuth(req, res))) return;
+      if (path === PRODUCTS_CSV_PATH)
+        return handleProductsCsv(req, res, { sql: database.sql, logger });
       if (await importRoutes.handle(req, res)) return;
       if (await serveWeb(req, res)) return;
       throw new AppError('NOT_FOUND', `Nothing at ${req.method} ${req.url}`);

@@ -4,6 +4,7 @@ import type { JSX } from 'solid-js';
 import { Toaster } from 'solid-sonner';
 import { ApiProvider, type Api } from './api/context.tsx';
 import { errorCode } from './api/query.ts';
+import { useRefetchOnReconnect } from './api/refetch-on-reconnect.ts';
 import { ConnectionIndicator } from './components/connection-indicator.tsx';
 import { APP_NAME } from './components/page-title.ts';
 import { ImportsPage } from './imports/imports-page.tsx';
@@ -27,6 +28,7 @@ export function createQueryClient(options: { onUnauthorized?: () => void } = {})
 }
 
 function Shell(props: RouteSectionProps) {
+  useRefetchOnReconnect();
   return (
     <>
       <a class="visually-hidden" href="#content">

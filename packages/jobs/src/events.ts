@@ -1,7 +1,7 @@
 import type { Sql, TransactionSql } from 'postgres';
 import { asDate } from '@acme/db';
 import type { TEventType } from '@acme/shared';
-import { enqueueDeliveries } from './webhooks/enqueue-deliveries.ts';
+import { enqueueDeliveries, enqueueDeliveriesOfEvents } from './webhooks/enqueue-deliveries.ts';
 
 export interface EmittedEvent {
   id: string;
@@ -31,4 +31,27 @@ export async function emitEvent(
   if (!row) throw new Error('insert into events returned no row');
   const deliveries = await enqueueDeliveries(sql, { id: row.id, type });
   return { id: row.id, type, createdAt: asDate(row.createdAt), deliveries };
+}
+
+/**
+ * `emitEvent` for many events of one type (a bulk change, one event per product): the events and
+ * their deliveries are inserted set-based, two statements whatever the count. Returns the number
+ * of events recorded and of deliveries queued.
+ */
+export async function emitEvents(
+  sql: Sql | TransactionSql,
+  type: TEventType,
+  data: Record<string, unknown>[],
+): Promise<{ events: number; deliveries: number }> {
+  if (data.length === 0) return { events: 0, deliveries: 0 };
+  const rows = await sql<{ id: string }[]>`
+    insert into events (type, data)
+    select ${type}, value from jsonb_array_elements(${JSON.stringify(data)}::jsonb)
+    returning id`;
+  const deliveries = await enqueueDeliveriesOfEvents(
+    sql,
+    type,
+    rows.map((row) => row.id),
+  );
+  return { events: rows.length, deliveries };
 }

@@ -7,6 +7,8 @@ export const EVENT_TYPES = [
   'product.deleted',
   'products.deleted_all',
   'products.restored',
+  'products.updated_many',
+  'products.deleted_many',
   'import.completed',
   'import.failed',
   'import.reverted',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hasNoNul, hasVisibleCharacter, nulMessage, zText } from './bounded.ts';
+import { hasNoNul, hasVisibleCharacter, nulMessage, zList, zText } from './bounded.ts';
 import { zPaged } from './paged.ts';
 
 /** Limits from docs/contract.md section 1; the import validates rows against the same numbers. */
@@ -150,6 +150,49 @@ export const ZProductListOutput = zPaged(ZProduct).extend({
   prevCursor: ZListCursor.nullable(),
 });
 export type TProductListOutput = z.infer<typeof ZProductListOutput>;
+
+/** What a bulk action changes: products picked by id, or every product a filter matches. */
+export const BULK_IDS_MAX = 1_000;
+export const ZProductFilter = z.object({
+  sku: ZFilterText('sku'),
+  name: ZFilterText('name'),
+  description: ZFilterText('description'),
+  active: z.boolean().optional(),
+});
+export type TProductFilter = z.output<typeof ZProductFilter>;
+export const ZProductTarget = z
+  .object({
+    ids: zList('ids', ZProductId, BULK_IDS_MAX)
+      .min(1, 'ids must name at least one product')
+      .optional(),
+    filter: ZProductFilter.optional(),
+  })
+  .refine((target) => (target.ids === undefined) !== (target.filter === undefined), {
+    message: 'target must be either { ids: [...] } or { filter: {...} }',
+  });
+export type TProductTarget = z.output<typeof ZProductTarget>;
+
+export const ZProductUpdateManyInput = z.object({
+  target: ZProductTarget,
+  set: z.object({ active: z.boolean() }),
+});
+export const ZProductUpdateManyOutput = z.object({ updated: z.number().int() });
+export const ZProductDeleteManyInput = z
+  .object({
+    target: ZProductTarget,
+    confirm: z.literal(true, { error: 'deleteMany needs { confirm: true }' }),
+  })
+  // An empty filter would be every product: that is deleteAll, asked for by its own name.
+  .refine(
+    ({ target }) =>
+      target.ids !== undefined ||
+      Object.values(target.filter ?? {}).some((value) => value !== undefined),
+    {
+      message: 'filter must narrow the products (to delete every product use deleteAll)',
+      path: ['target'],
+    },
+  );
+export const ZProductDeleteManyOutput = z.object({ deleted: z.number().int() });
 
 export const ZDeleteAllInput = z.object({
   confirm: z.literal(true, { error: 'deleteAll needs { confirm: true }' }),

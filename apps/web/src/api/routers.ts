@@ -1,5 +1,6 @@
 import type { ApiClient } from '@acme/api/client';
 
+export type ProductsClient = ApiClient['products'];
 export type ImportsClient = ApiClient['imports'];
 export type WebhooksClient = ApiClient['webhooks'];
 
@@ -11,5 +12,11 @@ export type DeliveryDetail = Awaited<ReturnType<WebhooksClient['delivery']['quer
 /** One endpoint's last 24 hours as `webhooks.health` returns it. */
 export type WebhookHealth = Awaited<ReturnType<WebhooksClient['health']['query']>>[number];
 
+/** One product as `products.list` returns it, and that procedure's input. */
+export type Product = Awaited<ReturnType<ProductsClient['list']['query']>>['items'][number];
+export type ProductList = Awaited<ReturnType<ProductsClient['list']['query']>>;
+export type ProductListInput = Parameters<ProductsClient['list']['query']>[0];
+
+export const productsClient = (client: ApiClient): ProductsClient => client.products;
 export const importsClient = (client: ApiClient): ImportsClient => client.imports;
 export const webhooksClient = (client: ApiClient): WebhooksClient => client.webhooks;

@@ -2,6 +2,7 @@ import { keepPreviousData, useQuery } from '@tanstack/solid-query';
 import { createSignal } from 'solid-js';
 import { useApi } from '../api/context.tsx';
 import { PagedTable } from '../components/paged-table.tsx';
+import { Truncated } from '../components/truncated.tsx';
 import { importErrorsQuery } from './import-queries.ts';
 
 const PAGE_SIZE = 20;
@@ -41,8 +42,12 @@ export function ImportErrors(props: { id: string; invalid: number }) {
         row={(error) => (
           <tr>
             <td class="mono">{error.line}</td>
-            <td class="mono">{error.sku ?? <span class="muted">—</span>}</td>
-            <td>{error.message}</td>
+            <td class="mono">
+              {error.sku === null ? <span class="muted">—</span> : <Truncated text={error.sku} />}
+            </td>
+            <td>
+              <Truncated text={error.message} class="wide" />
+            </td>
           </tr>
         )}
       />

@@ -56,6 +56,7 @@ export function ImportHistory(props: {
                 type="button"
                 class="cell-edit"
                 aria-label={`Show import ${item.filename}`}
+                title={item.filename}
                 onClick={() => props.onSelect(item.id)}
               >
                 <Show when={item.id === props.selectedId} fallback={item.filename}>

@@ -4,7 +4,7 @@ import { toast } from 'solid-sonner';
 import type { TImport } from '@acme/shared';
 import { useApi } from '../api/context.tsx';
 import { importsClient } from '../api/routers.ts';
-import { PRODUCTS_KEY } from '../products/product-mutations.ts';
+import { PRODUCTS_KEY } from '../products/product-queries.ts';
 import { isFinal } from './format.ts';
 import {
   applyImportState,

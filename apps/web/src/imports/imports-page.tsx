@@ -18,6 +18,7 @@ export function ImportsPage() {
   const { client } = useApi();
   const queryClient = useQueryClient();
   const [chosenId, setChosenId] = createSignal<string>();
+  const [uploading, setUploading] = createSignal(false);
   // Same query as the app's ImportWatcher: one request, kept live by its subscription.
   const recent = useQuery(() => importListQuery(client, RECENT_IMPORTS));
   const running = createMemo(() => recent.data?.items.find((item) => !isFinal(item.status)));
@@ -29,12 +30,14 @@ export function ImportsPage() {
         <h1>Import</h1>
       </div>
       <UploadCard
+        onUploading={setUploading}
         onUploaded={(id) => {
           setChosenId(id);
           void queryClient.invalidateQueries({ queryKey: IMPORTS_KEY });
         }}
       />
-      <Show when={shownId()} keyed>
+      {/* While a new file uploads, an earlier import's panel (a failure, say) makes way. */}
+      <Show when={!uploading() && shownId()} keyed>
         {(id) => <ImportPanel id={id} />}
       </Show>
       <ImportHistory selectedId={shownId()} onSelect={setChosenId} />

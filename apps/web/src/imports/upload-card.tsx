@@ -12,7 +12,11 @@ const looksLikeCsv = (file: File) =>
   file.type === XLSX_TYPE;
 
 /** Drop a CSV or pick one; shows the bytes sent while the file travels to the server. */
-export function UploadCard(props: { onUploaded: (importId: string) => void }) {
+export function UploadCard(props: {
+  onUploaded: (importId: string) => void;
+  /** True while a file travels to the server (an earlier import's panel makes way for it). */
+  onUploading?: (uploading: boolean) => void;
+}) {
   const { baseUrl } = useApi();
   const [over, setOver] = createSignal(false);
   const [file, setFile] = createSignal<File | null>(null);
@@ -30,6 +34,7 @@ export function UploadCard(props: { onUploaded: (importId: string) => void }) {
       return;
     }
     setFile(picked);
+    props.onUploading?.(true);
     setProgress({ loaded: 0, total: picked.size });
     abort = new AbortController();
     uploadCsv(baseUrl, picked, setProgress, abort.signal)
@@ -38,6 +43,7 @@ export function UploadCard(props: { onUploaded: (importId: string) => void }) {
         setError(reason instanceof Error ? reason.message : String(reason)),
       )
       .finally(() => {
+        props.onUploading?.(false);
         setFile(null);
         setProgress(null);
         if (input) input.value = '';
@@ -70,7 +76,7 @@ export function UploadCard(props: { onUploaded: (importId: string) => void }) {
             }}
           >
             <p>Drag a CSV file or an Excel workbook (.xlsx, first sheet) here, or</p>
-            <label class="button primary">
+            <label class="button primary file-button">
               Choose a file
               <input
                 ref={(el) => (input = el)}
@@ -78,6 +84,13 @@ export function UploadCard(props: { onUploaded: (importId: string) => void }) {
                 type="file"
                 accept={`.csv,.tsv,.txt,.gz,.xlsx,text/csv,text/tab-separated-values,text/plain,application/gzip,${XLSX_TYPE}`}
                 onChange={(event) => start(event.currentTarget.files?.[0])}
+                // Space opens a file input; Enter does too here, as on any button.
+                onKeyDown={(event) => {
+                  if (event.key === 'Enter') {
+                    event.preventDefault();
+                    event.currentTarget.click();
+                  }
+                }}
               />
             </label>
             <p class="muted">

@@ -7,7 +7,7 @@ import { ZProductCreateInput } from '@acme/shared';
 import { useApi } from '../api/context.tsx';
 import { errorCode, errorMessage, fieldErrors, trpcMutation } from '../api/query.ts';
 import { Toggle } from '../components/toggle.tsx';
-import { PRODUCTS_KEY } from './product-mutations.ts';
+import { PRODUCTS_KEY } from './product-queries.ts';
 
 const text = (data: FormData, key: string): string => {
   const value = data.get(key);

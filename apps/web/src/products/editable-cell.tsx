@@ -68,7 +68,7 @@ export function EditableCell(props: EditableCellProps) {
           class="cell-edit"
           classList={{ clamp: props.multiline }}
           aria-label={`Edit ${props.label}: ${props.value || 'empty'}`}
-          title="Click to edit"
+          title={props.value || undefined}
           onClick={() => open()}
         >
           {props.value || <span class="muted">—</span>}

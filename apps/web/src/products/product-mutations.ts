@@ -3,11 +3,10 @@ import { toast } from 'solid-sonner';
 import type { RouterInputs, RouterOutputs } from '@acme/api/router';
 import { useApi } from '../api/context.tsx';
 import { errorMessage, fieldErrors, trpcMutation } from '../api/query.ts';
+import { PRODUCTS_KEY } from './product-queries.ts';
 
 type ProductList = RouterOutputs['products']['list'];
 type UpdateInput = RouterInputs['products']['update'];
-
-export const PRODUCTS_KEY = ['products'] as const;
 
 /**
  * Inline edits: every cached products page shows the change at once; on failure the pages are

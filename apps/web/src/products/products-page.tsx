@@ -1,179 +1,72 @@
-import { A, useSearchParams } from '@solidjs/router';
+import { A } from '@solidjs/router';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/solid-query';
-import {
-  createSolidTable,
-  flexRender,
-  getCoreRowModel,
-  type ColumnDef,
-  type SortingState,
-} from '@tanstack/solid-table';
-import {
-  createEffect,
-  createMemo,
-  createSignal,
-  For,
-  Match,
-  on,
-  onCleanup,
-  Show,
-  Switch,
-} from 'solid-js';
+import { createEffect, createSignal, For, Show } from 'solid-js';
 import { createStore } from 'solid-js/store';
 import { toast } from 'solid-sonner';
-import type { RouterInputs, RouterOutputs } from '@acme/api/router';
-import {
-  PRODUCT_SORT_FIELDS,
-  ZProductDescription,
-  ZProductName,
-  ZSku,
-  type TProductSort,
-} from '@acme/shared';
+import { BULK_IDS_MAX, type TProductUpdateInput } from '@acme/shared';
 import { useApi } from '../api/context.tsx';
-import { errorMessage, trpcMutation, trpcQuery } from '../api/query.ts';
+import { errorMessage, trpcMutation } from '../api/query.ts';
+import type { Product } from '../api/routers.ts';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { usePageTitle } from '../components/page-title.ts';
-import { Pagination } from '../components/pagination.tsx';
-import { Empty, ErrorState, Loading } from '../components/states.tsx';
-import { Toggle } from '../components/toggle.tsx';
+import { PagedTable } from '../components/paged-table.tsx';
+import { BulkActions } from './bulk-actions.tsx';
 import { CreateProductDialog } from './create-product-dialog.tsx';
-import { EditableCell, type CellEdit } from './editable-cell.tsx';
+import type { CellEdit } from './editable-cell.tsx';
+import { productColumns, type ProductColumn } from './product-columns.tsx';
 import {
   deleteAllWarning,
-  PRODUCTS_KEY,
   useDeletedToast,
   useUndoWindow,
   useUpdateProduct,
 } from './product-mutations.ts';
+import { PRODUCTS_KEY, productListQuery } from './product-queries.ts';
+import { exportUrl } from './product-export.ts';
+import { ProductsFilters } from './products-filters.tsx';
 import { ProductsTotal } from './products-total.tsx';
-import { PAGE_SIZES, readView, viewParams, type ActiveFilter } from './products-view.ts';
-
-type Product = RouterOutputs['products']['list']['items'][number];
-type ListInput = RouterInputs['products']['list'];
-
-const FILTER_DEBOUNCE_MS = 300;
-
-const messageOf =
-  (schema: { safeParse: (v: string) => { error?: { issues: { message: string }[] } } }) =>
-  (value: string) =>
-    schema.safeParse(value).error?.issues[0]?.message ?? null;
-
-function useDebouncedFilter(initial: string) {
-  const [text, setText] = createSignal(initial);
-  const [debounced, setDebounced] = createSignal(initial);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  onCleanup(() => clearTimeout(timer));
-  const update = (value: string) => {
-    setText(value);
-    clearTimeout(timer);
-    timer = setTimeout(() => setDebounced(value), FILTER_DEBOUNCE_MS);
-  };
-  return { text, debounced, update };
-}
-
-const sortable = new Set<string>(PRODUCT_SORT_FIELDS);
-/** Columns left out on a phone's width (they stay filterable). */
-const NARROW_HIDDEN = new Set(['description', 'updatedAt']);
+import { PAGE_SIZES } from './products-view.ts';
+import { useProductsView, type ProductsViewState } from './use-products-view.ts';
+import { useSelection } from './use-selection.ts';
+import { useStableOrder } from './use-stable-order.ts';
 
 export function ProductsPage() {
   usePageTitle('Products');
-  const { client } = useApi();
+  const { client, baseUrl } = useApi();
   const queryClient = useQueryClient();
   const updateProduct = useUpdateProduct();
-
-  // The view starts from the URL and is written back to it (replacing, not pushing history).
-  const [params, setParams] = useSearchParams();
-  const initial = readView(params);
-  const sku = useDebouncedFilter(initial.sku);
-  const name = useDebouncedFilter(initial.name);
-  const description = useDebouncedFilter(initial.description);
-  const [active, setActive] = createSignal<ActiveFilter>(initial.active);
-  const [page, setPage] = createSignal(initial.page);
-  const [pageSize, setPageSize] = createSignal(initial.pageSize);
-  const [sorting, setSorting] = createSignal<SortingState>([
-    { id: initial.sort.field, desc: initial.sort.direction === 'desc' },
-  ]);
-  const sort = (): TProductSort => {
-    const [first] = sorting();
-    return first
-      ? { field: first.id as TProductSort['field'], direction: first.desc ? 'desc' : 'asc' }
-      : initial.sort;
-  };
-  createEffect(() =>
-    setParams(
-      viewParams({
-        sku: sku.debounced(),
-        name: name.debounced(),
-        description: description.debounced(),
-        active: active(),
-        page: page(),
-        pageSize: pageSize(),
-        sort: sort(),
-      }),
-      { replace: true },
-    ),
-  );
-
-  // What decides the matches, and what decides the pages: a cursor or an exact count asked for
-  // applies only while these stay the same.
-  const filterKey = () =>
-    JSON.stringify([sku.debounced(), name.debounced(), description.debounced(), active()]);
-  const orderKey = () => JSON.stringify([filterKey(), sort(), pageSize()]);
-  // Next/Prev read the neighbouring page from where this one ends (keyset), not by skipping rows.
-  const [cursor, setCursor] = createSignal<{
-    order: string;
-    page: number;
-    after?: string;
-    before?: string;
-  }>();
-  const [exactFor, setExactFor] = createSignal<string>();
-
-  const input = createMemo<ListInput>(() => {
-    const seek = cursor();
-    const useSeek = seek && seek.order === orderKey() && seek.page === page();
-    return {
-      page: page(),
-      pageSize: pageSize(),
-      sku: sku.debounced() || undefined,
-      name: name.debounced() || undefined,
-      description: description.debounced() || undefined,
-      active: active() === 'all' ? undefined : active() === 'active',
-      sort: sort(),
-      ...(exactFor() === filterKey() ? { exactTotal: true } : {}),
-      ...(useSeek && seek.after ? { after: seek.after } : {}),
-      ...(useSeek && seek.before ? { before: seek.before } : {}),
-    };
-  });
-  // A new filter or sort starts again at page 1.
-  createEffect(
-    on(
-      [sku.debounced, name.debounced, description.debounced, active, pageSize, sorting],
-      () => setPage(1),
-      {
-        defer: true,
-      },
-    ),
-  );
+  const view = useProductsView();
 
   const list = useQuery(() => ({
-    ...trpcQuery(['products', 'list'], client.products.list, input()),
+    ...productListQuery(client, view.input()),
     placeholderData: keepPreviousData,
   }));
-  const pageCount = () => Math.max(1, Math.ceil((list.data?.total ?? 0) / pageSize()));
-  const goToPage = (target: number) => {
-    // Only the cursors of the page on screen: not a previous page's, still shown while loading.
-    const shown = list.isPlaceholderData || list.data?.page !== page() ? undefined : list.data;
-    const order = orderKey();
-    if (shown && target === page() + 1 && shown.nextCursor) {
-      setCursor({ order, page: target, after: shown.nextCursor });
-    } else if (shown && target === page() - 1 && shown.prevCursor) {
-      setCursor({ order, page: target, before: shown.prevCursor });
-    }
-    setPage(target);
-  };
+  const pageCount = () => Math.max(1, Math.ceil((list.data?.total ?? 0) / view.pageSize()));
   // After deletes the current page may no longer exist.
   createEffect(() => {
-    if (list.data && page() > pageCount()) setPage(pageCount());
+    if (list.data && view.page() > pageCount()) view.setPage(pageCount());
   });
+  const stable = useStableOrder(
+    () => list.data?.items ?? [],
+    (product) => product.id,
+    view.viewKey,
+  );
+
+  const selection = useSelection(() => JSON.stringify(view.filter()));
+  const pageIds = () => (list.data?.items ?? []).map((product) => product.id);
+  const pageSelection = () => {
+    const ids = pageIds();
+    const picked = ids.filter((id) => selection.isSelected(id)).length;
+    return picked === 0 ? 'none' : picked === ids.length ? 'all' : 'some';
+  };
+  const tooMany = () =>
+    toast.error(
+      `At most ${BULK_IDS_MAX.toLocaleString()} products can be picked one by one; use "Select all" for every match`,
+    );
+  const pick = (ids: number[], selected: boolean) => {
+    const done = selection.set(ids, selected);
+    if (!done) tooMany();
+    return done;
+  };
 
   const [toDelete, setToDelete] = createSignal<Product | null>(null);
   const deletedToast = useDeletedToast();
@@ -187,6 +80,8 @@ export function ProductsPage() {
       {
         onSuccess: ({ restoreId }) => {
           deletedToast(`Deleted ${product.sku}`, restoreId);
+          stable.forget([product.id]);
+          selection.set([product.id], false);
           setToDelete(null);
         },
         onError: (error) => {
@@ -208,6 +103,8 @@ export function ProductsPage() {
           deletedToast(`Deleted all products (${deleted.toLocaleString()})`, restoreId, {
             persistent: true,
           });
+          stable.release();
+          selection.clear();
           setDeleteAllOpen(false);
         },
         onError: (error) => {
@@ -219,98 +116,20 @@ export function ProductsPage() {
     );
 
   const [edits, setEdits] = createStore<Record<string, CellEdit | undefined>>({});
-
-  const textColumn = (
-    field: 'sku' | 'name' | 'description',
-    header: string,
-    validate: (value: string) => string | null,
-  ): ColumnDef<Product> => ({
-    accessorKey: field,
-    header,
-    enableSorting: sortable.has(field),
-    cell: (ctx) => (
-      <EditableCell
-        label={`${header} of ${ctx.row.original.sku}`}
-        value={ctx.row.original[field]}
-        multiline={field === 'description'}
-        validate={validate}
-        onSave={(value) => updateProduct({ id: ctx.row.original.id, [field]: value })}
-        edit={edits[`${ctx.row.original.id}:${field}`] ?? null}
-        onEdit={(edit) => setEdits(`${ctx.row.original.id}:${field}`, edit ?? undefined)}
-      />
-    ),
+  const columns = productColumns({
+    edit: (key) => edits[key] ?? null,
+    setEdit: (key, edit) => setEdits(key, edit ?? undefined),
+    save: (patch: TProductUpdateInput) => {
+      // The edited row stays where it is (under "newest change first" it would jump to the top).
+      stable.pin();
+      return updateProduct(patch);
+    },
+    onDelete: setToDelete,
+    isSelected: selection.isSelected,
+    setSelected: (id, selected) => pick([id], selected),
+    pageSelection,
+    selectPage: (selected) => pick(pageIds(), selected),
   });
-
-  const columns: ColumnDef<Product>[] = [
-    textColumn('sku', 'SKU', messageOf(ZSku)),
-    textColumn('name', 'Name', messageOf(ZProductName)),
-    textColumn('description', 'Description', messageOf(ZProductDescription)),
-    {
-      accessorKey: 'active',
-      header: 'Active',
-      cell: (ctx) => (
-        <Toggle
-          label={`Active: ${ctx.row.original.sku}`}
-          hideLabel
-          checked={ctx.row.original.active}
-          onChange={(checked) =>
-            void updateProduct({ id: ctx.row.original.id, active: checked }).catch((error: Error) =>
-              toast.error(`Could not change ${ctx.row.original.sku}: ${error.message}`),
-            )
-          }
-        />
-      ),
-    },
-    {
-      accessorKey: 'updatedAt',
-      header: 'Updated',
-      cell: (ctx) => (
-        <time class="muted" dateTime={ctx.row.original.updatedAt.toISOString()}>
-          {ctx.row.original.updatedAt.toLocaleString()}
-        </time>
-      ),
-    },
-    {
-      id: 'actions',
-      header: () => <span class="visually-hidden">Actions</span>,
-      enableSorting: false,
-      cell: (ctx) => (
-        <button
-          type="button"
-          class="small ghost"
-          aria-label={`Delete ${ctx.row.original.sku}`}
-          onClick={() => setToDelete(ctx.row.original)}
-        >
-          Delete
-        </button>
-      ),
-    },
-  ];
-
-  const table = createSolidTable({
-    get data() {
-      return list.data?.items ?? [];
-    },
-    columns,
-    getRowId: (row) => String(row.id),
-    getCoreRowModel: getCoreRowModel(),
-    manualPagination: true,
-    manualSorting: true,
-    enableSortingRemoval: false,
-    state: {
-      get sorting() {
-        return sorting();
-      },
-    },
-    onSortingChange: (updater) =>
-      setSorting((prev) => (typeof updater === 'function' ? updater(prev) : updater)),
-  });
-
-  const ariaSort = (id: string) => {
-    const [first] = sorting();
-    if (first?.id !== id) return 'none';
-    return first.desc ? 'descending' : 'ascending';
-  };
 
   return (
     <>
@@ -327,159 +146,85 @@ export function ProductsPage() {
         </button>
       </div>
 
-      <section class="card" aria-label="Filters">
-        <div class="form-grid">
-          <div class="field">
-            <label for="filter-sku">SKU</label>
-            <input
-              id="filter-sku"
-              type="search"
-              value={sku.text()}
-              onInput={(e) => sku.update(e.currentTarget.value)}
-            />
-          </div>
-          <div class="field">
-            <label for="filter-name">Name</label>
-            <input
-              id="filter-name"
-              type="search"
-              value={name.text()}
-              onInput={(e) => name.update(e.currentTarget.value)}
-            />
-          </div>
-          <div class="field">
-            <label for="filter-description">Description</label>
-            <input
-              id="filter-description"
-              type="search"
-              value={description.text()}
-              onInput={(e) => description.update(e.currentTarget.value)}
-            />
-          </div>
-          <div class="field">
-            <label for="filter-status">Status</label>
-            <select
-              id="filter-status"
-              value={active()}
-              onChange={(e) => setActive(e.currentTarget.value as ActiveFilter)}
-            >
-              <option value="all">All</option>
-              <option value="active">Active</option>
-              <option value="inactive">Inactive</option>
-            </select>
-          </div>
-        </div>
-      </section>
+      <ProductsFilters view={view} />
 
-      <Switch>
-        <Match when={list.isPending}>
-          <Loading label="Loading products…" />
-        </Match>
-        <Match when={list.isError && !list.data}>
-          <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-        </Match>
-        <Match when={list.data?.total === 0}>
-          <Empty>
-            <Show
-              when={
-                sku.debounced() || name.debounced() || description.debounced() || active() !== 'all'
-              }
-              fallback={
-                <>
-                  No products yet. <A href="/imports">Import a CSV</A> or create one.
-                </>
-              }
-            >
-              No products match these filters.
-            </Show>
-          </Empty>
-        </Match>
-        <Match when={list.data}>
-          <Show when={list.isError}>
-            <p class="alert" role="alert">
-              Could not refresh: {errorMessage(list.error)}
-            </p>
+      <div class="grid-toolbar">
+        <BulkActions
+          selection={selection}
+          filter={view.filter()}
+          filtered={view.filtered()}
+          total={list.data?.total ?? 0}
+          estimate={list.data?.totalIsEstimate ?? false}
+          pageSelected={pageSelection() === 'all'}
+          onDone={stable.release}
+        />
+        <Show when={list.data?.total}>
+          <a class="button small" href={exportUrl(baseUrl, view.filter())} download="">
+            {view.filtered() ? 'Export matches (CSV)' : 'Export all (CSV)'}
+          </a>
+        </Show>
+      </div>
+
+      <PagedTable
+        query={list}
+        items={stable.rows()}
+        page={view.page()}
+        pageSize={view.pageSize()}
+        onPage={(target) => view.goToPage(target, list.isPlaceholderData ? undefined : list.data)}
+        loadingLabel="Loading products…"
+        label="Products"
+        tableClass="products-grid"
+        alwaysPaginate
+        empty={
+          <Show
+            when={view.filtered()}
+            fallback={
+              <>
+                No products yet. <A href="/imports">Import a CSV</A> or create one.
+              </>
+            }
+          >
+            No products match these filters.
           </Show>
-          <div class="table-wrap" aria-busy={list.isFetching}>
-            <table>
-              <thead>
-                <For each={table.getHeaderGroups()}>
-                  {(group) => (
-                    <tr>
-                      <For each={group.headers}>
-                        {(header) => (
-                          <th
-                            aria-sort={
-                              header.column.getCanSort() ? ariaSort(header.column.id) : undefined
-                            }
-                            classList={{ 'hide-narrow': NARROW_HIDDEN.has(header.column.id) }}
-                          >
-                            <Show
-                              when={header.column.getCanSort()}
-                              fallback={flexRender(
-                                header.column.columnDef.header,
-                                header.getContext(),
-                              )}
-                            >
-                              <button
-                                type="button"
-                                class="sort"
-                                onClick={header.column.getToggleSortingHandler()}
-                              >
-                                {flexRender(header.column.columnDef.header, header.getContext())}
-                                {{ asc: ' ▲', desc: ' ▼' }[header.column.getIsSorted() as string] ??
-                                  ''}
-                              </button>
-                            </Show>
-                          </th>
-                        )}
-                      </For>
-                    </tr>
-                  )}
-                </For>
-              </thead>
-              <tbody>
-                <For each={table.getRowModel().rows}>
-                  {(row) => (
-                    <tr>
-                      <For each={row.getVisibleCells()}>
-                        {(cell) => (
-                          <td classList={{ 'hide-narrow': NARROW_HIDDEN.has(cell.column.id) }}>
-                            {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                          </td>
-                        )}
-                      </For>
-                    </tr>
-                  )}
-                </For>
-              </tbody>
-            </table>
-          </div>
-          <div class="row" style={{ 'justify-content': 'space-between' }}>
+        }
+        head={<ProductsHead columns={columns} view={view} />}
+        rowKey={(product) => product.id}
+        liveRow={(product) => (
+          <tr>
+            <For each={columns}>
+              {(column) => (
+                <td class={column.class} classList={{ 'hide-narrow': column.hideNarrow }}>
+                  {column.cell(product)}
+                </td>
+              )}
+            </For>
+          </tr>
+        )}
+        footer={
+          <>
             <ProductsTotal
-              total={list.data!.total}
-              estimate={list.data!.totalIsEstimate}
-              page={page()}
+              total={list.data?.total ?? 0}
+              estimate={list.data?.totalIsEstimate ?? false}
+              page={view.page()}
               pageCount={pageCount()}
-              counting={list.isFetching && exactFor() === filterKey()}
-              onCountExactly={() => setExactFor(filterKey())}
+              counting={list.isFetching && view.countingExactly()}
+              onCountExactly={view.countExactly}
             />
-            <Pagination page={page()} pageCount={pageCount()} onPage={goToPage} />
             <div class="row">
               <label class="muted" for="page-size">
                 Per page
               </label>
               <select
                 id="page-size"
-                value={pageSize()}
-                onChange={(e) => setPageSize(Number(e.currentTarget.value))}
+                value={view.pageSize()}
+                onChange={(e) => view.setPageSize(Number(e.currentTarget.value))}
               >
                 <For each={PAGE_SIZES}>{(size) => <option value={size}>{size}</option>}</For>
               </select>
             </div>
-          </div>
-        </Match>
-      </Switch>
+          </>
+        }
+      />
 
       <ConfirmDialog
         open={toDelete() !== null}
@@ -509,5 +254,52 @@ export function ProductsPage() {
         </p>
       </ConfirmDialog>
     </>
+  );
+}
+
+const ARIA_SORT = { asc: 'ascending', desc: 'descending', none: 'none' } as const;
+const ARROW = { asc: ' ▲', desc: ' ▼', none: '' } as const;
+const DESC_FIRST = new Set<string>(['updatedAt', 'createdAt', 'active', 'id']);
+
+/** The header row: sortable columns are buttons, and say how they sort (`aria-sort`). */
+function ProductsHead(props: { columns: ProductColumn[]; view: ProductsViewState }) {
+  const sortOf = (column: ProductColumn) =>
+    props.view.sort().field === column.sortField ? props.view.sort().direction : undefined;
+  const toggle = (column: ProductColumn) => {
+    const field = column.sortField;
+    if (!field) return;
+    // The same column flips; a new one starts with text A→Z, dates and states newest/on first.
+    const current = sortOf(column);
+    const first = DESC_FIRST.has(field) ? 'desc' : 'asc';
+    props.view.setSort({
+      field,
+      direction: current ? (current === 'asc' ? 'desc' : 'asc') : first,
+    });
+  };
+  return (
+    <For each={props.columns}>
+      {(column) => (
+        <th
+          class={column.class}
+          classList={{ 'hide-narrow': column.hideNarrow }}
+          scope="col"
+          aria-sort={column.sortField ? ARIA_SORT[sortOf(column) ?? 'none'] : undefined}
+        >
+          <Show
+            when={column.sortField}
+            fallback={
+              column.headerCell?.() ?? (
+                <span classList={{ 'visually-hidden': column.hideHeader }}>{column.header}</span>
+              )
+            }
+          >
+            <button type="button" class="sort" onClick={() => toggle(column)}>
+              {column.header}
+              {ARROW[sortOf(column) ?? 'none']}
+            </button>
+          </Show>
+        </th>
+      )}
+    </For>
   );
 }

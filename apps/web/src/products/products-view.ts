@@ -1,7 +1,12 @@
-import { PAGE_SIZE_DEFAULT, PRODUCT_SORT_FIELDS, type TProductSort } from '@acme/shared';
+import {
+  PAGE_SIZE_DEFAULT,
+  PAGE_SIZE_MAX,
+  PRODUCT_SORT_FIELDS,
+  type TProductSort,
+} from '@acme/shared';
 
 export type ActiveFilter = 'all' | 'active' | 'inactive';
-export const PAGE_SIZES = [10, 25, 50, 100];
+export const PAGE_SIZES = [10, 25, 50, 100, PAGE_SIZE_MAX];
 
 /** What the products page shows: kept in the URL, so a reload or a shared link shows the same. */
 export interface ProductsView {

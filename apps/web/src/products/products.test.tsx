@@ -3,6 +3,7 @@ import { TRPCClientError } from '@trpc/client';
 import { createSignal } from 'solid-js';
 import { describe, expect, it, vi } from 'vitest';
 import { Toaster } from 'solid-sonner';
+import { useRefetchOnReconnect } from '../api/refetch-on-reconnect.ts';
 import { renderWithApi } from '../test-utils.tsx';
 import { EditableCell, type CellEdit } from './editable-cell.tsx';
 import { ProductsPage } from './products-page.tsx';
@@ -293,5 +294,85 @@ describe('ProductsPage in the URL', () => {
       }),
       expect.anything(),
     );
+  });
+});
+
+describe('ProductsPage bulk actions and export', () => {
+  const listOf = () =>
+    vi.fn().mockResolvedValue({
+      items: [product(1, 'Blue kettle'), product(2, 'Blue lamp')],
+      total: 60,
+      totalIsEstimate: false,
+      page: 1,
+      pageSize: 25,
+    });
+
+  it('changes the picked rows by id, then every match by filter after a confirmation', async () => {
+    const list = listOf();
+    const updateMany = vi.fn().mockResolvedValue({ updated: 1 });
+    renderWithApi(
+      () => <ProductsPage />,
+      { products: { list: { query: list }, updateMany: { mutate: updateMany } } },
+      { url: '/products?name=blue' },
+    );
+    fireEvent.click(await screen.findByRole('checkbox', { name: 'Select SKU-1' }));
+    await screen.findByText('1 selected');
+    fireEvent.click(screen.getByRole('button', { name: 'Set inactive' }));
+    await waitFor(() =>
+      expect(updateMany).toHaveBeenCalledWith({ target: { ids: [1] }, set: { active: false } }),
+    );
+    await waitFor(() => expect(screen.queryByText('1 selected')).toBeNull());
+
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select all on this page' }));
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Select all 60 products matching the filters' }),
+    );
+    await screen.findByText('All 60 products selected');
+    fireEvent.click(screen.getByRole('button', { name: 'Set active' }));
+    expect(updateMany).toHaveBeenCalledTimes(1); // not before the confirmation
+    fireEvent.click(
+      await screen.findByRole('button', {
+        name: 'Set all 60 products matching the filters active',
+      }),
+    );
+    await waitFor(() =>
+      expect(updateMany).toHaveBeenLastCalledWith({
+        target: { filter: { name: 'blue' } },
+        set: { active: true },
+      }),
+    );
+  });
+
+  it('links the export to the filter on screen', async () => {
+    renderWithApi(
+      () => <ProductsPage />,
+      { products: { list: { query: listOf() } } },
+      { url: '/products?name=blue&active=inactive' },
+    );
+    const link = await screen.findByRole('link', { name: 'Export matches (CSV)' });
+    expect(link.getAttribute('href')).toBe(
+      'http://app.test/api/products.csv?name=blue&active=false',
+    );
+  });
+});
+
+describe('after the WebSocket reconnects', () => {
+  it('the table recovers by itself from "Cannot reach the server"', async () => {
+    const list = vi
+      .fn()
+      .mockRejectedValueOnce(new TRPCClientError('fetch failed'))
+      .mockResolvedValue({ items: [product(1, 'Widget')], total: 1, page: 1, pageSize: 25 });
+    const { setConnection } = renderWithApi(
+      () => {
+        useRefetchOnReconnect();
+        return <ProductsPage />;
+      },
+      { products: { list: { query: list } } },
+    );
+    expect((await screen.findByRole('alert')).textContent).toContain('Cannot reach the server');
+    setConnection('closed');
+    setConnection('open');
+    await screen.findByText('1 product · page 1 of 1');
+    expect(screen.queryByRole('button', { name: 'Try again' })).toBeNull();
   });
 });

@@ -29,6 +29,12 @@ export function hasTextFilter(filters: ListFilters): boolean {
   return Boolean(filters.sku || filters.name || filters.description);
 }
 
+/** A `where` clause selecting what the filters match, and its parameters (`$1`…). */
+export function filterWhere(filters: ListFilters): { where: string; values: Params['values'] } {
+  const params = new Params();
+  return { where: whereClause(filters, params), values: params.values };
+}
+
 function whereClause(filters: ListFilters, params: Params, extra: string[] = []): string {
   const conditions: string[] = [];
   if (filters.sku) conditions.push(`sku ilike ${params.add(containsPattern(filters.sku))}`);

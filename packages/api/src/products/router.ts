@@ -5,14 +5,19 @@ import {
   ZDeleteOutput,
   ZProduct,
   ZProductCreateInput,
+  ZProductDeleteManyInput,
+  ZProductDeleteManyOutput,
   ZProductId,
   ZProductListInput,
   ZProductUpdateInput,
   ZRestoreInput,
   ZRestoreOutput,
   ZUndoWindow,
+  ZProductUpdateManyInput,
+  ZProductUpdateManyOutput,
 } from '@acme/shared';
 import { publicProcedure, router } from '../trpc.ts';
+import { deleteManyProducts, updateManyProducts } from './bulk-products.ts';
 import { listProducts } from './list-products.ts';
 import { restoreProducts } from './restore-products.ts';
 import {
@@ -47,6 +52,16 @@ export const productsRouter = router({
     .input(ZById)
     .output(ZDeleteOutput)
     .mutation(({ ctx, input }) => deleteProduct(ctx.sql, input.id, ctx.config.IMPORT_UNDO_DAYS)),
+  /** Sets `active` on products picked by id, or on every product a filter matches. */
+  updateMany: publicProcedure
+    .input(ZProductUpdateManyInput)
+    .output(ZProductUpdateManyOutput)
+    .mutation(({ ctx, input }) => updateManyProducts(ctx.sql, input)),
+  /** Deletes products picked by id, or every product a (narrowing) filter matches. */
+  deleteMany: publicProcedure
+    .input(ZProductDeleteManyInput)
+    .output(ZProductDeleteManyOutput)
+    .mutation(({ ctx, input }) => deleteManyProducts(ctx.sql, input)),
   deleteAll: publicProcedure
     .input(ZDeleteAllInput)
     .output(ZDeleteAllOutput)

@@ -52,6 +52,35 @@ export async function enqueueDeliveries(
   return row?.queued ?? 0;
 }
 
+/**
+ * `enqueueDeliveries` for many events of one type at once: one statement fans every event out to
+ * every enabled webhook subscribed to the type. Returns how many deliveries were queued.
+ */
+export async function enqueueDeliveriesOfEvents(
+  sql: Sql | TransactionSql,
+  type: string,
+  eventIds: string[],
+): Promise<number> {
+  if (eventIds.length === 0) return 0;
+  const [row] = await sql<{ queued: number }[]>`
+    with deliveries as (
+      insert into webhook_deliveries (webhook_id, event_id, event_type)
+      select w.id, e.id, ${type}
+      from webhooks w cross join unnest(${eventIds}::uuid[]) as e(id)
+      where w.enabled and ${type} = any(w.events)
+      returning id
+    ), jobs as (
+      select graphile_worker.add_job(
+        identifier => ${DELIVER_WEBHOOK},
+        payload => json_build_object('deliveryId', id),
+        max_attempts => ${DELIVERY_JOB_MAX_RUNS},
+        job_key => ${DELIVERY_JOB_KEY_PREFIX}::text || id::text
+      ) from deliveries
+    )
+    select count(*)::int as queued from jobs`;
+  return row?.queued ?? 0;
+}
+
 /** Queues a signed `webhook.test` to one webhook (enabled or not); returns the delivery id. */
 export async function enqueueTestDelivery(
   sql: Sql | TransactionSql,

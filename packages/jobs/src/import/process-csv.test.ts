@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import { SEARCH_INDEXES } from '@acme/db';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
+import { TEST_REDIS_URL } from '@acme/realtime/testing';
 import { importChannel, ZImport, type TImport } from '@acme/shared';
 import { sampleCsv, sampleDistinctSkus } from './sample-csv.ts';
 import { storeUpload } from './store-upload.ts';
@@ -9,12 +10,17 @@ import { startInProcessWorker, type InProcessWorker } from './test-worker.ts';
 
 let database: TestDatabase;
 let worker: InProcessWorker;
+/** When each catalogue:maintain job the worker finished had been queued. */
+const maintainRuns: Date[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase();
   worker = await startInProcessWorker(database, {
-    url: 'redis://127.0.0.1:6379',
+    url: TEST_REDIS_URL,
     prefix: uniqueRedisPrefix(),
+  });
+  worker.runner.events.on('job:success', ({ job }) => {
+    if (job.task_identifier === 'catalogue:maintain') maintainRuns.push(job.created_at);
   });
 });
 afterAll(async () => {
@@ -77,9 +83,10 @@ describe('import:process_csv on good and messy files', () => {
     const [event] = await database.sql<{ data: Record<string, unknown> }[]>`
       select data from events where type = 'import.completed' and data->>'id' = ${final.id}`;
     expect(event?.data).toMatchObject({ filename: 'messy.csv', created: 3, invalid: 2 });
-    const [maintain] = await database.sql<{ n: number }[]>`
-      select count(*)::int as n from graphile_worker.jobs where task_identifier = 'catalogue:maintain'`;
-    expect(maintain?.n).toBeGreaterThanOrEqual(0); // enqueued, possibly already run
+    // The import queued catalogue:maintain, which has run since.
+    await vi.waitFor(() =>
+      expect(maintainRuns.some((queuedAt) => queuedAt >= final.createdAt)).toBe(true),
+    );
     const [chunks] = await database.sql<{ n: number }[]>`
       select count(*)::int as n from import_file_chunks where import_id = ${final.id}`;
     expect(chunks?.n).toBe(0);
@@ -270,12 +277,14 @@ async function validSearchIndexes(): Promise<number> {
   return row?.n ?? 0;
 }
 
+/** Waits (polling, with a deadline) until `check` holds. */
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await vi.waitFor(
+    async () => {
+      if (!(await check())) throw new Error('condition not met in time');
+    },
+    { timeout: timeoutMs, interval: 20 },
+  );
 }
 
 /** Everything the worker publishes for an import, from now on. */

@@ -15,6 +15,7 @@ import { emitEvent } from '@acme/jobs/events';
 import { sampleCsv, sampleDistinctSkus, storeUpload } from '@acme/jobs/import-testing';
 import { startTestReceiver, type TestReceiver } from '@acme/jobs/webhooks/test-receiver';
 import { createLogger } from '@acme/runtime/logger';
+import { TEST_REDIS_URL } from '@acme/testing';
 import { insertWebhook } from '../src/webhook-test-helpers.ts';
 
 /*
@@ -116,7 +117,7 @@ test('the worker rides out a PostgreSQL restart and a terminated COPY session: t
     env: {
       ...process.env,
       DATABASE_URL: pg.url,
-      REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+      REDIS_URL: TEST_REDIS_URL,
       REDIS_PREFIX: uniqueRedisPrefix(),
       LOG_LEVEL: 'info',
       WORKER_CONCURRENCY: '2',

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
+import { TEST_REDIS_URL } from '@acme/realtime/testing';
 import { sampleCsv, sampleDistinctSkus } from './sample-csv.ts';
 import { storeUpload } from './store-upload.ts';
 import { kill, spawnWorker } from './test-processes.ts';
@@ -20,19 +21,21 @@ afterAll(async () => {
 test('a worker SIGKILLed mid-import: after a restart the import completes within a minute, catalogue right', async () => {
   const env = {
     DATABASE_URL: database.url,
-    REDIS_URL: 'redis://127.0.0.1:6379',
+    REDIS_URL: TEST_REDIS_URL,
     REDIS_PREFIX: uniqueRedisPrefix(),
   };
   const rows = 100_000;
   const id = await storeUpload(database.sql, 'crash.csv', sampleCsv({ rows }));
   const first = spawnWorker(env);
   workers.push(first);
-  for (;;) {
-    const state = await readImport(database.db, id);
-    if (state.rowsProcessed > 0) break;
-    expect(state.status).not.toBe('completed'); // the kill must land mid-import
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await vi.waitFor(
+    async () => {
+      const state = await readImport(database.db, id);
+      expect(state.status).not.toBe('completed'); // the kill must land mid-import
+      expect(state.rowsProcessed).toBeGreaterThan(0);
+    },
+    { timeout: 30_000, interval: 50 },
+  );
   await kill(first, 'SIGKILL');
   const killed = await readImport(database.db, id);
   expect(['parsing', 'importing']).toContain(killed.status);

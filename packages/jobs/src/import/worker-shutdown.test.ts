@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
+import { TEST_REDIS_URL } from '@acme/realtime/testing';
 import { importJobKey } from './enqueue-import.ts';
 import { sampleCsv, sampleDistinctSkus } from './sample-csv.ts';
 import { storeUpload } from './store-upload.ts';
@@ -22,7 +23,7 @@ afterAll(async () => {
 test('SIGTERM mid-import hands the import back to the queue at once; the next worker completes it', async () => {
   const env = {
     DATABASE_URL: database.url,
-    REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+    REDIS_URL: TEST_REDIS_URL,
     REDIS_PREFIX: uniqueRedisPrefix(),
   };
   const rows = 100_000;

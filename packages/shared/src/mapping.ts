@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { zText } from './bounded.ts';
 
-/** Column mapping and export profiles of an import (SPEC section 2b). */
+/** Column mapping and export profiles of an import (docs/contract.md section 2b). */
 
 /** The product fields a file's columns map to; sku and name are required. */
 export const MAPPED_FIELDS = ['sku', 'name', 'description', 'active'] as const;

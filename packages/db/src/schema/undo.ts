@@ -10,7 +10,7 @@ import {
 } from 'drizzle-orm/pg-core';
 
 /**
- * What each import changed, so that it can be reverted (SPEC section 2c): for every product it
+ * What each import changed, so that it can be reverted (docs/contract.md section 2c): for every product it
  * updated, the product as it was before (`sku` not null), and for every product it created, just
  * its id (`sku` null). Written set-based by the import's own write transaction; pruned when the
  * import's undo window ends (history:prune).

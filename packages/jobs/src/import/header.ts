@@ -89,7 +89,7 @@ function failOnDuplicates(fields: readonly string[], mapping: Partial<TColumnMap
 
 /**
  * The failure of a file whose sku or name column cannot be found: names what is missing, the
- * columns found and, for each missing field, the closest candidates (SPEC section 2b).
+ * columns found and, for each missing field, the closest candidates (docs/contract.md section 2b).
  */
 export function missingColumnsFailure(
   fields: readonly string[],

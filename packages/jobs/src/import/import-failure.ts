@@ -11,7 +11,7 @@ export class ImportFailure extends Error {
 
 /**
  * The file's sku or name column cannot be mapped with confidence and the import asked for review:
- * it waits for the user to map its columns (SPEC section 2b) instead of failing.
+ * it waits for the user to map its columns (docs/contract.md section 2b) instead of failing.
  */
 export class MappingNeeded extends Error {
   override name = 'MappingNeeded';

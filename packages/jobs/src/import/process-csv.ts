@@ -39,7 +39,7 @@ const ZPayload = z.object({ importId: z.uuid() });
 
 /**
  * `import:process_csv`: reads an uploaded CSV from Postgres, validates it row by row, and applies
- * it to the catalogue in one transaction (SPEC section 2). Every attempt starts from scratch.
+ * it to the catalogue in one transaction (docs/contract.md section 2). Every attempt starts from scratch.
  * Problems with the file end the import as `failed` (no retry); infrastructure trouble puts it
  * back to `queued` and throws, so graphile-worker retries it; a worker that is stopping hands the
  * import back to the queue at once (a new job, this one completes), for another worker.

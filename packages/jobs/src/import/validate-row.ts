@@ -24,7 +24,7 @@ export function skuOf(fields: readonly string[], header: HeaderMap): string | nu
   return sku === '' ? null : sku.slice(0, ERROR_SKU_CHARS);
 }
 
-/** Checks one data row against SPEC section 2; limits count characters (code points). */
+/** Checks one data row against docs/contract.md section 2; limits count characters (code points). */
 export function validateRow(fields: readonly string[], header: HeaderMap): ValidRow | InvalidRow {
   const sku = normaliseSku(fields[header.sku] ?? '');
   const fail = (error: string): InvalidRow => ({ sku: skuOf(fields, header), error });

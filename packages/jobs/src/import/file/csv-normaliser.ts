@@ -89,7 +89,7 @@ type Scan =
 /**
  * Turns the delimited text that spreadsheets, shops and hand-written exporters produce into
  * strict RFC 4180 for the parser, record by record, reading broken quoting the way its writer
- * meant where that is unambiguous (SPEC section 2):
+ * meant where that is unambiguous (docs/contract.md section 2):
  * - spaces before an opening quote or after a closing one are dropped (`a, "b, c"`);
  * - `\"` and `\\` become `""` and `\` in a file that escapes with backslashes (dialect);
  * - a quote inside a quoted field that is not doubled (`"27" screen"`) is taken literally when the

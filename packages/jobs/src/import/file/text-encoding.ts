@@ -29,7 +29,7 @@ const EVIDENCE_BYTES = 65_536;
 
 /**
  * Bytes → text the parser reads, deciding the file's encoding once, from evidence, and never
- * mixing two in one file (SPEC section 2):
+ * mixing two in one file (docs/contract.md section 2):
  * - a UTF-16 file (BOM, or NUL-interleaved ASCII) is decoded with `TextDecoder` and passed on as
  *   UTF-8;
  * - everything else is passed on as it is: the parser splits fields on ASCII bytes, which mean

@@ -1,5 +1,5 @@
 /**
- * Column mapping (SPEC section 2b): which of a file's columns hold the product fields, how its
+ * Column mapping (docs/contract.md section 2b): which of a file's columns hold the product fields, how its
  * `active` values read, and the rules of recognised shop exports. Pure apart from the remembered
  * mappings' two queries.
  */

@@ -15,7 +15,7 @@ interface ProfileDefinition {
 }
 
 /**
- * Shop exports we recognise by their headers (SPEC section 2b). Checked in this order; Shopify
+ * Shop exports we recognise by their headers (docs/contract.md section 2b). Checked in this order; Shopify
  * first because its header also has a `Title` and a `Status` a generic match would take.
  */
 const PROFILES: Record<Profile, ProfileDefinition> = {

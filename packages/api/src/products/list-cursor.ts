@@ -1,6 +1,5 @@
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { PRODUCT_SORT_FIELDS, type TProductSort } from '@acme/shared';
+import { AppError, PRODUCT_SORT_FIELDS, type TProductSort } from '@acme/shared';
 
 /**
  * A keyset cursor: the sort it belongs to and the exact sort key of one row (the database's text
@@ -34,17 +33,17 @@ export function decodeCursor(cursor: string, sort: TProductSort): ListCursor {
   }
   const parsed = ZEncoded.safeParse(decoded);
   if (!parsed.success) {
-    throw new TRPCError({
-      code: 'BAD_REQUEST',
-      message: 'cursor is not one this API gave out (use nextCursor or prevCursor of a page)',
-    });
+    throw new AppError(
+      'BAD_REQUEST',
+      'cursor is not one this API gave out (use nextCursor or prevCursor of a page)',
+    );
   }
   const [field, direction, key, id] = parsed.data;
   if (field !== sort.field || direction !== sort.direction) {
-    throw new TRPCError({
-      code: 'BAD_REQUEST',
-      message: `cursor belongs to the sort ${field} ${direction}, not ${sort.field} ${sort.direction}: start again from a page number`,
-    });
+    throw new AppError(
+      'BAD_REQUEST',
+      `cursor belongs to the sort ${field} ${direction}, not ${sort.field} ${sort.direction}: start again from a page number`,
+    );
   }
   return { sort, key, id };
 }

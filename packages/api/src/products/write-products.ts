@@ -1,4 +1,3 @@
-import { TRPCError } from '@trpc/server';
 import {
   asDate,
   eq,
@@ -11,17 +10,22 @@ import {
 } from '@acme/db';
 import { emitEvent } from '@acme/jobs/events';
 import type { z } from 'zod';
-import type { TProduct, ZProductCreateInput, ZProductUpdateInput } from '@acme/shared';
+import {
+  AppError,
+  type TProduct,
+  type ZProductCreateInput,
+  type ZProductUpdateInput,
+} from '@acme/shared';
 import { notFound } from '../errors.ts';
 import { KEPT_COLUMNS, newDeletion, recordDeletion } from './restore-products.ts';
 
 const SKU_CONSTRAINT = 'products_sku_key';
 
-function skuTaken(sku: string): TRPCError {
-  return new TRPCError({
-    code: 'CONFLICT',
-    message: `A product with SKU "${sku}" already exists (SKUs are compared ignoring case)`,
-  });
+function skuTaken(sku: string): AppError {
+  return new AppError(
+    'CONFLICT',
+    `A product with SKU "${sku}" already exists (SKUs are compared ignoring case)`,
+  );
 }
 
 /** Runs a write and turns the database's SKU uniqueness verdict into CONFLICT. */

@@ -4,11 +4,7 @@ import { transaction } from '@acme/db';
 import { createTestDatabase, type TestDatabase } from '@acme/db/testing';
 import { emitEvent } from '@acme/jobs/events';
 import { deliveryJobKey, generateSecret } from '@acme/jobs/webhooks';
-import {
-  startTestReceiver,
-  type ReceivedRequest,
-  type TestReceiver,
-} from '@acme/jobs/webhooks/test-receiver';
+import { startTestReceiver, type ReceivedRequest, type TestReceiver } from '@acme/testing';
 import { startTestWorker, type TestWorker } from '@acme/testing';
 import { attemptsOf, eventually, insertWebhook } from './webhook-test-helpers.ts';
 

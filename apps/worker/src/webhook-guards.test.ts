@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@acme/db/testing';
 import { emitEvent } from '@acme/jobs/events';
 import { enqueueTestDelivery } from '@acme/jobs/webhooks';
-import { startTestReceiver, type TestReceiver } from '@acme/jobs/webhooks/test-receiver';
+import { startTestReceiver, type TestReceiver } from '@acme/testing';
 import { createBus, type Bus } from '@acme/realtime';
 import {
   startTestWorker,

@@ -3,3 +3,9 @@ export { testLogger } from './logger.ts';
 export { TEST_REDIS_URL, untilSubscribed } from './redis.ts';
 export { startTestServer, type TestServer } from './server.ts';
 export { startTestWorker, type TestWorker } from './worker.ts';
+export {
+  startTestReceiver,
+  type ReceivedRequest,
+  type Responder,
+  type TestReceiver,
+} from './receiver.ts';

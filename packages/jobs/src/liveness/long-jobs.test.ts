@@ -6,7 +6,7 @@ import { sampleCsv, sampleDistinctSkus } from '../import/sample-csv.ts';
 import { storeUpload } from '../import/store-upload.ts';
 import { kill, spawnWorker } from '../import/test-processes.ts';
 import { readImport, waitForFinal } from '../import/test-support.ts';
-import { startTestReceiver, type TestReceiver } from '../webhooks/test-receiver.ts';
+import { startTestReceiver, type TestReceiver } from '@acme/testing';
 import { generateSecret } from '../webhooks/signing.ts';
 import { TEST_REDIS_URL } from '@acme/realtime/testing';
 

@@ -1,5 +1,4 @@
 import { request } from 'node:http';
-import { vi } from 'vitest';
 import { eq, importFileChunks, imports, sql } from '@acme/db';
 import { importChannel, ZImport, type TImport } from '@acme/shared';
 import type { TestServer } from '@acme/testing';
@@ -41,21 +40,6 @@ export async function workerWrites(
   const state = ZImport.parse(row);
   if (options.publish) await t.bus.publish(importChannel(id), state);
   return state;
-}
-
-/** Waits (polling, with a deadline) until `check` returns a value other than undefined. */
-export async function waitFor<T>(
-  check: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 5_000,
-): Promise<T> {
-  return vi.waitFor(
-    async () => {
-      const value = await check();
-      if (value === undefined) throw new Error('timed out waiting');
-      return value;
-    },
-    { timeout: timeoutMs, interval: 25 },
-  );
 }
 
 export interface RawUpload {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importChannel, type TImport } from '@acme/shared';
-import { startTestServer, type TestServer } from '@acme/testing';
-import { seedImport, waitFor, workerWrites } from './helpers.ts';
+import { eventually, startTestServer, type TestServer } from '@acme/testing';
+import { seedImport, workerWrites } from './helpers.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -18,8 +18,8 @@ function follow(server: TestServer, input: { id: string; lastEventId?: string })
     onComplete: () => (result.completed = true),
     onError: (error) => (result.error = error),
   });
-  const count = (n: number) => waitFor(() => (events.length >= n ? true : undefined));
-  const done = () => waitFor(() => (result.completed || result.error ? true : undefined), 8_000);
+  const count = (n: number) => eventually(() => (events.length >= n ? true : undefined));
+  const done = () => eventually(() => (result.completed || result.error ? true : undefined), 8_000);
   return { result, count, done, unsubscribe: () => subscription.unsubscribe() };
 }
 

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRouter } from '@acme/api';
 import { importErrors } from '@acme/db';
 import { importChannel } from '@acme/shared';
-import { startTestServer, type TestServer } from '@acme/testing';
-import { seedImport, waitFor } from './helpers.ts';
+import { eventually, startTestServer, type TestServer } from '@acme/testing';
+import { seedImport } from './helpers.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -38,7 +38,7 @@ async function listenToBus(id: string) {
     }
   })();
   // Publish probes until one comes back: from then on the subscription is live in Redis.
-  await waitFor(async () => {
+  await eventually(async () => {
     await t.bus.publish(importChannel(id), { probe: true });
     await new Promise((resolve) => setTimeout(resolve, 20));
     return messages.length > 0 ? true : undefined;
@@ -177,7 +177,7 @@ describe('imports.cancel', () => {
     expect(cancelled.finishedAt).toBeInstanceOf(Date);
     expect(await t.api.imports.byId.query({ id: seeded.id })).toEqual(cancelled);
     expect(await jobKeys()).not.toContain(`import:${seeded.id}`);
-    await waitFor(() => (bus.messages.length > 0 ? true : undefined));
+    await eventually(() => (bus.messages.length > 0 ? true : undefined));
     expect(bus.messages[0]).toMatchObject({ id: seeded.id, status: 'cancelled', version: 1 });
     bus.stop();
   });
@@ -188,7 +188,7 @@ describe('imports.cancel', () => {
     const bus = await listenToBus(seeded.id);
     const flagged = await t.api.imports.cancel.mutate({ id: seeded.id });
     expect(flagged).toMatchObject({ status: 'importing', cancelRequested: true, version: 5 });
-    await waitFor(() => (bus.messages.length > 0 ? true : undefined));
+    await eventually(() => (bus.messages.length > 0 ? true : undefined));
     expect(bus.messages[0]).toMatchObject({ cancelRequested: true, version: 5 });
 
     const again = await t.api.imports.cancel.mutate({ id: seeded.id });
@@ -281,7 +281,7 @@ describe('imports.retry', () => {
     });
     expect((await t.api.imports.errors.query({ id: seeded.id })).total).toBe(0);
     expect(await jobKeys()).toContain(`import:${seeded.id}`);
-    await waitFor(() => (bus.messages.length > 0 ? true : undefined));
+    await eventually(() => (bus.messages.length > 0 ? true : undefined));
     expect(bus.messages[0]).toMatchObject({ status: 'queued', version: 7 });
     bus.stop();
   });

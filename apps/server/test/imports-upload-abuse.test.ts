@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '@acme/testing';
-import { startRawUpload, storedRows, upload, waitFor, type RawUpload } from './helpers.ts';
+import { eventually, startTestServer, type TestServer } from '@acme/testing';
+import { startRawUpload, storedRows, upload, type RawUpload } from './helpers.ts';
 
 const IDLE_MS = 1_000;
 
@@ -49,7 +49,7 @@ describe('uploads from slow, greedy or vanishing clients', () => {
     expect(answer.body.message).toMatch(/Nothing arrived for 1 s.*nothing was stored/);
     expect(Date.now() - started).toBeLessThan(IDLE_MS + 5_000);
     raw.abort();
-    await waitFor(async () => ((await uploadTransactionsOpen()) === 0 ? true : undefined));
+    await eventually(async () => ((await uploadTransactionsOpen()) === 0 ? true : undefined));
     expect(await storedRows(t)).toEqual(before);
   });
 
@@ -60,7 +60,10 @@ describe('uploads from slow, greedy or vanishing clients', () => {
     const tricklers = addresses.flatMap((address) => [trickle(address), trickle(address)]);
     const extra: RawUpload[] = [];
     try {
-      await waitFor(async () => ((await uploadTransactionsOpen()) >= 8 ? true : undefined), 10_000);
+      await eventually(
+        async () => ((await uploadTransactionsOpen()) >= 8 ? true : undefined),
+        10_000,
+      );
       // A third one from the same address is refused at once, and told when to come back.
       const third = startRawUpload(t.url, { localAddress: '127.0.0.2' });
       extra.push(third);
@@ -78,7 +81,7 @@ describe('uploads from slow, greedy or vanishing clients', () => {
       for (const trickler of tricklers) trickler.stop();
       for (const raw of extra) raw.abort();
     }
-    await waitFor(async () => ((await uploadTransactionsOpen()) === 0 ? true : undefined));
+    await eventually(async () => ((await uploadTransactionsOpen()) === 0 ? true : undefined));
     // Only the normal upload was stored; the aborted ones rolled back.
     const after = await storedRows(t);
     expect(after!.imports).toBe(before!.imports + 1);
@@ -97,7 +100,7 @@ describe('uploads from slow, greedy or vanishing clients', () => {
       const raw = startRawUpload(t.url);
       await raw.write('sku,name\nGONE-1,Left early\n');
       void raw.finish();
-      await waitFor(async () => {
+      await eventually(async () => {
         const [row] = await t.sql<{ n: number }[]>`
           select count(*)::int as n from pg_stat_activity where query ilike '%bytes_total%'
             and state = 'active' and pid <> pg_backend_pid()`;
@@ -105,7 +108,7 @@ describe('uploads from slow, greedy or vanishing clients', () => {
       });
       raw.abort(); // the whole body arrived; the client is gone before the commit
       // The upload's transaction has ended (committed or rolled back).
-      await waitFor(async () => {
+      await eventually(async () => {
         const [row] = await t.sql<{ n: number }[]>`
           select count(*)::int as n from pg_stat_activity
           where datname = current_database() and pid <> pg_backend_pid() and xact_start is not null`;

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '@acme/testing';
-import { startRawUpload, storedRows, upload, waitFor } from './helpers.ts';
+import { eventually, startTestServer, type TestServer } from '@acme/testing';
+import { startRawUpload, storedRows, upload } from './helpers.ts';
 
 const MiB = 1024 * 1024;
 const LIMIT = 3 * MiB;
@@ -205,9 +205,9 @@ describe('POST /api/imports', () => {
     const raw = startRawUpload(t.url);
     await raw.write(csvOf(2 * MiB));
     // The server has begun storing: its upload transaction holds written chunks.
-    await waitFor(async () => ((await uploadTransactionsOpen()) > 0 ? true : undefined));
+    await eventually(async () => ((await uploadTransactionsOpen()) > 0 ? true : undefined));
     raw.abort();
-    await waitFor(async () => ((await uploadTransactionsOpen()) === 0 ? true : undefined));
+    await eventually(async () => ((await uploadTransactionsOpen()) === 0 ? true : undefined));
     expect(await storedRows(t)).toEqual(before);
     // The server still serves uploads afterwards (no connection of its pool leaked).
     expect((await upload(t.url, 'sku,name\nA,B\n')).status).toBe(202);

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '@acme/api/client';
-import { upload, waitFor } from './helpers.ts';
+import { upload } from './helpers.ts';
+import { eventually } from '@acme/testing';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -132,7 +133,7 @@ describe('pnpm start with neither DATABASE_URL nor REDIS_URL', () => {
     expect(uploaded.status).toBe(202);
     const { client, close } = createApiClient({ baseUrl: app.url });
     try {
-      const done = await waitFor(async () => {
+      const done = await eventually(async () => {
         const state = await client.imports.byId.query({ id: uploaded.body.importId! });
         return state.status === 'completed' || state.status === 'failed' ? state : undefined;
       }, 30_000);

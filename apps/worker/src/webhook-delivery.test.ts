@@ -4,9 +4,14 @@ import { transaction } from '@acme/db';
 import { createTestDatabase, type TestDatabase } from '@acme/db/testing';
 import { emitEvent } from '@acme/jobs/events';
 import { deliveryJobKey, generateSecret } from '@acme/jobs/webhooks';
-import { startTestReceiver, type ReceivedRequest, type TestReceiver } from '@acme/testing';
+import {
+  eventually,
+  startTestReceiver,
+  type ReceivedRequest,
+  type TestReceiver,
+} from '@acme/testing';
 import { startTestWorker, type TestWorker } from '@acme/testing';
-import { attemptsOf, eventually, insertWebhook } from './webhook-test-helpers.ts';
+import { attemptsOf, insertWebhook } from './webhook-test-helpers.ts';
 
 const TIMEOUT_MS = 400;
 let database: TestDatabase;

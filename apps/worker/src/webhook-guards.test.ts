@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@acme/db/testing';
 import { emitEvent } from '@acme/jobs/events';
 import { enqueueTestDelivery } from '@acme/jobs/webhooks';
-import { startTestReceiver, type TestReceiver } from '@acme/testing';
+import { eventually, startTestReceiver, type TestReceiver } from '@acme/testing';
 import { createBus, type Bus } from '@acme/realtime';
 import {
   startTestWorker,
@@ -12,7 +12,7 @@ import {
   type TestWorker,
 } from '@acme/testing';
 import { webhookTestChannel } from '@acme/shared';
-import { attemptsOf, eventually, insertWebhook } from './webhook-test-helpers.ts';
+import { attemptsOf, insertWebhook } from './webhook-test-helpers.ts';
 
 let database: TestDatabase;
 let config: TestConfig;

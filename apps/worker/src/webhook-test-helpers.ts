@@ -1,4 +1,3 @@
-import { vi } from 'vitest';
 import { asDate, type Sql } from '@acme/db';
 import { generateSecret } from '@acme/jobs/webhooks';
 import type { TEventType } from '@acme/shared';
@@ -34,19 +33,4 @@ export async function attemptsOf(sql: Sql, webhookId: string): Promise<AttemptRo
     ...row,
     nextAttemptAt: row.nextAttemptAt === null ? null : asDate(row.nextAttemptAt),
   }));
-}
-
-/** Waits (polling, with a deadline) until `check` returns a value other than undefined/false. */
-export async function eventually<T>(
-  check: () => Promise<T | undefined | false>,
-  timeoutMs = 10_000,
-): Promise<T> {
-  return vi.waitFor(
-    async () => {
-      const value = await check();
-      if (value === undefined || value === false) throw new Error('condition not met in time');
-      return value;
-    },
-    { timeout: timeoutMs, interval: 25 },
-  );
 }

@@ -1,4 +1,5 @@
 export { testConfig, type TestConfig } from './config.ts';
+export { eventually } from './eventually.ts';
 export { testLogger } from './logger.ts';
 export { TEST_REDIS_URL, untilSubscribed } from './redis.ts';
 export { startTestServer, type TestServer } from './server.ts';

@@ -1,9 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
-import { afterAll, beforeAll, expect, test, vi } from 'vitest';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
 import { createBus, type Bus } from '@acme/realtime';
 import { createLogger } from '@acme/runtime/logger';
 import { importChannel } from '@acme/shared';
+import { eventually } from '@acme/testing';
 import { sampleCsv, sampleDistinctSkus } from './sample-csv.ts';
 import { storeUpload } from './store-upload.ts';
 import { freePort, kill, startRedis } from './test-processes.ts';
@@ -68,13 +69,13 @@ test('Redis stops during an import and comes back: the import completes and live
     }
   })();
 
-  await until(() => received.length > 0);
+  await eventually(() => received.length > 0, 20_000);
   await kill(redis, 'SIGKILL');
   const downAt = Date.now();
   // Postgres keeps recording progress while Redis is down (polled: a loaded machine may take a
   // while to reach the next tick, and a fixed sleep made this flaky).
   const lastHeard = received.at(-1)!.version;
-  const midway = await until(async () => {
+  const midway = await eventually(async () => {
     const state = await readImport(database.db, id);
     return state.version > lastHeard ? state : undefined;
   }, 20_000);
@@ -87,7 +88,7 @@ test('Redis stops during an import and comes back: the import completes and live
     status: 'completed',
     created: sampleDistinctSkus({ rows, seed: 7 }),
   });
-  await until(() => received.some((message) => message.status === 'completed'), 10_000);
+  await eventually(() => received.some((message) => message.status === 'completed'), 10_000);
   controller.abort();
   await listening;
   expect(received.filter((m) => m.at > downAt && m.at < upAt)).toEqual([]);
@@ -95,18 +96,3 @@ test('Redis stops during an import and comes back: the import completes and live
   expect(afterOutage.length).toBeGreaterThan(0);
   expect(afterOutage.at(-1)).toMatchObject({ status: 'completed', version: final.version });
 }, 90_000);
-
-/** Polls `check` until it returns something other than undefined or false; returns that. */
-async function until<T>(
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  return vi.waitFor(
-    async () => {
-      const value = await check();
-      if (value === undefined || value === false) throw new Error('condition not met in time');
-      return value;
-    },
-    { timeout: timeoutMs, interval: 20 },
-  );
-}

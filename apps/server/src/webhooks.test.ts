@@ -4,9 +4,15 @@ import type { AppRouter } from '@acme/api';
 import { createApiClient, type ApiClient } from '@acme/api/client';
 import { createTestDatabase, type TestDatabase } from '@acme/db/testing';
 import { signPayload } from '@acme/jobs/webhooks';
-import { startTestReceiver, type TestReceiver } from '@acme/testing';
+import {
+  startTestReceiver,
+  testConfig,
+  type TestConfig,
+  testLogger,
+  type TestReceiver,
+  untilSubscribed,
+} from '@acme/testing';
 import type { TWebhookTestResult } from '@acme/shared';
-import { testConfig, testLogger, untilSubscribed, type TestConfig } from '@acme/testing';
 import { startWorker, type RunningWorker } from '@acme/worker/worker';
 import { startServer, type RunningServer } from './app.ts';
 

@@ -7,9 +7,8 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed, vi } from 'vit
 import { createApiClient, type ApiClient } from '@acme/api/client';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
 import { sampleCsv, sampleDistinctSkus } from '@acme/jobs/import-testing';
-import { startTestReceiver, type TestReceiver } from '@acme/testing';
+import { startTestReceiver, TEST_REDIS_URL, type TestReceiver } from '@acme/testing';
 import { FINAL_IMPORT_STATUSES, type TImport } from '@acme/shared';
-import { TEST_REDIS_URL } from '@acme/testing';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 /** Deliveries a minute to one webhook, shared by both workers through Redis. */

@@ -6,11 +6,12 @@ import { emitEvent } from '@acme/jobs/events';
 import { deliveryJobKey, generateSecret } from '@acme/jobs/webhooks';
 import {
   eventually,
-  startTestReceiver,
   type ReceivedRequest,
+  startTestReceiver,
+  startTestWorker,
   type TestReceiver,
+  type TestWorker,
 } from '@acme/testing';
-import { startTestWorker, type TestWorker } from '@acme/testing';
 import { attemptsOf, insertWebhook } from './webhook-test-helpers.ts';
 
 const TIMEOUT_MS = 400;

@@ -2,15 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@acme/db/testing';
 import { emitEvent } from '@acme/jobs/events';
 import { enqueueTestDelivery } from '@acme/jobs/webhooks';
-import { eventually, startTestReceiver, type TestReceiver } from '@acme/testing';
-import { createBus, type Bus } from '@acme/realtime';
 import {
+  eventually,
+  startTestReceiver,
   startTestWorker,
-  testLogger,
-  untilSubscribed,
   type TestConfig,
+  testLogger,
+  type TestReceiver,
   type TestWorker,
+  untilSubscribed,
 } from '@acme/testing';
+import { createBus, type Bus } from '@acme/realtime';
 import { webhookTestChannel } from '@acme/shared';
 import { attemptsOf, insertWebhook } from './webhook-test-helpers.ts';
 

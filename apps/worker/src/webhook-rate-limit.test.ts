@@ -3,8 +3,7 @@ import { asDate, transaction } from '@acme/db';
 import { createTestDatabase, type TestDatabase } from '@acme/db/testing';
 import { emitEvent } from '@acme/jobs/events';
 import { enqueueRecovery } from '@acme/jobs/webhooks';
-import { startTestReceiver, type TestReceiver } from '@acme/testing';
-import { testConfig, testLogger } from '@acme/testing';
+import { startTestReceiver, testConfig, testLogger, type TestReceiver } from '@acme/testing';
 import { insertWebhook } from './webhook-test-helpers.ts';
 import { startWorker, type RunningWorker } from './worker.ts';
 

@@ -2,8 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asDate } from '@acme/db';
 import { createTestDatabase, type TestDatabase } from '@acme/db/testing';
 import { emitEvent } from '@acme/jobs/events';
-import { eventually, startTestReceiver, type TestReceiver } from '@acme/testing';
-import { startTestWorker, type TestWorker } from '@acme/testing';
+import {
+  eventually,
+  startTestReceiver,
+  startTestWorker,
+  type TestReceiver,
+  type TestWorker,
+} from '@acme/testing';
 import { insertWebhook } from './webhook-test-helpers.ts';
 
 let database: TestDatabase;

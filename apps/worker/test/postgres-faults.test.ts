@@ -13,9 +13,8 @@ import { migrateDatabase } from '@acme/db/migrate';
 import { uniqueRedisPrefix } from '@acme/db/testing';
 import { emitEvent } from '@acme/jobs/events';
 import { sampleCsv, sampleDistinctSkus, storeUpload } from '@acme/jobs/import-testing';
-import { startTestReceiver, type TestReceiver } from '@acme/testing';
+import { startTestReceiver, TEST_REDIS_URL, type TestReceiver } from '@acme/testing';
 import { createLogger } from '@acme/runtime/logger';
-import { TEST_REDIS_URL } from '@acme/testing';
 import { insertWebhook } from '../src/webhook-test-helpers.ts';
 
 /*

@@ -3,13 +3,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AppRouter } from '@acme/api';
 import { createApiClient, type ApiClient } from '@acme/api/client';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
-import { startTestReceiver, type TestReceiver } from '@acme/jobs/webhooks/test-receiver';
 import { loadConfig, requireExternalServices } from '@acme/runtime/config';
 import { createLogger } from '@acme/runtime/logger';
 import type { TImport } from '@acme/shared';
 import { startWorker, type RunningWorker } from '@acme/worker/worker';
 import { startServer, type RunningServer } from '../src/app.ts';
-import { upload, waitFor } from './helpers.ts';
+import { eventually, startTestReceiver, type TestReceiver } from '@acme/testing';
+import { upload } from './helpers.ts';
 
 // Undo on the real processes (server and worker in this process, PostgreSQL, Redis): imports.revert
 // and products.delete / deleteAll / restore, their refusals, atomicity and webhook events.
@@ -78,7 +78,7 @@ async function importCsv(csv: string): Promise<TImport> {
   const { status, body } = await upload(server.url, csv);
   expect(status).toBe(202);
   const id = body.importId!;
-  return waitFor(async () => {
+  return eventually(async () => {
     const state = await api.imports.byId.query({ id });
     return ['completed', 'failed', 'cancelled'].includes(state.status) ? state : undefined;
   }, 20_000);
@@ -139,7 +139,7 @@ describe('imports.revert', () => {
       { id: done.id, filename: 'products.csv', restored: 1, deleted: 1, kept: 2 },
     ]);
     await receiver.waitFor(1);
-    await waitFor(() => (received('import.reverted').length > 0 ? true : undefined), 10_000);
+    await eventually(() => (received('import.reverted').length > 0 ? true : undefined), 10_000);
     expect(received('import.reverted')).toEqual([
       expect.objectContaining({
         data: { id: done.id, filename: 'products.csv', ...preview },
@@ -277,7 +277,7 @@ describe('products.delete / deleteAll / restore', () => {
     expect(await eventsOf('products.restored')).toEqual([
       { restoreId: deleted.restoreId, restored: 1, skipped: 0 },
     ]);
-    await waitFor(() => (received('products.restored').length > 0 ? true : undefined), 10_000);
+    await eventually(() => (received('products.restored').length > 0 ? true : undefined), 10_000);
     expect(received('products.restored')).toEqual([
       expect.objectContaining({
         data: { restoreId: deleted.restoreId, restored: 1, skipped: 0 },

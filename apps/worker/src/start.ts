@@ -3,6 +3,7 @@ import { migrateDatabase } from '@acme/db/migrate';
 import { ConfigError, loadConfig, requireExternalServices } from '@acme/runtime/config';
 import { createLogger } from '@acme/runtime/logger';
 import { onShutdown } from '@acme/runtime/shutdown';
+import { containLostConnections } from './lost-connections.ts';
 import { startWorker } from './worker.ts';
 
 let config;
@@ -14,6 +15,7 @@ try {
   process.exit(78); // EX_CONFIG
 }
 const logger = createLogger({ level: config.LOG_LEVEL, name: 'worker' });
+containLostConnections(logger);
 await migrateDatabase(config.DATABASE_URL);
 const worker = await startWorker(config, logger);
 logger.info({ concurrency: config.WORKER_CONCURRENCY }, 'worker started');

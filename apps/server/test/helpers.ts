@@ -122,9 +122,16 @@ export function startRawUpload(
 export async function upload(
   url: string,
   content: string | Buffer,
-  options: { filename?: string; type?: string; field?: string } = {},
+  options: {
+    filename?: string;
+    type?: string;
+    field?: string;
+    fields?: Record<string, string>;
+  } = {},
 ) {
   const form = new FormData();
+  // Form fields first, as the dashboard sends them (the server takes them in either order).
+  for (const [name, value] of Object.entries(options.fields ?? {})) form.append(name, value);
   form.append(
     options.field ?? 'file',
     new Blob([content], { type: options.type ?? 'text/csv' }),

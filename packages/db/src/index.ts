@@ -17,7 +17,7 @@ export {
 } from './catalogue-state.ts';
 export { IMPORT_LOCK_KEY } from './advisory-locks.ts';
 export { copyIn } from './copy-in.ts';
-export { isUniqueViolation } from './pg-errors.ts';
+export { isUndefinedTable, isUniqueViolation } from './pg-errors.ts';
 export * from './schema/index.ts';
 export {
   dropSearchIndexes,

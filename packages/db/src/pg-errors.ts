@@ -25,3 +25,8 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
     pg?.code === UNIQUE_VIOLATION && (constraint === undefined || pg.constraint_name === constraint)
   );
 }
+
+/** A statement named a table that does not exist (42P01), e.g. staging tables dropped meanwhile. */
+export function isUndefinedTable(error: unknown): boolean {
+  return findPgError(error)?.code === '42P01';
+}

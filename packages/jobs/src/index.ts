@@ -34,5 +34,7 @@ export {
 } from './import/mapping/index.ts';
 export { ImportFailure, MappingNeeded } from './import/import-failure.ts';
 export { readStoredHeader } from './import/file/stored-header.ts';
+export { dropStagingTables } from './import/catalogue-merge.ts';
+export { stagedChanges, stagedSample } from './import/staged-rows.ts';
 export { sniffFileKind, sniffGzipContent, type FileKind } from './import/file/file-kind.ts';
 export { bulkCatalogueWrite } from './catalogue-bulk-write.ts';

@@ -43,4 +43,68 @@ export const ZImportMessage = ZImport.extend({
   finishedAt: z.coerce.date().nullable(),
   revertibleUntil: z.coerce.date().nullable(),
   revertedAt: z.coerce.date().nullable(),
+  confirmedAt: z.coerce.date().nullable(),
 });
+
+/** The kinds of row `imports.changes` lists (docs/contract.md section 2b). */
+export const IMPORT_CHANGE_KINDS = ['created', 'updated', 'unchanged', 'invalid'] as const;
+export const ZImportChangeKind = z.enum(IMPORT_CHANGE_KINDS, {
+  error: 'kind must be one of created, updated, unchanged, invalid',
+});
+export type TImportChangeKind = z.infer<typeof ZImportChangeKind>;
+
+export const ZImportChangesInput = z.object({
+  id: ZImportId,
+  kind: ZImportChangeKind,
+  page: ZPage,
+  pageSize: ZPageSize,
+});
+export type TImportChangesInput = z.input<typeof ZImportChangesInput>;
+
+/** A product's fields as the catalogue holds them, or as an import row will store them. */
+export const ZProductFields = z.object({
+  sku: z.string(),
+  name: z.string(),
+  description: z.string(),
+  active: z.boolean(),
+});
+export type TProductFields = z.infer<typeof ZProductFields>;
+
+/**
+ * One row of an import in review, in file order. `after` is what the import will store (null for
+ * an invalid row); `before` the catalogue's product it overwrites (updated and unchanged rows; null
+ * when that product was deleted since); `error` why an invalid row is skipped.
+ */
+export const ZImportChange = z.object({
+  line: z.number().int(),
+  sku: z.string().nullable(),
+  after: ZProductFields.nullable(),
+  before: ZProductFields.nullable(),
+  error: z.string().nullable(),
+});
+export type TImportChange = z.infer<typeof ZImportChange>;
+
+export const ZImportChangesOutput = z.object({
+  items: z.array(ZImportChange),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+});
+
+/** How many of the file's first valid rows `imports.sample` shows. */
+export const IMPORT_SAMPLE_ROWS = 10;
+
+/**
+ * A valid row of the file as the import read it through its mapping (`active` null: the file
+ * does not say, so a new product is active and an existing one keeps its state).
+ */
+export const ZImportSampleRow = z.object({
+  line: z.number().int(),
+  sku: z.string(),
+  name: z.string(),
+  description: z.string(),
+  active: z.boolean().nullable(),
+});
+export type TImportSampleRow = z.infer<typeof ZImportSampleRow>;
+
+export const ZImportSampleOutput = z.object({ items: z.array(ZImportSampleRow) });

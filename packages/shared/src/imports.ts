@@ -4,6 +4,7 @@ import { ZColumnMapping, ZFieldSuggestion, ZImportProfile } from './mapping.ts';
 export const IMPORT_STATUSES = [
   'queued',
   'parsing',
+  'review',
   'importing',
   'completed',
   'failed',
@@ -14,6 +15,26 @@ export type TImportStatus = z.infer<typeof ZImportStatus>;
 
 /** After one of these an import never changes again (until a retry starts it anew). */
 export const FINAL_IMPORT_STATUSES: readonly TImportStatus[] = ['completed', 'failed', 'cancelled'];
+
+/**
+ * Statuses in which a worker owns the import (a job runs it or will). `review` is not one: such an
+ * import waits for a person, with no job, for as long as it takes.
+ */
+export const WORKING_IMPORT_STATUSES: readonly TImportStatus[] = ['queued', 'parsing', 'importing'];
+
+/**
+ * What an import reviewed before it writes will do (docs/contract.md section 2b): the counts the write would
+ * give against the catalogue as it was at classification, computed by the same code as the write.
+ */
+export const ZImportPreview = z.object({
+  created: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  invalid: z.number().int(),
+  duplicates: z.number().int(),
+  blank: z.number().int(),
+});
+export type TImportPreview = z.infer<typeof ZImportPreview>;
 
 /** How a file was read (docs/contract.md section 2). */
 export const ZImportFormat = z.object({
@@ -89,6 +110,12 @@ export const ZImport = z.object({
   /** Non-fatal notes, e.g. unknown columns that were ignored. */
   warnings: z.array(z.string()),
   cancelRequested: z.boolean(),
+  /** The upload asked to stop in `review` before writing (the dashboard always does). */
+  review: z.boolean(),
+  /** Set in `review` once the rows are staged and classified; kept after the import applies. */
+  preview: ZImportPreview.nullable(),
+  /** When a person confirmed the reviewed import (null before, and for imports without review). */
+  confirmedAt: z.date().nullable(),
   attempts: z.number().int(),
   version: z.number().int(),
   createdAt: z.date(),

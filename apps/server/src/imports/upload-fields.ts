@@ -5,6 +5,8 @@ import { UploadError } from './upload-error.ts';
 export interface UploadOptions {
   /** The column mapping to apply (JSON in the field `mapping`), or null to map by the header. */
   mapping: TColumnMapping | null;
+  /** Stop in `review` after staging and classification instead of writing. */
+  review: boolean;
 }
 
 /**
@@ -12,7 +14,16 @@ export interface UploadOptions {
  * import cannot honour refuses the upload with a message naming the field and the problem.
  */
 export function uploadOptions(fields: ReadonlyMap<string, string>): UploadOptions {
-  return { mapping: mappingField(fields.get('mapping')) };
+  return { mapping: mappingField(fields.get('mapping')), review: booleanField(fields, 'review') };
+}
+
+function booleanField(fields: ReadonlyMap<string, string>, name: string): boolean {
+  const raw = fields.get(name);
+  if (raw === undefined) return false;
+  const value = raw.trim().toLowerCase();
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0' || value === '') return false;
+  throw new UploadError(400, `The field "${name}" must be true or false; nothing was stored`);
 }
 
 function mappingField(raw: string | undefined): TColumnMapping | null {

@@ -43,7 +43,7 @@ export function cleanFilename(name: string | undefined): string {
  * Streams the file into `import_file_chunks` inside one transaction that also creates the import
  * row and enqueues its job: a refused, failed or aborted upload rolls back and leaves nothing,
  * even if this process dies, and the worker never sees a half-stored file. The other form fields
- * (`mapping`) are read once the whole body is parsed, so they may come before or after the file.
+ * (`mapping`, `review`) are read once the whole body is parsed, so they may come before or after the file.
  */
 async function storeImport(
   file: NodeJS.ReadableStream,
@@ -77,10 +77,12 @@ async function storeImport(
     );
     await tx.sql`update imports set bytes_total = ${framer.bytesReceived()} where id = ${row.id}`;
     const fields = await formFields;
-    await applyOptions(tx.sql, row.id, uploadOptions(fields), {
-      remember: !isTrue(fields.get('review')),
+    const options = uploadOptions(fields);
+    await applyOptions(tx.sql, row.id, options, {
+      remember: !options.review,
       maxBytes: deps.maxUploadBytes,
     });
+    await tx.sql`update imports set review = ${options.review} where id = ${row.id}`;
     await enqueueImport(tx.sql, row.id);
     // Last thing before the commit: nobody would learn of an import its client never saw.
     if (clientGone()) throw new UploadAborted('the client went away before the upload was stored');
@@ -108,9 +110,6 @@ async function applyOptions(
   }
   await tx`update imports set mapping = ${JSON.stringify(mapping)}::jsonb where id = ${importId}`;
 }
-
-const isTrue = (value: string | undefined) =>
-  ['true', '1'].includes(value?.trim().toLowerCase() ?? '');
 
 /** Parses the multipart body and stores its `file` part; resolves with the new import's id. */
 function receiveImport(req: IncomingMessage, deps: UploadDeps): Promise<string> {

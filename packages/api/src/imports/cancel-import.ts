@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { eq, imports, sql, transaction, type Sql } from '@acme/db';
-import { importJobKey, isJobRunningLive } from '@acme/jobs';
+import { dropStagingTables, importJobKey, isJobRunningLive } from '@acme/jobs';
 import type { Bus } from '@acme/realtime';
 import type { TImport } from '@acme/shared';
 import { notFound } from '../errors.ts';
@@ -12,7 +12,8 @@ import { importStateColumns, isFinal, publishImport } from './import-state.ts';
  * by a dead worker is disarmed: it will not run again). One that a live worker runs is only
  * flagged: graphile-worker cannot stop a running job, so the worker checks the flag between
  * batches, rolls its transaction back and records `cancelled` itself. Asking again while the
- * flag is set changes nothing.
+ * flag is set changes nothing. An import waiting in `review` is discarded: cancelled, and its
+ * staging tables dropped (the catalogue never saw it).
  */
 export async function cancelImport(deps: { sql: Sql; bus: Bus }, id: string): Promise<TImport> {
   const { state, changed } = await transaction(deps.sql, async (tx) => {
@@ -42,6 +43,7 @@ export async function cancelImport(deps: { sql: Sql; bus: Bus }, id: string): Pr
         .where(eq(imports.id, id))
         .returning(importStateColumns);
       await tx.sql`select graphile_worker.remove_job(${importJobKey(id)})`;
+      await dropStagingTables(tx.sql, id);
       return { state: cancelled ?? current, changed: true };
     }
     if (current.cancelRequested) return { state: current, changed: false };

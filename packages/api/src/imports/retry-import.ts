@@ -35,6 +35,12 @@ export async function retryImport(deps: { sql: Sql; bus: Bus }, id: string): Pro
         message: `Import ${id} is completed; upload the file again to import it again`,
       });
     }
+    if (current.status === 'review') {
+      throw new TRPCError({
+        code: 'CONFLICT',
+        message: `Import ${id} is waiting for review; confirm or cancel it`,
+      });
+    }
     if (!isFinal(current) && (await isJobRunningLive(tx.sql, importJobKey(id)))) {
       throw new TRPCError({
         code: 'CONFLICT',
@@ -55,6 +61,10 @@ export async function retryImport(deps: { sql: Sql; bus: Bus }, id: string): Pro
       .set({
         ...FRESH_IMPORT_PROGRESS,
         status: 'queued',
+        // Reviewed imports go through review again: the catalogue may have moved on.
+        preview: null,
+        staged: null,
+        confirmedAt: null,
         cancelRequested: false,
         heartbeatAt: null,
         interruptions: [],

@@ -1,12 +1,15 @@
 import {
   ZImport,
   ZImportById,
+  ZImportChangesInput,
+  ZImportChangesOutput,
   ZImportErrorsInput,
   ZImportErrorsOutput,
   ZImportListInput,
   ZImportListOutput,
   ZImportProgressInput,
   ZImportRevertCounts,
+  ZImportSampleOutput,
 } from '@acme/shared';
 import { publicProcedure, router } from '../trpc.ts';
 import { zTrackedIterable } from '../zod-tracked-iterable.ts';
@@ -16,6 +19,7 @@ import { getImport } from './import-state.ts';
 import { listImportErrors, listImports } from './list-imports.ts';
 import { retryImport } from './retry-import.ts';
 import { previewRevert, revertImport } from './revert-import.ts';
+import { confirmImport, importSample, listImportChanges } from './review-import.ts';
 
 export const importsRouter = router({
   list: publicProcedure
@@ -47,6 +51,18 @@ export const importsRouter = router({
     .input(ZImportById)
     .output(ZImportRevertCounts)
     .query(({ ctx, input }) => previewRevert(ctx.sql, input.id)),
+  confirm: publicProcedure
+    .input(ZImportById)
+    .output(ZImport)
+    .mutation(({ ctx, input }) => confirmImport(ctx, input.id)),
+  changes: publicProcedure
+    .input(ZImportChangesInput)
+    .output(ZImportChangesOutput)
+    .query(({ ctx, input }) => listImportChanges(ctx, input)),
+  sample: publicProcedure
+    .input(ZImportById)
+    .output(ZImportSampleOutput)
+    .query(({ ctx, input }) => importSample(ctx, input.id)),
   onProgress: publicProcedure
     .input(ZImportProgressInput)
     .output(zTrackedIterable(ZImport))

@@ -20,9 +20,33 @@ import {
   type TFieldSuggestion,
   type TImportFormat,
   type TImportInterruption,
+  type TImportPreview,
 } from '@acme/shared';
 
 export const importStatus = pgEnum('import_status', IMPORT_STATUSES);
+
+/**
+ * Written in the transaction that fills an import's staging table (and completed after the
+ * classification): how many rows it holds and what the file's reading found, which the write
+ * after a review needs without reading the file again. Internal: not part of the import's state.
+ */
+export interface StagedSummary {
+  rows: number;
+  invalid: number;
+  blank: number;
+  bytesRead: number;
+  format: TImportFormat;
+  warnings: string[];
+  /** The classification (`latest` table) and the catalogue version it was made against. */
+  classified?: {
+    distinct: number;
+    writes: number;
+    created: number;
+    catalogue: number;
+    compared: boolean;
+    catalogueVersion: number;
+  };
+}
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 
@@ -64,6 +88,14 @@ export const imports = pgTable(
     interruptions: jsonb().$type<TImportInterruption[]>().notNull().default([]),
     warnings: jsonb().$type<string[]>().notNull().default([]),
     cancelRequested: boolean().notNull().default(false),
+    /** Stop in `review` after staging and classification instead of writing (upload field). */
+    review: boolean().notNull().default(false),
+    /** The counts the write would give, shown in `review` (see ZImportPreview). */
+    preview: jsonb().$type<TImportPreview>(),
+    /** Set when a person confirms the reviewed import: its job then writes. */
+    confirmedAt: timestamp({ withTimezone: true }),
+    /** What an attempt staged, so that the write after a review reuses it (see staged-import.ts). */
+    staged: jsonb().$type<StagedSummary>(),
     attempts: integer().notNull().default(0),
     /** Bumped on every change; the tracked id of `imports.onProgress`. */
     version: integer().notNull().default(0),

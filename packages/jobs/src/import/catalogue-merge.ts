@@ -46,6 +46,8 @@ export interface Classification {
   distinct: number;
   /** SKUs that are new or differ from the catalogue: what the write will change. */
   writes: number;
+  /** SKUs the catalogue does not hold yet (among `writes`). */
+  created: number;
   /** Products in the catalogue before the import. */
   catalogue: number;
   /** Whether the rows were compared with the catalogue; if not, it was empty and all are new. */
@@ -55,9 +57,11 @@ export interface Classification {
 /**
  * Keeps the last row of each SKU (trimmed, case-insensitive) in the import's `latest` table and,
  * unless the catalogue is empty (`compare: false`: every row is new, so the join is skipped),
- * compares it with the catalogue in the same statement: `write` marks new or changed products,
- * `active` is the value to store (an existing product keeps its own when the row gives none, a
- * new one is active). Rows land in SKU order, which keeps the unique index's inserts local.
+ * compares it with the catalogue in the same statement: `product_id` is the product the row
+ * overwrites (null for a new one), `write` marks new or changed products, `active` is the value
+ * to store (an existing product keeps its own when the row gives none, a new one is active), and
+ * `line` is the row's line in the file. Rows land in SKU order, which keeps the unique index's
+ * inserts local. The counts of a review's preview come from here, as the write's own do.
  */
 export async function classifyRows(
   sql: Sql | TransactionSql,
@@ -66,7 +70,7 @@ export async function classifyRows(
 ): Promise<Classification> {
   const tables = stagingTables(importId);
   const lastRows = `
-    select distinct on (lower(sku)) lower(sku) as key, sku, name, description, active
+    select distinct on (lower(sku)) lower(sku) as key, line, sku, name, description, active
     from ${tables.rows}
     where error is null
     order by lower(sku), line desc`;
@@ -74,7 +78,7 @@ export async function classifyRows(
   await sql.unsafe(
     compare
       ? `create unlogged table ${tables.latest} with (autovacuum_enabled = false) as
-         select l.sku, l.name, l.description,
+         select l.line, existing.id as product_id, l.sku, l.name, l.description,
            coalesce(l.active, existing.active, true) as active,
            existing.id is null
              or existing.sku <> l.sku
@@ -84,16 +88,31 @@ export async function classifyRows(
          from (${lastRows}) l
          left join products existing on lower(existing.sku) = l.key`
       : `create unlogged table ${tables.latest} with (autovacuum_enabled = false) as
-         select sku, name, description, coalesce(active, true) as active, true as write
+         select line, null::bigint as product_id, sku, name, description,
+           coalesce(active, true) as active, true as write
          from (${lastRows}) l`,
   );
   const [row] = await sql.unsafe<Omit<Classification, 'compared'>[]>(`
     select
-      (select count(*) from ${tables.latest})::int as distinct,
-      (select count(*) from ${tables.latest} where write)::int as writes,
-      (select count(*) from products)::int as catalogue`);
+      count(*)::int as distinct,
+      (count(*) filter (where write))::int as writes,
+      (count(*) filter (where product_id is null))::int as created,
+      (select count(*) from products)::int as catalogue
+    from ${tables.latest}`);
   if (!row) throw new Error('classification returned no row');
   return { ...row, compared: compare };
+}
+
+/** Whether both staging tables of an import exist (a review keeps them until it is applied). */
+export async function stagingTablesExist(
+  sql: Sql | TransactionSql,
+  importId: string,
+): Promise<boolean> {
+  const tables = stagingTables(importId);
+  const [row] = await sql<{ exist: boolean }[]>`
+    select to_regclass(${tables.rows}) is not null
+      and to_regclass(${tables.latest}) is not null as exist`;
+  return row?.exist ?? false;
 }
 
 /** Whether the catalogue holds no product at all: then every row of the import is new. */

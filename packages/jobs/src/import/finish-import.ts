@@ -1,6 +1,7 @@
 import { transaction, type Sql } from '@acme/db';
 import type { Bus } from '@acme/realtime';
-import type { TImport } from '@acme/shared';
+import { WORKING_IMPORT_STATUSES, type TImport } from '@acme/shared';
+import type { MappingNeeded } from './import-failure.ts';
 import { emitEvent } from '../events.ts';
 import { enqueueImport } from './enqueue-import.ts';
 import { appendInterruption, publishImport, updateImport } from './import-state.ts';
@@ -31,13 +32,45 @@ export async function failImport(
   return state;
 }
 
-/** Ends an import as `cancelled` (its transaction already rolled back: the catalogue is as before). */
+/**
+ * Ends an import as `cancelled` (its transaction already rolled back: the catalogue is as before);
+ * also one that reached `review` just as its cancel was asked for.
+ */
 export async function cancelImport(
   { sql, bus }: StateStore,
   id: string,
 ): Promise<TImport | undefined> {
   const updated = await transaction(sql, ({ db }) =>
-    updateImport(db, id, { status: 'cancelled', rowsPerSecond: 0, finishedAt: new Date() }),
+    updateImport(db, id, { status: 'cancelled', rowsPerSecond: 0, finishedAt: new Date() }, [
+      ...WORKING_IMPORT_STATUSES,
+      'review',
+    ]),
+  );
+  if (updated) publishImport(bus, updated.state);
+  return updated?.state;
+}
+
+/**
+ * An import that asked for review but whose sku or name column cannot be mapped: it waits in
+ * `review` with the file's columns and the suggestions, and no preview until the user maps them
+ * (`imports.confirm` or `imports.remap` with a mapping). Nothing was staged.
+ */
+export async function awaitMapping(
+  { sql, bus }: StateStore,
+  id: string,
+  needed: MappingNeeded,
+): Promise<TImport | undefined> {
+  const updated = await transaction(sql, ({ db }) =>
+    updateImport(db, id, {
+      status: 'review',
+      phase: null,
+      columns: needed.columns,
+      suggestions: needed.suggestions,
+      mapping: null,
+      preview: null,
+      rowsPerSecond: 0,
+      heartbeatAt: null,
+    }),
   );
   if (updated) publishImport(bus, updated.state);
   return updated?.state;

@@ -10,7 +10,13 @@ import {
   type SQL,
   type Sql,
 } from '@acme/db';
-import { importChannel, ZImport, type TImport, type TImportStatus } from '@acme/shared';
+import {
+  importChannel,
+  WORKING_IMPORT_STATUSES,
+  ZImport,
+  type TImport,
+  type TImportStatus,
+} from '@acme/shared';
 import type { Bus } from '@acme/realtime';
 
 type ImportRow = typeof imports.$inferInsert;
@@ -36,6 +42,7 @@ type PatchableColumn =
   | 'rowsWritten'
   | 'interruptions'
   | 'warnings'
+  | 'preview'
   | 'attempts'
   | 'heartbeatAt'
   | 'startedAt'
@@ -45,8 +52,6 @@ type PatchableColumn =
 /** Columns a worker changes; a value may be SQL (e.g. an increment). */
 export type ImportPatch = { [K in PatchableColumn]?: ImportRow[K] | SQL };
 
-const WORKING: readonly TImportStatus[] = ['queued', 'parsing', 'importing'];
-
 export interface UpdatedImport {
   state: TImport;
   cancelRequested: boolean;
@@ -54,18 +59,20 @@ export interface UpdatedImport {
 
 /**
  * Applies a change to an import that is still in progress (never to one already completed, failed
- * or cancelled), bumping `version`. Returns the new whole state, or undefined when the import is
- * gone or already final. Pass the transaction's drizzle view to make the change part of it.
+ * or cancelled, nor by default to one waiting in `review`, which no worker owns), bumping
+ * `version`. Returns the new whole state, or undefined when the import is gone or in none of the
+ * `from` statuses. Pass the transaction's drizzle view to make the change part of it.
  */
 export async function updateImport(
   db: Db,
   id: string,
   patch: ImportPatch,
+  from: readonly TImportStatus[] = WORKING_IMPORT_STATUSES,
 ): Promise<UpdatedImport | undefined> {
   const [row] = await db
     .update(imports)
     .set({ ...patch, version: sql`${imports.version} + 1`, updatedAt: sql`now()` })
-    .where(and(eq(imports.id, id), sql`${imports.status} in ${WORKING}`))
+    .where(and(eq(imports.id, id), sql`${imports.status} in ${from}`))
     .returning();
   if (!row) return undefined;
   return { state: ZImport.parse(row), cancelRequested: row.cancelRequested };
@@ -121,6 +128,8 @@ export async function startAttempt(pool: Sql, id: string): Promise<UpdatedImport
         then ${appendInterruption({ attempt: sql`${imports.attempts}`, reason: SILENT_STOP_REASON })}
         else ${imports.interruptions} end`,
       attempts: sql`${imports.attempts} + 1`,
+      // A confirmed review keeps the preview it was confirmed on, to compare with the result.
+      preview: sql`case when ${imports.confirmedAt} is null then null else ${imports.preview} end`,
       heartbeatAt: new Date(),
       startedAt: sql`coalesce(${imports.startedAt}, now())`,
       finishedAt: null,

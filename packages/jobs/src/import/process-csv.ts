@@ -2,7 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import { CsvError } from 'csv-parse';
 import type { Task } from 'graphile-worker';
 import { z } from 'zod';
-import { IMPORT_LOCK_KEY, sql, transaction } from '@acme/db';
+import { IMPORT_LOCK_KEY, readCatalogueState, sql, transaction } from '@acme/db';
 import type { TImport, TImportPhase } from '@acme/shared';
 import type { JobDeps } from '../deps.ts';
 import { enqueueJob } from '../enqueue.ts';
@@ -22,17 +22,31 @@ import {
 import { enqueueImport } from './enqueue-import.ts';
 import { readFileChunks } from './file-chunks.ts';
 import { emptyFile, openRecordSource, type RecordSource } from './file/record-source.ts';
-import { cancelImport, failImport, handBackImport, requeueImport } from './finish-import.ts';
+import {
+  awaitMapping,
+  cancelImport,
+  failImport,
+  handBackImport,
+  requeueImport,
+} from './finish-import.ts';
 import { averageRate, ImportProgress, type ProgressSource } from './import-progress.ts';
 import {
   ImportCancelled,
   ImportFailure,
+  MappingNeeded,
   WorkerStopping,
   describeCsvError,
 } from './import-failure.ts';
 import { publishImport, startAttempt, updateImport } from './import-state.ts';
 import { rememberedMapping } from './mapping/remembered.ts';
 import { dropSearchIndexesUnlessRebuilding } from './search-index-switch.ts';
+import {
+  CATALOGUE_CHANGED,
+  previewOf,
+  reusableStaging,
+  saveStagedSummary,
+  type StagedSummary,
+} from './staged-import.ts';
 import { StagingEncoder } from './staging-encoder.ts';
 
 const ZPayload = z.object({ importId: z.uuid() });
@@ -74,14 +88,17 @@ export function processCsvImport(deps: JobDeps): Task {
     deps.stopping.addEventListener('abort', onStopping);
     helpers.abortSignal.addEventListener('abort', onStopping);
     try {
-      const completed = await runImport(deps, started.state, stop, logger);
-      publishImport(deps.bus, completed);
-      logger.info({ ...countsOf(completed) }, 'import completed');
+      const ended = await runImport(deps, started.state, stop, logger);
+      publishImport(deps.bus, ended);
+      if (ended.status === 'completed') logger.info({ ...countsOf(ended) }, 'import completed');
     } catch (error) {
       const attempt = started.state.attempts;
       if (error instanceof ImportCancelled) {
         await cancelImport(deps, importId);
         logger.info('import cancelled');
+      } else if (error instanceof MappingNeeded) {
+        await awaitMapping(deps, importId, error);
+        logger.info('import waits in review for its columns to be mapped');
       } else if (error instanceof ImportFailure) {
         await failImport(deps, importId, error.message);
         logger.info({ reason: error.message }, 'import failed on its file');
@@ -115,32 +132,39 @@ async function runImport(
   logger: JobDeps['logger'],
 ): Promise<TImport> {
   const { id } = initial;
+  /** Stop in `review` after step 2, or write (an import without review, or a confirmed one). */
+  const reviewing = initial.review && !initial.confirmedAt;
   const startedAt = performance.now();
   const encoder = new StagingEncoder({
     mapping: initial.mapping,
     remembered: (signature) => rememberedMapping(deps.sql, signature),
+    // Sku or name that cannot be mapped: wait in review for the user to map them.
+    review: reviewing,
     // Stored before any row is read (and before a file that cannot be mapped fails), so the
     // dashboard shows the columns and how they map.
     onPlan: () => progress.flush(),
   });
   let file: RecordSource | undefined;
+  /** What step 1 staged: by this attempt, or by the review this confirmed write follows. */
+  let staged = reviewing ? undefined : await reusableStaging(deps.sql, id);
   /** The statement under way, which a stop interrupts. */
   let running: RunningQuery | undefined;
-  let phase: TImportPhase = 'reading';
+  let phase: TImportPhase = staged ? 'classifying' : 'reading';
   let rowsToWrite = 0;
   let rowsWritten = 0;
+  const warnings: string[] = [];
   const source = (): ProgressSource => ({
     status: phase === 'reading' ? 'parsing' : 'importing',
     phase,
-    bytesProcessed: file?.bytesRead() ?? 0,
-    rowsProcessed: encoder.rows + blankRows(encoder, file),
-    invalid: encoder.invalid,
-    blank: blankRows(encoder, file),
-    format: formatOf(encoder, file),
+    bytesProcessed: staged?.bytesRead ?? file?.bytesRead() ?? 0,
+    rowsProcessed: staged ? staged.rows + staged.blank : encoder.rows + blankRows(encoder, file),
+    invalid: staged?.invalid ?? encoder.invalid,
+    blank: staged?.blank ?? blankRows(encoder, file),
+    format: staged?.format ?? formatOf(encoder, file),
     ...mappingOf(encoder),
     rowsToWrite,
     rowsWritten,
-    warnings: warningsOf(encoder, file),
+    warnings: [...(staged?.warnings ?? warningsOf(encoder, file)), ...warnings],
   });
   const progress = new ImportProgress({
     db: deps.db,
@@ -153,38 +177,102 @@ async function runImport(
   });
   stop.signal.addEventListener('abort', () => void running?.cancel());
 
-  await dropStagingTables(deps.sql, id); // left over by an attempt whose worker died
   let searchIndexesDropped = false;
+  /** The staging tables outlive the attempt when it ends in `review` (the write reuses them). */
+  let keepStaging = false;
   let completed = false;
   progress.start();
   try {
-    // 1. Parse and stage. Its own transaction: the staging table and its rows appear together.
-    await transaction(deps.sql, async ({ sql: tx }) => {
-      await createStagingTable(tx, id);
-      file = await openRecordSource(readFileChunks(deps.sql, id), {
-        maxBytes: deps.config.MAX_UPLOAD_BYTES,
-        signal: stop.signal,
+    if (staged) {
+      logger.info('writing the rows staged for review');
+    } else {
+      await dropStagingTables(deps.sql, id); // left over by an attempt whose worker died
+      // 1. Parse and stage. Its own transaction: the staging table, its rows and their summary
+      // appear together.
+      staged = await transaction(deps.sql, async ({ sql: tx }) => {
+        await createStagingTable(tx, id);
+        file = await openRecordSource(readFileChunks(deps.sql, id), {
+          maxBytes: deps.config.MAX_UPLOAD_BYTES,
+          signal: stop.signal,
+        });
+        const records = file;
+        const copy = await openStagingCopy(tx, id);
+        await pipeline(records.records, encoder, copy, { signal: stop.signal }).catch(
+          (error: unknown) => {
+            throw error instanceof CsvError
+              ? describeCsvError(error, records.currentLine())
+              : error;
+          },
+        );
+        if (!encoder.header) throw new ImportFailure(emptyFile());
+        const summary: StagedSummary = {
+          rows: encoder.rows,
+          invalid: encoder.invalid,
+          blank: blankRows(encoder, records),
+          bytesRead: records.bytesRead(),
+          format: formatOf(encoder, records)!,
+          warnings: warningsOf(encoder, records),
+        };
+        await saveStagedSummary(tx, id, summary);
+        return summary;
       });
-      const records = file;
-      const copy = await openStagingCopy(tx, id);
-      await pipeline(records.records, encoder, copy, { signal: stop.signal }).catch(
-        (error: unknown) => {
-          throw error instanceof CsvError ? describeCsvError(error, records.currentLine()) : error;
-        },
-      );
-    });
-    const header = encoder.header;
-    if (!header || !file) throw new ImportFailure(emptyFile());
+    }
     const parsedAt = performance.now();
     phase = 'classifying';
     progress.tick();
 
-    // 2. Last row per SKU, compared with the catalogue (unless it is empty: then all are new);
-    // drop the list's indexes if the write is large.
-    const classification = await classifyRows(deps.sql, id, {
-      compare: !(await catalogueIsEmpty(deps.sql)),
-    });
+    // 2. Last row per SKU, compared with the catalogue (unless it is empty: then all are new).
+    // A review's classification is reused while the catalogue has not changed since.
+    const catalogueVersion = (await readCatalogueState(deps.sql)).version;
+    let classified = staged.classified;
+    if (classified?.catalogueVersion !== catalogueVersion) {
+      if (classified) {
+        warnings.push(CATALOGUE_CHANGED);
+        logger.info('the catalogue changed since the review; classifying the rows again');
+      }
+      classified = {
+        ...(await classifyRows(deps.sql, id, { compare: !(await catalogueIsEmpty(deps.sql)) })),
+        catalogueVersion,
+      };
+      staged = { ...staged, classified };
+      await saveStagedSummary(deps.sql, id, staged);
+    }
+    const classification = classified;
     stop.signal.throwIfAborted();
+    const { rows, invalid, blank, bytesRead, format } = staged;
+
+    if (reviewing) {
+      // Stop here: the staging tables stay for the preview, `imports.changes` and the write.
+      await progress.stop();
+      const inReview = await updateImport(deps.db, id, {
+        status: 'review',
+        phase: null,
+        bytesProcessed: bytesRead,
+        rowsProcessed: rows + blank,
+        invalid,
+        blank,
+        format,
+        ...mappingOf(encoder),
+        warnings: staged.warnings,
+        preview: previewOf(staged, classification),
+        rowsPerSecond: averageRate(rows + blank, startedAt),
+        heartbeatAt: null,
+      });
+      // Gone, or cancelled meanwhile: a cancel asked for during the attempt ends it instead.
+      if (!inReview || inReview.cancelRequested) throw new ImportCancelled();
+      keepStaging = true;
+      logger.info(
+        {
+          parseSeconds: seconds(parsedAt - startedAt),
+          classifySeconds: seconds(performance.now() - parsedAt),
+          ...classification,
+        },
+        'import ready for review',
+      );
+      return inReview.state;
+    }
+
+    // Drop the list's indexes if the write is large.
     if (shouldDropSearchIndexes(classification))
       searchIndexesDropped = await dropSearchIndexesUnlessRebuilding(deps.sql);
     const classifiedAt = performance.now();
@@ -222,24 +310,23 @@ async function runImport(
       );
       await progress.stop();
       stop.signal.throwIfAborted();
-      const blank = blankRows(encoder, file);
-      const valid = encoder.rows - encoder.invalid;
+      const valid = rows - invalid;
       const updated = await updateImport(db, id, {
         status: 'completed',
         phase: null,
-        bytesProcessed: file!.bytesRead(),
-        rowsProcessed: encoder.rows + blank,
-        invalid: encoder.invalid,
+        bytesProcessed: bytesRead,
+        rowsProcessed: rows + blank,
+        invalid,
         blank,
         duplicates: valid - counts.created - counts.updated - counts.unchanged,
-        format: formatOf(encoder, file),
+        format,
         ...mappingOf(encoder),
-        warnings: warningsOf(encoder, file),
+        warnings: [...staged!.warnings, ...warnings],
         ...counts,
         rowsToWrite: classification.writes,
         rowsWritten: counts.created + counts.updated,
         percent: 100,
-        rowsPerSecond: averageRate(encoder.rows + blank, startedAt),
+        rowsPerSecond: averageRate(rows + blank, startedAt),
         heartbeatAt: new Date(),
         finishedAt: new Date(),
         // now() is this transaction's start: the updated_at of every product the import wrote.
@@ -268,13 +355,15 @@ async function runImport(
     throw stop.signal.aborted ? (stop.signal.reason as Error) : error;
   } finally {
     await progress.stop();
-    await dropStagingTables(deps.sql, id).catch((error: unknown) =>
-      logger.warn({ err: error }, 'could not drop the staging tables; the rescue task will'),
-    );
+    if (!keepStaging)
+      await dropStagingTables(deps.sql, id).catch((error: unknown) =>
+        logger.warn({ err: error }, 'could not drop the staging tables; the rescue task will'),
+      );
     if (searchIndexesDropped && !completed)
       await enqueueJob(deps.sql, MAINTAIN_CATALOGUE, {}, { jobKey: MAINTAIN_CATALOGUE });
   }
 }
+
 const seconds = (ms: number) => Math.round(ms) / 1000;
 
 const warningsOf = (encoder: StagingEncoder, file: RecordSource | undefined) => [

@@ -48,7 +48,11 @@ function orphanReason({ attempts, lastError }: OrphanedImport): string {
   return `The import was interrupted ${attempts} times and no attempt is left; retry the import.${last}`;
 }
 
-/** Staging tables whose import is no longer working (its worker died after the import ended). */
+/**
+ * Staging tables whose import is no longer working (its worker died after the import ended). An
+ * import waiting in `review` keeps its own: its write reuses them (history:prune ends a review
+ * abandoned for a day).
+ */
 async function dropOrphanStagingTables(sql: Sql): Promise<void> {
   const orphans = await sql<{ name: string }[]>`
     select c.relname as name
@@ -59,11 +63,14 @@ async function dropOrphanStagingTables(sql: Sql): Promise<void> {
       and not exists (
         select 1 from imports i
         where replace(i.id::text, '-', '') = substring(c.relname from '[0-9a-f]{32}$')
-          and i.status in ('queued', 'parsing', 'importing'))`;
+          and i.status in ('queued', 'parsing', 'review', 'importing'))`;
   for (const { name } of orphans) await sql.unsafe(`drop table if exists ${name}`);
 }
 
-/** Working imports without a job that will run: none at all, or one whose attempts are spent. */
+/**
+ * Working imports without a job that will run: none at all, or one whose attempts are spent. An
+ * import in `review` has no job on purpose (it waits for a person) and is not among them.
+ */
 async function findOrphanedImports(sql: Sql): Promise<OrphanedImport[]> {
   return sql<OrphanedImport[]>`
     select i.id, j.attempts, j.last_error as "lastError"

@@ -12,10 +12,12 @@ export async function storeUpload(
   sql: Sql,
   filename: string,
   file: Buffer | Iterable<Buffer> | AsyncIterable<Buffer>,
+  { review = false }: { review?: boolean } = {},
 ): Promise<string> {
   return transaction(sql, async ({ sql: tx }) => {
     const [row] = await tx<{ id: string }[]>`
-      insert into imports (filename, status) values (${filename}, 'queued') returning id`;
+      insert into imports (filename, status, review) values (${filename}, 'queued', ${review})
+      returning id`;
     if (!row) throw new Error('insert into imports returned no row');
     let seq = 0;
     let bytes = 0;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@acme/db/testing';
-import { pruneHistory } from './prune-history.ts';
+import { pruneHistory, REVIEW_EXPIRED, REVIEW_EXPIRY_HOURS } from './prune-history.ts';
 
 let database: TestDatabase;
 const NOW = new Date('2026-11-22T12:00:00Z');
@@ -101,6 +101,7 @@ describe('pruneHistory', () => {
     const result = await pruneHistory(database.sql, { importFileDays: 0, webhookLogDays: 30 }, NOW);
 
     expect(result).toEqual({
+      expiredReviews: 0,
       importFiles: 0,
       events: 2,
       testDeliveries: 1,
@@ -135,6 +136,7 @@ describe('pruneHistory', () => {
     const failed = await seedImport('failed', 400);
     const result = await pruneHistory(database.sql, { importFileDays: 0, webhookLogDays: 0 }, NOW);
     expect(result).toEqual({
+      expiredReviews: 0,
       importFiles: 0,
       events: 0,
       testDeliveries: 0,
@@ -192,5 +194,35 @@ describe('pruneHistory', () => {
     const pruned = await database.sql<{ id: string }[]>`
       select id from product_deletions where pruned_at is not null`;
     expect(pruned.map((row) => row.id)).toEqual([expiredDeletion]);
+  });
+
+  it('cancels an import abandoned in review for a day and drops its staging tables', async () => {
+    const hoursAgo = (hours: number) => new Date(NOW.getTime() - hours * 3_600_000).toISOString();
+    const seedReview = async (hours: number) => {
+      const id = await seedImport('review', null);
+      await database.sql`update imports set updated_at = ${hoursAgo(hours)}::timestamptz where id = ${id}`;
+      const table = `import_stage_${id.replaceAll('-', '')}`;
+      await database.sql.unsafe(`create table ${table} (line int)`);
+      return { id, table };
+    };
+    const abandoned = await seedReview(REVIEW_EXPIRY_HOURS + 1);
+    const waiting = await seedReview(REVIEW_EXPIRY_HOURS - 1);
+    const exists = async (table: string) =>
+      (
+        await database.sql<{ found: boolean }[]>`select to_regclass(${table}) is not null as found`
+      )[0]?.found;
+
+    const result = await pruneHistory(database.sql, { importFileDays: 7, webhookLogDays: 0 }, NOW);
+    expect(result.expiredReviews).toBe(1);
+    const rows = await database.sql<{ id: string; status: string; warnings: string[] }[]>`
+      select id, status, warnings from imports order by status::text`;
+    expect(rows).toEqual([
+      { id: abandoned.id, status: 'cancelled', warnings: [REVIEW_EXPIRED] },
+      { id: waiting.id, status: 'review', warnings: [] },
+    ]);
+    expect(await exists(abandoned.table)).toBe(false);
+    expect(await exists(waiting.table)).toBe(true);
+    // Its file is kept for a retry (it was cancelled just now).
+    expect(await chunksOf(abandoned.id)).toBe(3);
   });
 });

@@ -1,6 +1,7 @@
 import type { Task } from 'graphile-worker';
 import type { Sql } from '@acme/db';
 import type { JobDeps } from '../deps.ts';
+import { dropStagingTables } from '../import/catalogue-merge.ts';
 
 export const PRUNE_HISTORY = 'history:prune';
 
@@ -8,7 +9,17 @@ export const PRUNE_HISTORY = 'history:prune';
 const BATCH = 5_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * An import left in `review` this long without a confirm or a cancel is cancelled, and its staging
+ * tables (a copy of the file's rows) dropped; its file stays for a retry like any cancelled one.
+ */
+export const REVIEW_EXPIRY_HOURS = 24;
+export const REVIEW_EXPIRED =
+  'Cancelled after waiting 24 hours for review; retry it to review it again.';
+
 export interface PruneResult {
+  /** Imports cancelled because they waited in review for REVIEW_EXPIRY_HOURS. */
+  expiredReviews: number;
   importFiles: number;
   events: number;
   testDeliveries: number;
@@ -35,6 +46,7 @@ async function deleteInBatches(run: () => Promise<number>): Promise<number> {
  * - the undo data (import journals, deleted products) past its window or used;
  * - events older than `webhookLogDays` with no delivery still pending, and with them (cascade)
  *   their deliveries and attempt log; and finished test deliveries as old.
+ * - the staging tables of an import abandoned in review for REVIEW_EXPIRY_HOURS (it is cancelled).
  * A retention of 0 days keeps that kind of row forever. Import rows and their invalid-row lists
  * stay: they are the history the dashboard shows.
  */
@@ -44,6 +56,7 @@ export async function pruneHistory(
   now = new Date(),
 ): Promise<PruneResult> {
   const result: PruneResult = {
+    expiredReviews: await expireReviews(sql, now),
     importFiles: 0,
     events: 0,
     testDeliveries: 0,
@@ -130,6 +143,19 @@ async function pruneUndo(
     await sql`update product_deletions set pruned_at = now() where id = ${id}`;
   }
   return { journalRows, deletedProducts };
+}
+
+/** Cancels the imports abandoned in review and drops their staging tables; returns how many. */
+async function expireReviews(sql: Sql, now: Date): Promise<number> {
+  const cutoff = new Date(now.getTime() - REVIEW_EXPIRY_HOURS * 60 * 60 * 1000).toISOString();
+  const expired = await sql<{ id: string }[]>`
+    update imports
+    set status = 'cancelled', finished_at = now(), updated_at = now(), version = version + 1,
+      warnings = warnings || jsonb_build_array(${REVIEW_EXPIRED}::text)
+    where status = 'review' and updated_at < ${cutoff}::timestamptz
+    returning id`;
+  for (const { id } of expired) await dropStagingTables(sql, id);
+  return expired.length;
 }
 
 /** `history:prune`, hourly from cron. */

@@ -1,0 +1,189 @@
+import { TRPCClientError } from '@trpc/client';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { AppRouter } from '@acme/api';
+import { rescueStalledImports } from '@acme/jobs';
+import type { TImport } from '@acme/shared';
+import {
+  startTestServer,
+  startTestWorker,
+  testLogger,
+  type TestServer,
+  type TestWorker,
+} from '@acme/testing';
+import { seedImport, upload } from './helpers.ts';
+
+let t: TestServer;
+let worker: TestWorker;
+beforeAll(async () => {
+  t = await startTestServer();
+  worker = await startTestWorker(t.database);
+});
+afterAll(async () => {
+  await worker?.stop();
+  await t?.close();
+});
+beforeEach(async () => {
+  await t.sql`truncate products`;
+  await t.sql`
+    insert into products (sku, name, description, active) values
+      ('KET-1', 'Kettle', 'Boils water', true), ('LMP-1', 'Lamp', 'Bright', true)`;
+});
+
+const FILE =
+  'sku,name,description,active\n' +
+  'KET-1,Kettle,Boils water faster,\n' +
+  'LMP-1,Lamp,Bright,\n' +
+  'NEW-1,Mug,Holds tea,no\n' +
+  'NEW-2,,No name,\n';
+
+async function failure(call: Promise<unknown>) {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof TRPCClientError) {
+      const { data, message } = error as TRPCClientError<AppRouter>;
+      return { code: data?.code, message };
+    }
+    throw error;
+  }
+  throw new Error('the call succeeded');
+}
+
+async function uploadForReview(file = FILE): Promise<TImport> {
+  const answer = await upload(t.url, file, { fields: { review: 'true' } });
+  expect(answer.status).toBe(202);
+  return waitForStatus(answer.body.importId!, 'review');
+}
+
+function waitForStatus(id: string, ...statuses: TImport['status'][]): Promise<TImport> {
+  return vi.waitFor(
+    async () => {
+      const state = await t.api.imports.byId.query({ id });
+      if (!statuses.includes(state.status)) throw new Error(`import is ${state.status}`);
+      return state;
+    },
+    { timeout: 20_000, interval: 50 },
+  );
+}
+
+const stagingTables = async (id: string) => {
+  const suffix = id.replaceAll('-', '');
+  const [row] = await t.sql<{ n: number }[]>`
+    select count(*)::int as n from pg_class
+    where relname in (${`import_stage_${suffix}`}, ${`import_latest_${suffix}`})`;
+  return row?.n ?? 0;
+};
+
+describe('an upload with review=true', () => {
+  it('waits in review with its preview; changes, sample, then confirm applies the same counts', async () => {
+    const review = await uploadForReview();
+    expect(review).toMatchObject({
+      status: 'review',
+      review: true,
+      preview: { created: 1, updated: 1, unchanged: 1, invalid: 1, duplicates: 0, blank: 0 },
+    });
+    expect(await t.sql`select sku from products order by sku`).toHaveLength(2);
+
+    const updated = await t.api.imports.changes.query({ id: review.id, kind: 'updated' });
+    expect(updated).toEqual({
+      page: 1,
+      pageSize: 25,
+      total: 1,
+      items: [
+        {
+          line: 2,
+          sku: 'KET-1',
+          before: { sku: 'KET-1', name: 'Kettle', description: 'Boils water', active: true },
+          after: { sku: 'KET-1', name: 'Kettle', description: 'Boils water faster', active: true },
+          error: null,
+        },
+      ],
+    });
+    const invalid = await t.api.imports.changes.query({ id: review.id, kind: 'invalid' });
+    expect(invalid.items).toEqual([
+      { line: 5, sku: 'NEW-2', before: null, after: null, error: 'name is required' },
+    ]);
+    const created = await t.api.imports.changes.query({ id: review.id, kind: 'created' });
+    expect(created.items.map((item) => item.after)).toEqual([
+      { sku: 'NEW-1', name: 'Mug', description: 'Holds tea', active: false },
+    ]);
+    const sample = await t.api.imports.sample.query({ id: review.id });
+    expect(sample.items.map((row) => [row.line, row.sku, row.active])).toEqual([
+      [2, 'KET-1', null],
+      [3, 'LMP-1', null],
+      [4, 'NEW-1', false],
+    ]);
+
+    const confirmed = await t.api.imports.confirm.mutate({ id: review.id });
+    expect(confirmed).toMatchObject({ status: 'queued' });
+    expect(confirmed.confirmedAt).toBeInstanceOf(Date);
+    const final = await waitForStatus(review.id, 'completed');
+    expect(final).toMatchObject({ created: 1, updated: 1, unchanged: 1, invalid: 1 });
+    expect(await stagingTables(review.id)).toBe(0);
+
+    // Once written, the staged rows are gone (said in words); the invalid rows stay listed.
+    expect(await failure(t.api.imports.changes.query({ id: review.id, kind: 'updated' }))).toEqual({
+      code: 'PRECONDITION_FAILED',
+      message: `Import ${review.id} is completed: its rows are listed only while it waits for review (its counts say what it did)`,
+    });
+    expect(
+      (await t.api.imports.changes.query({ id: review.id, kind: 'invalid' })).items,
+    ).toMatchObject([{ line: 5, error: 'name is required' }]);
+    expect(await failure(t.api.imports.confirm.mutate({ id: review.id }))).toEqual({
+      code: 'CONFLICT',
+      message: `Import ${review.id} is completed; only an import waiting for review can be confirmed`,
+    });
+  });
+
+  it('cancel discards a review: cancelled, staging tables dropped, catalogue untouched', async () => {
+    const review = await uploadForReview();
+    expect(await stagingTables(review.id)).toBe(2);
+    const cancelled = await t.api.imports.cancel.mutate({ id: review.id });
+    expect(cancelled.status).toBe('cancelled');
+    expect(await stagingTables(review.id)).toBe(0);
+    expect(await t.sql`select 1 from products`).toHaveLength(2);
+    expect(await failure(t.api.imports.sample.query({ id: review.id }))).toMatchObject({
+      code: 'PRECONDITION_FAILED',
+    });
+    // A retry reviews it again from the stored file.
+    await t.api.imports.retry.mutate({ id: review.id });
+    const again = await waitForStatus(review.id, 'review');
+    expect(again.preview).toMatchObject({ created: 1, updated: 1 });
+  });
+
+  it('a review is never rescued as stalled, nor retried', async () => {
+    const review = await uploadForReview();
+    expect(await failure(t.api.imports.retry.mutate({ id: review.id }))).toEqual({
+      code: 'CONFLICT',
+      message: `Import ${review.id} is waiting for review; confirm or cancel it`,
+    });
+    // The rescue runs every 10 s in this worker; an import waiting for a person has no job.
+    const rescued = await rescueStalledImports({ sql: t.sql, bus: t.bus, logger: testLogger() });
+    expect(rescued).not.toContain(review.id);
+    expect((await t.api.imports.byId.query({ id: review.id })).status).toBe('review');
+    expect(await stagingTables(review.id)).toBe(2);
+    await t.api.imports.cancel.mutate({ id: review.id });
+  });
+
+  it('refuses a bad review field, and answers clearly before the rows are staged', async () => {
+    const bad = await upload(t.url, FILE, { fields: { review: 'maybe' } });
+    expect(bad).toEqual({
+      status: 400,
+      body: { message: 'The field "review" must be true or false; nothing was stored' },
+    });
+    const queued = await seedImport(t, { review: true });
+    expect(await failure(t.api.imports.changes.query({ id: queued.id, kind: 'created' }))).toEqual({
+      code: 'PRECONDITION_FAILED',
+      message: `Import ${queued.id} is still reading its file; its rows can be listed once it waits for review`,
+    });
+    expect(await failure(t.api.imports.confirm.mutate({ id: queued.id }))).toMatchObject({
+      code: 'CONFLICT',
+    });
+    expect(
+      await failure(t.api.imports.changes.query({ id: queued.id, kind: 'moved' as 'created' })),
+    ).toMatchObject({ code: 'BAD_REQUEST' });
+    expect(
+      await failure(t.api.imports.changes.query({ id: queued.id, kind: 'created', pageSize: 201 })),
+    ).toMatchObject({ code: 'BAD_REQUEST' });
+  });
+});

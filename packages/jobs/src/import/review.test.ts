@@ -108,7 +108,8 @@ describe('an import with review', () => {
     expect(final).toMatchObject({ status: 'completed', rowsProcessed: 8, preview: PREVIEW });
     expect(final.confirmedAt).toBeInstanceOf(Date);
     expect(final.warnings).not.toContain(CATALOGUE_CHANGED);
-    expect(await stagingExists(review.id)).toBe(false);
+    // Dropped on the attempt's way out, just after the final state commits.
+    await expect.poll(() => stagingExists(review.id)).toBe(false);
     expect(await productsBySku(database.sql)).toEqual([
       { sku: 'NEW-1', name: 'New one', description: 'Fresh', active: true },
       { sku: 'NEW-2', name: 'Second v2', description: 'Later row wins', active: true },
@@ -204,13 +205,22 @@ describe('an import with review', () => {
     expect(final.status).toBe('completed');
   });
 
-  test('a file without its required columns fails in review as without it, leaving no tables', async () => {
-    const id = await storeUpload(database.sql, 'bad.csv', Buffer.from('code,title\nA,B\n'), {
+  test('a file whose sku and name cannot be mapped waits in review with its columns, no preview', async () => {
+    const id = await storeUpload(database.sql, 'own.csv', Buffer.from('foo,bar\nA,B\n'), {
       review: true,
     });
-    const final = await waitForFinal(database, id);
-    expect(final.status).toBe('failed');
-    expect(final.error).toMatch(/sku/);
+    const waiting = await waitForStatus(id, 'review');
+    expect(waiting).toMatchObject({ preview: null, mapping: null, columns: ['foo', 'bar'] });
+    expect(waiting.suggestions?.map((s) => s.field)).toEqual(
+      expect.arrayContaining(['sku', 'name']),
+    );
     expect(await stagingExists(id)).toBe(false);
+    // Without review the same file fails, naming the columns it found.
+    const failed = await waitForFinal(
+      database,
+      await storeUpload(database.sql, 'own.csv', Buffer.from('foo,bar\nA,B\n')),
+    );
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/foo/);
   });
 });

@@ -6,8 +6,7 @@ import { stringify } from 'csv-stringify';
 import { filterWhere } from '@acme/api/products/filter';
 import type { Sql } from '@acme/db';
 import type { Logger } from '@acme/runtime/logger';
-import { ZProductFilter } from '@acme/shared';
-import { sendJson } from './http-utils.ts';
+import { AppError, ZProductFilter } from '@acme/shared';
 
 /** Rows fetched from Postgres per round trip while streaming. */
 const CURSOR_ROWS = 1_000;
@@ -38,8 +37,7 @@ export async function handleProductsCsv(
 ): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('allow', 'GET, HEAD');
-    sendJson(res, 405, { message: 'Use GET to download the products' });
-    return;
+    throw new AppError('METHOD_NOT_SUPPORTED', 'Use GET to download the products');
   }
   const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
   const parsed = ZProductFilter.safeParse({
@@ -51,13 +49,12 @@ export async function handleProductsCsv(
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue?.path.join('.') ?? 'query';
-    sendJson(res, 400, {
-      message:
-        field === 'active'
-          ? 'active must be true or false'
-          : (issue?.message ?? 'The filter is not valid'),
-    });
-    return;
+    throw new AppError(
+      'BAD_REQUEST',
+      field === 'active'
+        ? 'active must be true or false'
+        : (issue?.message ?? 'The filter is not valid'),
+    );
   }
   const { where, values } = filterWhere(parsed.data);
   const rows = async function* () {

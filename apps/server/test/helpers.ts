@@ -42,13 +42,21 @@ export async function workerWrites(
   return state;
 }
 
+/** What POST /api/imports answers: the new import's id, or the routes' error shape. */
+export interface UploadAnswer {
+  importId?: string;
+  code?: string;
+  message?: string;
+  requestId?: string;
+}
+
 export interface RawUpload {
   /** Writes body bytes, waiting for the socket to take them. */
   write: (data: Buffer | string) => Promise<void>;
   /** Ends the multipart body and returns the answer. */
-  finish: () => Promise<{ status: number; body: { message?: string; importId?: string } }>;
+  finish: () => Promise<{ status: number; body: UploadAnswer }>;
   /** The answer, whenever it comes (even while the body is still being sent). */
-  response: Promise<{ status: number; body: { message?: string; importId?: string } }>;
+  response: Promise<{ status: number; body: UploadAnswer }>;
   abort: () => void;
 }
 
@@ -75,19 +83,17 @@ export function startRawUpload(
     ...(options.localAddress ? { localAddress: options.localAddress } : {}),
   });
   req.on('error', () => {}); // after an early answer or an abort, writes fail; that is expected
-  const response = new Promise<{ status: number; body: { message?: string; importId?: string } }>(
-    (resolve, reject) => {
-      req.on('response', (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (piece: string) => (text += piece));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as { message?: string } }),
-        );
-        res.on('error', reject);
-      });
-    },
-  );
+  const response = new Promise<{ status: number; body: UploadAnswer }>((resolve, reject) => {
+    req.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (piece: string) => (text += piece));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as UploadAnswer }),
+      );
+      res.on('error', reject);
+    });
+  });
   const write = (data: Buffer | string) =>
     new Promise<void>((resolve) => {
       if (req.destroyed || req.writableEnded) return resolve();
@@ -140,7 +146,7 @@ export async function upload(
   const res = await fetch(`${url}/api/imports`, { method: 'POST', body: form });
   return {
     status: res.status,
-    body: (await res.json()) as { message?: string; importId?: string },
+    body: (await res.json()) as UploadAnswer,
   };
 }
 

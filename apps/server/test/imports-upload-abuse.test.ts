@@ -46,6 +46,7 @@ describe('uploads from slow, greedy or vanishing clients', () => {
     const started = Date.now();
     const answer = await raw.response; // the client never sends another byte
     expect(answer.status).toBe(408);
+    expect(answer.body.code).toBe('TIMEOUT');
     expect(answer.body.message).toMatch(/Nothing arrived for 1 s.*nothing was stored/);
     expect(Date.now() - started).toBeLessThan(IDLE_MS + 5_000);
     raw.abort();

@@ -69,7 +69,10 @@ describe('GET /api/products.csv', () => {
   it('refuses a bad filter with a message, and a caller without credentials', async () => {
     const bad = await download('?active=maybe');
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toEqual({ message: 'active must be true or false' });
+    expect(await bad.json()).toEqual({
+      code: 'BAD_REQUEST',
+      message: 'active must be true or false',
+    });
     const nul = await download('?name=a%00b');
     expect(nul.status).toBe(400);
     expect(((await nul.json()) as { message: string }).message).toMatch(

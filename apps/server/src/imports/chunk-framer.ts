@@ -1,6 +1,7 @@
 import { Transform } from 'node:stream';
 import { describeNonCsv } from './sniff-csv.ts';
-import { tooLarge, UploadError } from './upload-error.ts';
+import { AppError } from '@acme/shared';
+import { tooLarge } from './upload-error.ts';
 
 /** Size of the pieces the file is stored in: few rows to read back, small enough to stream. */
 export const CHUNK_BYTES = 1024 * 1024;
@@ -41,7 +42,7 @@ export function createChunkFramer(options: { importId: string; maxBytes: number 
   const frame = (stream: Transform, parts: Buffer[], bytes: number) => {
     if (seq === 0) {
       const problem = describeNonCsv(Buffer.concat(parts, bytes));
-      if (problem) throw new UploadError(400, problem);
+      if (problem) throw new AppError('BAD_REQUEST', problem);
       stream.push(COPY_HEADER);
     }
     stream.push(tupleHeader(importId, seq++, bytes));
@@ -85,7 +86,7 @@ export function createChunkFramer(options: { importId: string; maxBytes: number 
       }
     },
     flush(done) {
-      if (totalBytes === 0) return done(new UploadError(400, 'The file is empty'));
+      if (totalBytes === 0) return done(new AppError('BAD_REQUEST', 'The file is empty'));
       try {
         flush(this, true);
         this.push(COPY_TRAILER);

@@ -1,22 +1,13 @@
-/** An upload refused for a reason the client can fix; `status` and `message` go in the answer. */
-export class UploadError extends Error {
-  override name = 'UploadError';
-  readonly status: 400 | 408 | 413;
-
-  constructor(status: 400 | 408 | 413, message: string) {
-    super(message);
-    this.status = status;
-  }
-}
+import { AppError } from '@acme/shared';
 
 /** The client went away before the upload ended; nobody is left to answer. */
 export class UploadAborted extends Error {
   override name = 'UploadAborted';
 }
 
-export function tooLarge(maxBytes: number): UploadError {
-  return new UploadError(
-    413,
+export function tooLarge(maxBytes: number): AppError {
+  return new AppError(
+    'PAYLOAD_TOO_LARGE',
     `The file is larger than the limit of ${formatBytes(maxBytes)}; split it into smaller files`,
   );
 }

@@ -1,5 +1,5 @@
 import { ZColumnMapping, type TColumnMapping } from '@acme/shared';
-import { UploadError } from './upload-error.ts';
+import { AppError } from '@acme/shared';
 
 /** What the form fields beside `file` ask of the import (SPEC section 2b). */
 export interface UploadOptions {
@@ -23,7 +23,10 @@ function booleanField(fields: ReadonlyMap<string, string>, name: string): boolea
   const value = raw.trim().toLowerCase();
   if (value === 'true' || value === '1') return true;
   if (value === 'false' || value === '0' || value === '') return false;
-  throw new UploadError(400, `The field "${name}" must be true or false; nothing was stored`);
+  throw new AppError(
+    'BAD_REQUEST',
+    `The field "${name}" must be true or false; nothing was stored`,
+  );
 }
 
 function mappingField(raw: string | undefined): TColumnMapping | null {
@@ -32,15 +35,15 @@ function mappingField(raw: string | undefined): TColumnMapping | null {
   try {
     json = JSON.parse(raw);
   } catch (error) {
-    throw new UploadError(
-      400,
+    throw new AppError(
+      'BAD_REQUEST',
       `The field "mapping" is not valid JSON (${(error as Error).message}); send it like {"sku": "<column>", "name": "<column>"}. Nothing was stored.`,
     );
   }
   const parsed = ZColumnMapping.safeParse(json);
   if (!parsed.success)
-    throw new UploadError(
-      400,
+    throw new AppError(
+      'BAD_REQUEST',
       `The field "mapping" is not a column mapping: ${parsed.error.issues[0]?.message ?? 'invalid'}. Nothing was stored.`,
     );
   return parsed.data;

@@ -4,10 +4,11 @@ import busboy, { type FileInfo } from 'busboy';
 import { copyIn, imports, transaction, type Sql, type TransactionSql } from '@acme/db';
 import { enqueueImport, mappingProblem, readStoredHeader, rememberMapping } from '@acme/jobs';
 import type { Logger } from '@acme/runtime/logger';
-import { sendJson } from '../http-utils.ts';
+import { sendError, sendJson } from '../http-utils.ts';
 import { createChunkFramer } from './chunk-framer.ts';
 import { hasCsvNameOrType } from './sniff-csv.ts';
-import { tooLarge, UploadAborted, UploadError } from './upload-error.ts';
+import { AppError } from '@acme/shared';
+import { tooLarge, UploadAborted } from './upload-error.ts';
 import { uploadOptions, type UploadOptions } from './upload-fields.ts';
 
 /** Room for the multipart framing around the file when comparing Content-Length to the limit. */
@@ -54,8 +55,8 @@ async function storeImport(
 ): Promise<string> {
   const filename = cleanFilename(info.filename);
   if (!hasCsvNameOrType(filename, info.mimeType)) {
-    throw new UploadError(
-      400,
+    throw new AppError(
+      'BAD_REQUEST',
       `"${filename}" (${info.mimeType}) is not a CSV file; upload a .csv, .tsv or .txt file (optionally gzipped, .gz) saved as CSV UTF-8`,
     );
   }
@@ -105,7 +106,7 @@ async function applyOptions(
   const columns = await readStoredHeader(tx, importId, options.maxBytes);
   if (columns) {
     const problem = mappingProblem(columns, mapping);
-    if (problem) throw new UploadError(400, `${problem} Nothing was stored.`);
+    if (problem) throw new AppError('BAD_REQUEST', `${problem} Nothing was stored.`);
     if (options.remember) await rememberMapping(tx, columns, mapping);
   }
   await tx`update imports set mapping = ${JSON.stringify(mapping)}::jsonb where id = ${importId}`;
@@ -126,7 +127,7 @@ function receiveImport(req: IncomingMessage, deps: UploadDeps): Promise<string> 
       limits: { files: 1, fields: 20, parts: 40, fieldSize: 64 * 1024 },
     });
   } catch {
-    return Promise.reject(new UploadError(400, NO_FILE));
+    return Promise.reject(new AppError('BAD_REQUEST', NO_FILE));
   }
   // A client that closed its side (or the connection) is gone, even if its whole body arrived.
   const clientGone = () => req.socket.destroyed || req.socket.readableEnded;
@@ -148,8 +149,8 @@ function receiveImport(req: IncomingMessage, deps: UploadDeps): Promise<string> 
       // Paused by backpressure (the database is slower than the client): not the client's fault.
       if (req.isPaused()) return restartIdleTimer();
       const seconds = Math.round(deps.idleTimeoutMs / 1000);
-      const error = new UploadError(
-        408,
+      const error = new AppError(
+        'TIMEOUT',
         `Nothing arrived for ${seconds} s, so the upload was aborted; nothing was stored`,
       );
       // Destroying the parser fails the file stream, which rolls the transaction back.
@@ -171,10 +172,10 @@ function receiveImport(req: IncomingMessage, deps: UploadDeps): Promise<string> 
       storeImport(file, info, deps, clientGone, formFields).then(resolve, reject);
     });
     parser.on('close', () => {
-      if (!sawFile) reject(new UploadError(400, NO_FILE));
+      if (!sawFile) reject(new AppError('BAD_REQUEST', NO_FILE));
     });
     parser.on('error', (error: Error) => {
-      reject(new UploadError(400, `The multipart body is malformed: ${error.message}`));
+      reject(new AppError('BAD_REQUEST', `The multipart body is malformed: ${error.message}`));
     });
     req.on('close', () => {
       if (req.complete) return;
@@ -209,7 +210,9 @@ export async function handleUpload(
   res: ServerResponse,
   deps: UploadDeps,
 ): Promise<void> {
-  const logger = deps.logger.child({ requestId: req.headers['x-request-id'] });
+  // The server names every request (app.ts), so the header holds exactly one id.
+  const requestId = String(req.headers['x-request-id']);
+  const logger = deps.logger.child({ requestId });
   try {
     const importId = await receiveImport(req, deps);
     logger.info({ importId }, 'import uploaded and queued');
@@ -219,16 +222,12 @@ export async function handleUpload(
       logger.info('upload aborted by the client; nothing stored');
       return;
     }
-    if (error instanceof UploadError) {
-      logger.info({ status: error.status, reason: error.message }, 'upload refused');
-      sendJson(res, error.status, { message: error.message });
+    if (error instanceof AppError) {
+      logger.info({ code: error.code, reason: error.message }, 'upload refused');
     } else {
-      logger.error({ err: error }, 'upload failed');
-      sendJson(res, 500, {
-        message: 'The file could not be stored; nothing was imported, please try again',
-        requestId: req.headers['x-request-id'],
-      });
+      logger.error({ err: error }, 'upload failed; nothing stored');
     }
+    sendError(res, error, requestId);
   } finally {
     discardRemainingBody(req);
   }

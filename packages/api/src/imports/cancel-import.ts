@@ -1,8 +1,7 @@
-import { TRPCError } from '@trpc/server';
 import { eq, imports, sql, transaction, type Sql } from '@acme/db';
 import { dropStagingTables, importJobKey, isJobRunningLive } from '@acme/jobs';
 import type { Bus } from '@acme/realtime';
-import type { TImport } from '@acme/shared';
+import { AppError, type TImport } from '@acme/shared';
 import { notFound } from '../errors.ts';
 import { importStateColumns, isFinal, publishImport } from './import-state.ts';
 
@@ -25,10 +24,10 @@ export async function cancelImport(deps: { sql: Sql; bus: Bus }, id: string): Pr
       .for('update');
     if (!current) throw notFound('Import', id);
     if (isFinal(current)) {
-      throw new TRPCError({
-        code: 'CONFLICT',
-        message: `Import ${id} is already ${current.status}; there is nothing to cancel`,
-      });
+      throw new AppError(
+        'CONFLICT',
+        `Import ${id} is already ${current.status}; there is nothing to cancel`,
+      );
     }
     if (!(await isJobRunningLive(tx.sql, importJobKey(id)))) {
       const [cancelled] = await tx.db

@@ -1,4 +1,3 @@
-import { TRPCError } from '@trpc/server';
 import {
   eq,
   FRESH_IMPORT_PROGRESS,
@@ -10,7 +9,7 @@ import {
 } from '@acme/db';
 import { enqueueImport, importJobKey, isJobRunningLive } from '@acme/jobs';
 import type { Bus } from '@acme/realtime';
-import type { TImport } from '@acme/shared';
+import { AppError, type TImport } from '@acme/shared';
 import { notFound } from '../errors.ts';
 import { importStateColumns, isFinal, publishImport } from './import-state.ts';
 
@@ -30,30 +29,27 @@ export async function retryImport(deps: { sql: Sql; bus: Bus }, id: string): Pro
       .for('update');
     if (!current) throw notFound('Import', id);
     if (current.status === 'completed') {
-      throw new TRPCError({
-        code: 'CONFLICT',
-        message: `Import ${id} is completed; upload the file again to import it again`,
-      });
+      throw new AppError(
+        'CONFLICT',
+        `Import ${id} is completed; upload the file again to import it again`,
+      );
     }
     if (current.status === 'review') {
-      throw new TRPCError({
-        code: 'CONFLICT',
-        message: `Import ${id} is waiting for review; confirm or cancel it`,
-      });
+      throw new AppError('CONFLICT', `Import ${id} is waiting for review; confirm or cancel it`);
     }
     if (!isFinal(current) && (await isJobRunningLive(tx.sql, importJobKey(id)))) {
-      throw new TRPCError({
-        code: 'CONFLICT',
-        message: `Import ${id} is ${current.status} on a live worker; cancel it first to run it again`,
-      });
+      throw new AppError(
+        'CONFLICT',
+        `Import ${id} is ${current.status} on a live worker; cancel it first to run it again`,
+      );
     }
     const [file] = await tx.sql<{ stored: boolean }[]>`
       select exists (select 1 from import_file_chunks where import_id = ${id}) as stored`;
     if (!file?.stored) {
-      throw new TRPCError({
-        code: 'PRECONDITION_FAILED',
-        message: `The file of import ${id} is no longer stored; upload it again`,
-      });
+      throw new AppError(
+        'PRECONDITION_FAILED',
+        `The file of import ${id} is no longer stored; upload it again`,
+      );
     }
     await tx.db.delete(importErrors).where(eq(importErrors.importId, id));
     const [reset] = await tx.db

@@ -143,13 +143,17 @@ describe('products.deleteMany', () => {
       target: { ids: [5, 6] },
       confirm: true,
     });
-    expect(result).toEqual({ deleted: 2 });
+    expect(result).toEqual({ deleted: 2, restoreId: expect.any(String) as string });
     expect(await ids('id in (5, 6)')).toEqual([]);
     expect((await ids('true')).length).toBe(18);
     const sent = await events();
-    expect(sent.map((event) => [event.type, event.data['sku'], event.deliveries]).sort()).toEqual([
-      ['product.deleted', 'SKU-5', 1],
-      ['product.deleted', 'SKU-6', 1],
+    expect(
+      sent
+        .map((event) => [event.type, event.data['sku'], event.data['restoreId'], event.deliveries])
+        .sort(),
+    ).toEqual([
+      ['product.deleted', 'SKU-5', result.restoreId, 1],
+      ['product.deleted', 'SKU-6', result.restoreId, 1],
     ]);
     expect((await t.api.products.list.query({})).total).toBe(18);
   });
@@ -160,15 +164,54 @@ describe('products.deleteMany', () => {
       target: { filter: { name: 'blue', active: true } },
       confirm: true,
     });
-    expect(result).toEqual({ deleted: 9 });
+    expect(result).toEqual({ deleted: 9, restoreId: expect.any(String) as string });
     expect(await ids('true')).toEqual([1, 2, 3, 5, 7, 9, 11, 13, 15, 17, 19]);
     expect(await events()).toEqual([
       {
         type: 'products.deleted_many',
-        data: { filter: { name: 'blue', active: true }, deleted: 9 },
+        data: { filter: { name: 'blue', active: true }, deleted: 9, restoreId: result.restoreId },
         deliveries: 1,
       },
     ]);
+  });
+
+  it('is undone by products.restore: the picked products come back as they were, once', async () => {
+    const picked = () => t.sql`
+      select id, sku, name, active, created_at::text, updated_at::text
+      from products where id in (5, 6) order by id`;
+    const before = await picked();
+    const { restoreId } = await t.api.products.deleteMany.mutate({
+      target: { ids: [5, 6] },
+      confirm: true,
+    });
+    expect(await t.api.products.restore.mutate({ restoreId: restoreId! })).toEqual({
+      restored: 2,
+      skipped: 0,
+    });
+    // Same ids, names and timestamps (to the microsecond) as before the delete.
+    expect([...(await picked())]).toEqual([...before]);
+    expect((await t.api.products.list.query({})).total).toBe(20);
+    const restored = (await events()).filter((event) => event.type === 'products.restored');
+    expect(restored.map((event) => event.data)).toEqual([{ restoreId, restored: 2, skipped: 0 }]);
+    const again = await failure(t.api.products.restore.mutate({ restoreId: restoreId! }));
+    expect(again.code).toBe('CONFLICT');
+    expect(again.message).toMatch(/already restored/);
+  });
+
+  it('is undone by filter too, skipping (and counting) SKUs taken meanwhile', async () => {
+    const { deleted, restoreId } = await t.api.products.deleteMany.mutate({
+      target: { filter: { name: 'blue' } },
+      confirm: true,
+    });
+    expect(deleted).toBe(10);
+    await t.api.products.create.mutate({ sku: 'sku-4', name: 'Taken meanwhile' });
+    expect(await t.api.products.restore.mutate({ restoreId: restoreId! })).toEqual({
+      restored: 9,
+      skipped: 1,
+    });
+    expect(await ids(`name like 'Blue kettle %'`)).toEqual([2, 6, 8, 10, 12, 14, 16, 18, 20]);
+    expect((await t.api.products.byId.query({ id: 21 })).name).toBe('Taken meanwhile');
+    expect((await t.api.products.list.query({})).total).toBe(20);
   });
 
   it('refuses an empty filter (that is deleteAll) and a missing confirmation', async () => {

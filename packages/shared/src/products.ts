@@ -192,7 +192,6 @@ export const ZProductDeleteManyInput = z
       path: ['target'],
     },
   );
-export const ZProductDeleteManyOutput = z.object({ deleted: z.number().int() });
 
 export const ZDeleteAllInput = z.object({
   confirm: z.literal(true, { error: 'deleteAll needs { confirm: true }' }),
@@ -202,6 +201,10 @@ export const ZDeleteAllInput = z.object({
  * (IMPORT_UNDO_DAYS=0).
  */
 export const ZRestoreId = z.uuid({ error: 'restoreId must be the restoreId a delete returned' });
+export const ZProductDeleteManyOutput = z.object({
+  deleted: z.number().int(),
+  restoreId: ZRestoreId.nullable(),
+});
 export const ZDeleteOutput = ZProduct.extend({ restoreId: ZRestoreId.nullable() });
 export const ZDeleteAllOutput = z.object({
   deleted: z.number().int(),

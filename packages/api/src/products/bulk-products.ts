@@ -2,6 +2,7 @@ import { transaction, type Sql } from '@acme/db';
 import { emitEvent, emitEvents } from '@acme/jobs/events';
 import type { TProductFilter, TProductTarget } from '@acme/shared';
 import { filterWhere } from './list-queries.ts';
+import { KEPT_COLUMNS, newDeletion, recordDeletion } from './restore-products.ts';
 
 /**
  * Bulk changes from the grid: the products picked by id (at most BULK_IDS_MAX), or every product
@@ -81,38 +82,57 @@ export async function updateManyProducts(
   });
 }
 
-/** Deletes the target. */
+/**
+ * Deletes the target. With undo on, the deleting statement also copies what it deletes into
+ * deleted_products (as `products.delete` does), so `products.restore` with the returned
+ * `restoreId` brings it all back; the events carry the `restoreId` too.
+ */
 export async function deleteManyProducts(
   sqlClient: Sql,
   input: { target: TProductTarget },
-): Promise<{ deleted: number }> {
+  undoDays: number,
+): Promise<{ deleted: number; restoreId: string | null }> {
   const { target } = input;
   const { where, values } = targetWhere(target, 0);
+  const deletion = newDeletion(undoDays);
+  const restoreId = deletion?.id ?? null;
+  // The deletion's id is the last parameter; the copy runs even though nothing selects from it.
+  const keep = deletion
+    ? `, kept as (
+        insert into deleted_products (deletion_id, ${KEPT_COLUMNS})
+        select $${values.length + 1}::uuid, ${KEPT_COLUMNS} from gone)`
+    : '';
+  const parameters = (deletion ? [...values, deletion.id] : values) as never[];
   return transaction(sqlClient, async (tx) => {
+    let deleted: number;
     if (target.ids) {
       const rows = await tx.sql.unsafe<{ data: Record<string, unknown> }[]>(
-        `delete from products ${where} returning ${EVENT_DATA} as data`,
-        values as never[],
+        `with gone as (delete from products ${where} returning *)${keep}
+         select ${EVENT_DATA} as data from gone`,
+        parameters,
       );
+      deleted = rows.length;
       await emitEvents(
         tx.sql,
         'product.deleted',
-        rows.map((row) => row.data),
+        rows.map((row) => ({ ...row.data, restoreId })),
       );
-      return { deleted: rows.length };
+    } else {
+      const [row] = await tx.sql.unsafe<{ deleted: number }[]>(
+        `with gone as (delete from products ${where} returning *)${keep}
+         select count(*)::int as deleted from gone`,
+        parameters,
+      );
+      deleted = row?.deleted ?? 0;
+      if (deleted > 0) {
+        await emitEvent(tx.sql, 'products.deleted_many', {
+          filter: filterData(filterOf(target)),
+          deleted,
+          restoreId,
+        });
+      }
     }
-    const [row] = await tx.sql.unsafe<{ deleted: number }[]>(
-      `with gone as (delete from products ${where} returning 1)
-       select count(*)::int as deleted from gone`,
-      values as never[],
-    );
-    const deleted = row?.deleted ?? 0;
-    if (deleted > 0) {
-      await emitEvent(tx.sql, 'products.deleted_many', {
-        filter: filterData(filterOf(target)),
-        deleted,
-      });
-    }
-    return { deleted };
+    if (deletion) await recordDeletion(tx.sql, deletion, deleted);
+    return { deleted, restoreId };
   });
 }

@@ -57,11 +57,11 @@ export const productsRouter = router({
     .input(ZProductUpdateManyInput)
     .output(ZProductUpdateManyOutput)
     .mutation(({ ctx, input }) => updateManyProducts(ctx.sql, input)),
-  /** Deletes products picked by id, or every product a (narrowing) filter matches. */
+  /** Deletes products picked by id, or every product a (narrowing) filter matches; restorable. */
   deleteMany: publicProcedure
     .input(ZProductDeleteManyInput)
     .output(ZProductDeleteManyOutput)
-    .mutation(({ ctx, input }) => deleteManyProducts(ctx.sql, input)),
+    .mutation(({ ctx, input }) => deleteManyProducts(ctx.sql, input, ctx.config.IMPORT_UNDO_DAYS)),
   deleteAll: publicProcedure
     .input(ZDeleteAllInput)
     .output(ZDeleteAllOutput)

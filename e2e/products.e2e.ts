@@ -252,6 +252,46 @@ describe('products page', () => {
     await page.getByLabel('Status', { exact: true }).selectOption('all');
   });
 
+  it('deletes picked rows and every match of a filter, each undone from its toast', async () => {
+    await page.goto(`${stack.baseUrl}/products?sort=sku:asc`);
+    await page.getByRole('checkbox', { name: 'Select SKU-003' }).check();
+    await page.getByRole('checkbox', { name: 'Select SKU-004' }).check();
+    await page.getByRole('button', { name: 'Delete selected' }).click();
+    const dialog = page.getByRole('alertdialog');
+    await dialog
+      .getByText('Delete 2 products? You can undo it for 7 days, from the message that follows.')
+      .waitFor();
+    await dialog.getByRole('button', { name: 'Delete 2 products' }).click();
+    const picked = page.locator('[data-sonner-toast]', { hasText: 'Deleted 2 products' });
+    await picked.waitFor();
+    expect(await count(`sku in ('SKU-003', 'SKU-004')`)).toBe(0);
+    await picked.getByRole('button', { name: 'Undo' }).click();
+    await page.getByText('Restored 2 products').waitFor();
+    expect(await count(`sku in ('SKU-003', 'SKU-004')`)).toBe(2);
+    await page.getByRole('button', { name: 'Edit SKU of SKU-003' }).waitFor(WAIT);
+
+    await page.getByLabel('Description', { exact: true }).fill('blue');
+    await expect.poll(() => summary(page).textContent(), WAIT).toContain('30 products');
+    await page.getByRole('checkbox', { name: 'Select all on this page' }).check();
+    await page.getByRole('button', { name: 'Select all 30 products matching the filters' }).click();
+    await page.getByRole('button', { name: 'Delete all matching' }).click();
+    await page
+      .getByRole('alertdialog')
+      .getByRole('button', { name: 'Delete all 30 products matching the filters' })
+      .click();
+    const matching = page.locator('[data-sonner-toast]', { hasText: 'Deleted 30 products' });
+    await matching.waitFor();
+    await page.getByText('No products match these filters.', { exact: false }).waitFor();
+    expect(await count(`description ilike '%blue%'`)).toBe(0);
+    await screenshots(page, 'products-deleted-matches');
+    await matching.getByRole('button', { name: 'Undo' }).click();
+    await page.getByText('Restored 30 products').waitFor();
+    await expect.poll(() => summary(page).textContent(), WAIT).toContain('30 products');
+    expect(await count()).toBe(60);
+    await page.getByLabel('Description', { exact: true }).fill('');
+    await expect.poll(() => summary(page).textContent(), WAIT).toContain('60 products');
+  });
+
   it('truncates a long SKU and shows line breaks in a description', async () => {
     const longSku = 'LONG-' + 'x'.repeat(295);
     await stack.db.sql`

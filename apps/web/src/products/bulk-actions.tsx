@@ -5,6 +5,7 @@ import { useApi } from '../api/context.tsx';
 import { errorMessage, trpcMutation } from '../api/query.ts';
 import type { ProductListInput } from '../api/routers.ts';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
+import { undoNote, useDeletedToast, useUndoWindow } from './product-mutations.ts';
 import { PRODUCTS_KEY } from './product-queries.ts';
 import type { Selection } from './use-selection.ts';
 
@@ -18,7 +19,7 @@ const plural = (count: number, word: string) =>
  * The bar over the grid while products are selected: how many, "Select all N matching" once the
  * whole page is picked, and Set active / Set inactive / Delete for the selection (by id) or for
  * every product the filter matches (by filter, on the server). Deleting, and any change to every
- * match, asks first.
+ * match, asks first; a delete's toast offers Undo, like a single delete's.
  */
 export function BulkActions(props: {
   selection: Selection;
@@ -36,6 +37,8 @@ export function BulkActions(props: {
   const queryClient = useQueryClient();
   const updateMany = useMutation(() => trpcMutation(client.products.updateMany));
   const deleteMany = useMutation(() => trpcMutation(client.products.deleteMany));
+  const deletedToast = useDeletedToast();
+  const undoWindow = useUndoWindow();
   const [confirming, setConfirming] = createSignal<Action | null>(null);
 
   const about = () => (props.estimate ? 'about ' : '');
@@ -57,7 +60,11 @@ export function BulkActions(props: {
       deleteMany.mutate(
         { target: target(), confirm: true },
         {
-          onSuccess: ({ deleted }) => toast.success(`Deleted ${plural(deleted, 'product')}`),
+          // A delete of every match (possibly thousands) keeps its Undo until closed.
+          onSuccess: ({ deleted, restoreId }, { target }) =>
+            deletedToast(`Deleted ${plural(deleted, 'product')}`, deleted > 0 ? restoreId : null, {
+              persistent: target.filter !== undefined,
+            }),
           onError: (error) => toast.error(`Could not delete: ${errorMessage(error)}`),
           onSettled: settle,
         },
@@ -149,7 +156,7 @@ export function BulkActions(props: {
       >
         <p>
           {confirming() === 'delete'
-            ? `Delete ${described()}? This cannot be undone.`
+            ? `Delete ${described()}? ${undoNote(undoWindow.data?.days)}`
             : `Set ${described()} ${confirming() ?? ''}?`}
         </p>
       </ConfirmDialog>

@@ -60,11 +60,16 @@ export function useUndoWindow() {
   }));
 }
 
-/** The delete-all dialog's warning: for how long it can be undone, or that it cannot. */
+/** For how long a delete can be undone, or that it cannot (the delete dialogs say it). */
+export function undoNote(days: number | undefined): string {
+  if (days === 0) return 'This cannot be undone.';
+  if (days === undefined) return 'You can undo it from the message that follows.';
+  return `You can undo it for ${days} day${days === 1 ? '' : 's'}, from the message that follows.`;
+}
+
+/** The delete-all dialog's warning. */
 export function deleteAllWarning(days: number | undefined): string {
-  if (days === 0) return 'Are you sure? This cannot be undone.';
-  if (days === undefined) return 'Are you sure? You can undo it from the message that follows.';
-  return `Are you sure? You can undo it for ${days} day${days === 1 ? '' : 's'}, from the message that follows.`;
+  return `Are you sure? ${undoNote(days)}`;
 }
 
 export function restoredText({ restored, skipped }: { restored: number; skipped: number }) {

@@ -1,4 +1,4 @@
-import { fireEvent, render, screen, waitFor } from '@solidjs/testing-library';
+import { fireEvent, render, screen, waitFor, within } from '@solidjs/testing-library';
 import { TRPCClientError } from '@trpc/client';
 import { createSignal } from 'solid-js';
 import { describe, expect, it, vi } from 'vitest';
@@ -341,6 +341,69 @@ describe('ProductsPage bulk actions and export', () => {
         set: { active: true },
       }),
     );
+  });
+
+  it('deletes the picked rows after a confirmation saying for how long, and undoes it from the toast', async () => {
+    const deleteMany = vi.fn().mockResolvedValue({ deleted: 2, restoreId: RESTORE_ID });
+    const restore = vi.fn().mockResolvedValue({ restored: 2, skipped: 0 });
+    renderWithApi(
+      () => (
+        <>
+          <ProductsPage />
+          <Toaster />
+        </>
+      ),
+      {
+        products: {
+          list: { query: listOf() },
+          deleteMany: { mutate: deleteMany },
+          restore: { mutate: restore },
+          undoWindow: { query: () => Promise.resolve({ days: 7 }) },
+        },
+      },
+      { url: '/products?name=blue' },
+    );
+    fireEvent.click(await screen.findByRole('checkbox', { name: 'Select SKU-1' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select SKU-2' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Delete selected' }));
+    await screen.findByText(
+      'Delete 2 products? You can undo it for 7 days, from the message that follows.',
+    );
+    expect(deleteMany).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByRole('button', { name: 'Delete 2 products' }));
+    await waitFor(() =>
+      expect(deleteMany).toHaveBeenCalledWith({ target: { ids: [1, 2] }, confirm: true }),
+    );
+    await screen.findByText('Deleted 2 products');
+    fireEvent.click(await screen.findByRole('button', { name: 'Undo' }));
+    await waitFor(() => expect(restore).toHaveBeenCalledWith({ restoreId: RESTORE_ID }));
+    await screen.findByText('Restored 2 products');
+  });
+
+  it('offers no Undo when undo is off', async () => {
+    const deleteMany = vi.fn().mockResolvedValue({ deleted: 1, restoreId: null });
+    renderWithApi(
+      () => (
+        <>
+          <ProductsPage />
+          <Toaster />
+        </>
+      ),
+      {
+        products: {
+          list: { query: listOf() },
+          deleteMany: { mutate: deleteMany },
+          undoWindow: { query: () => Promise.resolve({ days: 0 }) },
+        },
+      },
+    );
+    fireEvent.click(await screen.findByRole('checkbox', { name: 'Select SKU-1' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Delete selected' }));
+    await screen.findByText('Delete 1 product? This cannot be undone.');
+    fireEvent.click(screen.getByRole('button', { name: 'Delete 1 product' }));
+    // (Toasts are global: an earlier test's may still be up, so look inside this one.)
+    const toastItem = (await screen.findByText('Deleted 1 product')).closest('li')!;
+    expect(within(toastItem).queryByRole('button', { name: 'Undo' })).toBeNull();
   });
 
   it('links the export to the filter on screen', async () => {

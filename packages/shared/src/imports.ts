@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZColumnMapping, ZFieldSuggestion, ZImportProfile } from './mapping.ts';
+import { ZColumnMapping, ZFieldSuggestion, ZImportProfile, ZMappingSource } from './mapping.ts';
 
 export const IMPORT_STATUSES = [
   'queued',
@@ -95,6 +95,12 @@ export const ZImport = z.object({
   columns: z.array(z.string()).nullable().default(null),
   /** The column mapping in force (given, remembered, a profile's or matched); null while none is. */
   mapping: ZColumnMapping.nullable().default(null),
+  /**
+   * Where the mapping came from: `given` (the upload, `imports.remap` or `imports.confirm`),
+   * `remembered` (confirmed earlier for a file with the same columns), `profile` (a shop
+   * export's) or `matched` (by name, alias or fuzzy matching); null while none is known.
+   */
+  mappingSource: ZMappingSource.nullable().default(null),
   /** For each product field: the column chosen, its confidence and the other candidates. */
   suggestions: z.array(ZFieldSuggestion).nullable().default(null),
   /** Rows per second over the last progress interval (0 when idle). */

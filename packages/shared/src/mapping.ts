@@ -73,7 +73,8 @@ export type TImportProfile = z.infer<typeof ZImportProfile>;
 
 /** Where the mapping in force came from: the upload or the review, a remembered one, a profile, or matching. */
 export const MAPPING_SOURCES = ['given', 'remembered', 'profile', 'matched'] as const;
-export type TMappingSource = (typeof MAPPING_SOURCES)[number];
+export const ZMappingSource = z.enum(MAPPING_SOURCES);
+export type TMappingSource = z.infer<typeof ZMappingSource>;
 
 /** Shown beside each profile's name in the dashboard and messages. */
 export const PROFILE_LABELS: Record<NonNullable<TImportProfile>, string> = {

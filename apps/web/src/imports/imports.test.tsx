@@ -31,6 +31,7 @@ const base: TImport = {
   format: null,
   columns: null,
   mapping: null,
+  mappingSource: null,
   suggestions: null,
   rowsPerSecond: 2500,
   percent: 50,

@@ -21,6 +21,7 @@ export const importStateColumns = {
   format: imports.format,
   columns: imports.columns,
   mapping: imports.mapping,
+  mappingSource: imports.mappingSource,
   suggestions: imports.suggestions,
   rowsPerSecond: imports.rowsPerSecond,
   percent: imports.percent,

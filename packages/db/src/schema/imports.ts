@@ -16,6 +16,7 @@ import {
 import {
   IMPORT_PHASES,
   IMPORT_STATUSES,
+  MAPPING_SOURCES,
   type TColumnMapping,
   type TFieldSuggestion,
   type TImportFormat,
@@ -78,6 +79,12 @@ export const imports = pgTable(
      * what the worker chose from a remembered mapping, a shop profile or matching.
      */
     mapping: jsonb().$type<TColumnMapping>(),
+    /**
+     * Where `mapping` came from: 'given' (upload, remap or confirm), 'remembered', 'profile' or
+     * 'matched' (chosen by the worker). Null with a mapping: given at upload, not yet read by a
+     * worker.
+     */
+    mappingSource: text({ enum: MAPPING_SOURCES }),
     /** Per product field, the column chosen and the candidates with their confidence. */
     suggestions: jsonb().$type<TFieldSuggestion[]>(),
     rowsPerSecond: real().notNull().default(0),

@@ -67,6 +67,7 @@ export async function awaitMapping(
       columns: needed.columns,
       suggestions: needed.suggestions,
       mapping: null,
+      mappingSource: null,
       preview: null,
       rowsPerSecond: 0,
       heartbeatAt: null,

@@ -34,6 +34,7 @@ type PatchableColumn =
   | 'format'
   | 'columns'
   | 'mapping'
+  | 'mappingSource'
   | 'suggestions'
   | 'rowsPerSecond'
   | 'percent'

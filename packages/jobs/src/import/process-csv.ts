@@ -136,7 +136,8 @@ async function runImport(
   const reviewing = initial.review && !initial.confirmedAt;
   const startedAt = performance.now();
   const encoder = new StagingEncoder({
-    mapping: initial.mapping,
+    // A mapping the worker chose itself is chosen again; only a person's is imposed.
+    mapping: givenMapping(initial),
     remembered: (signature) => rememberedMapping(deps.sql, signature),
     // Sku or name that cannot be mapped: wait in review for the user to map them.
     review: reviewing,
@@ -378,12 +379,20 @@ const blankRows = (encoder: StagingEncoder, file: RecordSource | undefined) =>
 const formatOf = (encoder: StagingEncoder, file: RecordSource | undefined) =>
   file ? { ...file.format, profile: encoder.plan?.profile ?? null } : null;
 
+/**
+ * The mapping a person gave (upload, `imports.remap`, `imports.confirm`), which the worker applies
+ * over everything else. Null as source: stored by the upload before any worker read the file.
+ */
+const givenMapping = ({ mapping, mappingSource }: TImport) =>
+  mappingSource === null || mappingSource === 'given' ? mapping : null;
+
 /** The header's columns and mapping, once read (absent before: nothing to write yet). */
 const mappingOf = (encoder: StagingEncoder) =>
   encoder.plan && encoder.columns
     ? {
         columns: encoder.columns,
         mapping: encoder.plan.mapping,
+        mappingSource: encoder.plan.source,
         suggestions: encoder.plan.suggestions,
       }
     : {};

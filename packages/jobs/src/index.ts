@@ -28,6 +28,7 @@ export {
   mappingProblem,
   planMapping,
   rememberedMapping,
+  sameMapping,
   rememberMapping,
   type MappingPlan,
   type RowMapper,

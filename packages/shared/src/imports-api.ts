@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZImport, ZImportError, ZImportId } from './imports.ts';
+import { ZColumnMapping } from './mapping.ts';
 import { zPaged } from './paged.ts';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from './products.ts';
 
@@ -90,6 +91,14 @@ export const ZImportChangesOutput = z.object({
   page: z.number().int(),
   pageSize: z.number().int(),
 });
+
+/** `imports.remap`: the mapping an import in review is staged again with. */
+export const ZImportRemapInput = z.object({ id: ZImportId, mapping: ZColumnMapping });
+export type TImportRemapInput = z.input<typeof ZImportRemapInput>;
+
+/** `imports.confirm`: with a mapping other than the import's, it is staged again with it first. */
+export const ZImportConfirmInput = z.object({ id: ZImportId, mapping: ZColumnMapping.optional() });
+export type TImportConfirmInput = z.input<typeof ZImportConfirmInput>;
 
 /** How many of the file's first valid rows `imports.sample` shows. */
 export const IMPORT_SAMPLE_ROWS = 10;

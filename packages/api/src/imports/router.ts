@@ -3,11 +3,13 @@ import {
   ZImportById,
   ZImportChangesInput,
   ZImportChangesOutput,
+  ZImportConfirmInput,
   ZImportErrorsInput,
   ZImportErrorsOutput,
   ZImportListInput,
   ZImportListOutput,
   ZImportProgressInput,
+  ZImportRemapInput,
   ZImportRevertCounts,
   ZImportSampleOutput,
 } from '@acme/shared';
@@ -19,7 +21,7 @@ import { getImport } from './import-state.ts';
 import { listImportErrors, listImports } from './list-imports.ts';
 import { retryImport } from './retry-import.ts';
 import { previewRevert, revertImport } from './revert-import.ts';
-import { confirmImport, importSample, listImportChanges } from './review-import.ts';
+import { confirmImport, importSample, listImportChanges, remapImport } from './review-import.ts';
 
 export const importsRouter = router({
   list: publicProcedure
@@ -51,10 +53,16 @@ export const importsRouter = router({
     .input(ZImportById)
     .output(ZImportRevertCounts)
     .query(({ ctx, input }) => previewRevert(ctx.sql, input.id)),
+  /** Applies an import in review; with a new mapping it stages the stored file again first. */
   confirm: publicProcedure
-    .input(ZImportById)
+    .input(ZImportConfirmInput)
     .output(ZImport)
-    .mutation(({ ctx, input }) => confirmImport(ctx, input.id)),
+    .mutation(({ ctx, input }) => confirmImport(ctx, input.id, input.mapping)),
+  /** Stages an import in review again with another mapping, back to review with a new preview. */
+  remap: publicProcedure
+    .input(ZImportRemapInput)
+    .output(ZImport)
+    .mutation(({ ctx, input }) => remapImport(ctx, input.id, input.mapping)),
   changes: publicProcedure
     .input(ZImportChangesInput)
     .output(ZImportChangesOutput)

@@ -9,6 +9,7 @@ export {
   findColumn,
   mappingProblem,
   planMapping,
+  sameMapping,
   suggestFields,
   type MappingPlan,
 } from './plan.ts';

@@ -2,7 +2,13 @@ import { describe, expect, test } from 'vitest';
 import { ImportFailure } from '../import-failure.ts';
 import { activeValueMap } from './active-values.ts';
 import { detectProfile } from './profiles.ts';
-import { fieldConfidence, mappingProblem, planMapping, suggestFields } from './plan.ts';
+import {
+  fieldConfidence,
+  mappingProblem,
+  planMapping,
+  sameMapping,
+  suggestFields,
+} from './plan.ts';
 import { headerSignature } from './remembered.ts';
 import { createRowMapper } from './row-mapper.ts';
 
@@ -193,6 +199,38 @@ describe('planMapping', () => {
     const sku = plan.suggestions.find((s) => s.field === 'sku')!;
     expect(sku.column).toBeNull();
     expect(sku.candidates[0]?.column).toBe('Article');
+  });
+});
+
+describe('sameMapping', () => {
+  const columns = ['Art.', 'Text', 'Lieferbar'];
+  test('the same columns however spelled, and the same hand-mapped values, are the same mapping', () => {
+    const mapping = {
+      sku: 'Art.',
+      name: 'Text',
+      active: 'Lieferbar',
+      activeValues: { a: true, b: false },
+    };
+    expect(
+      sameMapping(columns, mapping, {
+        sku: ' art. ',
+        name: 'TEXT',
+        active: 'lieferbar',
+        activeValues: { b: false, a: true },
+      }),
+    ).toBe(true);
+  });
+  test('another column, a field more or less, or other values make another mapping', () => {
+    const mapping = { sku: 'Art.', name: 'Text' };
+    expect(sameMapping(columns, mapping, { sku: 'Text', name: 'Art.' })).toBe(false);
+    expect(sameMapping(columns, mapping, { ...mapping, active: 'Lieferbar' })).toBe(false);
+    expect(
+      sameMapping(
+        columns,
+        { ...mapping, active: 'Lieferbar', activeValues: { ja: true } },
+        { ...mapping, active: 'Lieferbar', activeValues: { ja: false } },
+      ),
+    ).toBe(false);
   });
 });
 

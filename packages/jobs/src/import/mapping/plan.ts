@@ -134,6 +134,27 @@ export function mappingProblem(columns: readonly string[], mapping: TColumnMappi
   );
 }
 
+/**
+ * Whether two mappings that fit this header read the file the same way: each field from the same
+ * column (however its name is spelled) and the same hand-mapped `active` values.
+ */
+export function sameMapping(
+  columns: readonly string[],
+  a: TColumnMapping,
+  b: TColumnMapping,
+): boolean {
+  const columnOf = (mapping: TColumnMapping, field: TMappedField) => {
+    const name = mapping[field];
+    return name === undefined ? -1 : findColumn(columns, name);
+  };
+  const values = (mapping: TColumnMapping) =>
+    JSON.stringify(Object.entries(mapping.activeValues ?? {}).sort(([x], [y]) => (x < y ? -1 : 1)));
+  return (
+    MAPPED_FIELDS.every((field) => columnOf(a, field) === columnOf(b, field)) &&
+    values(a) === values(b)
+  );
+}
+
 export const quoteList = (columns: readonly string[]): string =>
   columns.map((column) => `"${column.trim()}"`).join(', ') || 'nothing';
 

@@ -1,0 +1,304 @@
+import { readFileSync } from 'node:fs';
+import { TRPCClientError } from '@trpc/client';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { AppRouter } from '@acme/api';
+import type { TImport } from '@acme/shared';
+import {
+  eventually,
+  startTestServer,
+  startTestWorker,
+  type TestServer,
+  type TestWorker,
+} from '@acme/testing';
+import { upload } from './helpers.ts';
+
+/**
+ * A German supplier's list: its own order number (`Bestellnummer`) comes first and is matched to
+ * sku as confidently as the article number the catalogue uses, so the automatic mapping is wrong.
+ */
+const SUPPLIER =
+  'Bestellnummer;Artikelnummer;Bezeichnung;Beschreibung;Aktiv\n' +
+  'B-900;10-4711;Wasserkocher;Edelstahl, 1,7 l;ja\n' +
+  'B-901;10-4712;Toaster;2 Scheiben;ja\n' +
+  'B-902;10-4713;Brotmesser;Wellenschliff;nein\n' +
+  'B-903;10-4713;Brotmesser 20 cm;Wellenschliff;nein\n' +
+  'B-904;10-4714;;Ohne Namen;ja\n';
+const BY_ARTICLE = {
+  sku: 'Artikelnummer',
+  name: 'Bezeichnung',
+  description: 'Beschreibung',
+  active: 'Aktiv',
+};
+/** What the file does with BY_ARTICLE against the catalogue of beforeEach. */
+const ARTICLE_COUNTS = {
+  created: 1, // 10-4713, its second row winning
+  updated: 1, // 10-4711: new description
+  unchanged: 1, // 10-4712
+  invalid: 1, // 10-4714 has no name
+  duplicates: 1, // the first 10-4713 row
+  blank: 0,
+};
+
+/** A French price list whose sku and name columns cannot be matched (Code;Libel;Prix HT;Stock). */
+const UNMAPPABLE = readFileSync(
+  new URL('../../../packages/jobs/src/import/file/corpus/unmappable-columns.csv', import.meta.url),
+  'utf8',
+);
+
+let t: TestServer;
+let worker: TestWorker;
+beforeAll(async () => {
+  t = await startTestServer();
+  // On the server's Redis prefix: the worker's progress reaches imports.onProgress over the bus.
+  worker = await startTestWorker(t.database, { REDIS_PREFIX: t.config.REDIS_PREFIX });
+});
+afterAll(async () => {
+  await worker?.stop();
+  await t?.close();
+});
+beforeEach(async () => {
+  await t.sql`truncate products, import_mappings`;
+  await t.sql`
+    insert into products (sku, name, description, active) values
+      ('10-4711', 'Wasserkocher', 'Edelstahl', true), ('10-4712', 'Toaster', '2 Scheiben', true)`;
+});
+
+async function failure(call: Promise<unknown>) {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof TRPCClientError) {
+      const { data, message } = error as TRPCClientError<AppRouter>;
+      return { code: data?.code, message };
+    }
+    throw error;
+  }
+  throw new Error('the call succeeded');
+}
+
+/** Waits until the import is in one of the statuses, newer than `after` (a version) if given. */
+function waitFor(id: string, status: TImport['status'], after = -1): Promise<TImport> {
+  return eventually(async () => {
+    const state = await t.api.imports.byId.query({ id });
+    return state.status === status && state.version > after ? state : undefined;
+  }, 20_000);
+}
+
+async function uploadForReview(file: string, filename = 'Lieferant.csv'): Promise<TImport> {
+  const answer = await upload(t.url, file, { filename, fields: { review: 'true' } });
+  expect(answer.status).toBe(202);
+  return waitFor(answer.body.importId!, 'review');
+}
+
+const products = () =>
+  t.sql<{ sku: string; name: string; description: string; active: boolean }[]>`
+    select sku, name, description, active from products order by sku`.then((rows) => [...rows]);
+
+const stagingTables = async (id: string) => {
+  const suffix = id.replaceAll('-', '');
+  const [row] = await t.sql<{ n: number }[]>`
+    select count(*)::int as n from pg_class
+    where relname in (${`import_stage_${suffix}`}, ${`import_latest_${suffix}`})`;
+  return row?.n ?? 0;
+};
+
+describe('imports.remap', () => {
+  it('stages a wrongly matched supplier file again from the stored file, through parsing back to review', async () => {
+    const review = await uploadForReview(SUPPLIER);
+    // Matched by alias: the supplier's order number, not the article number.
+    expect(review).toMatchObject({
+      mapping: { sku: 'Bestellnummer', name: 'Bezeichnung' },
+      mappingSource: 'matched',
+      preview: { created: 4, updated: 0, unchanged: 0, invalid: 1, duplicates: 0, blank: 0 },
+    });
+
+    const seen: TImport[] = [];
+    const subscription = t.api.imports.onProgress.subscribe(
+      { id: review.id },
+      { onData: (event) => seen.push(event.data) },
+    );
+    try {
+      // Following: the current state came first.
+      await eventually(() => seen.length > 0);
+      const queued = await t.api.imports.remap.mutate({ id: review.id, mapping: BY_ARTICLE });
+      expect(queued).toMatchObject({
+        status: 'queued',
+        mapping: BY_ARTICLE,
+        mappingSource: 'given',
+        preview: null,
+        confirmedAt: null,
+      });
+      const again = await waitFor(review.id, 'review', queued.version);
+      expect(again).toMatchObject({
+        mapping: BY_ARTICLE,
+        mappingSource: 'given',
+        preview: ARTICLE_COUNTS,
+        format: { delimiter: ';' },
+        confirmedAt: null,
+      });
+      // Live progress on the bus: queued by the remap, the worker's parsing, then review again.
+      await eventually(() => seen.some((state) => state.version === again.version));
+      const statuses = seen.map((state) => state.status);
+      expect(statuses.slice(0, 2)).toEqual(['review', 'queued']);
+      expect(statuses).toContain('parsing');
+      expect(statuses.at(-1)).toBe('review');
+    } finally {
+      subscription.unsubscribe();
+    }
+
+    const sample = await t.api.imports.sample.query({ id: review.id });
+    expect(sample.items.map((row) => row.sku)).toEqual([
+      '10-4711',
+      '10-4712',
+      '10-4713',
+      '10-4713',
+    ]);
+    const updated = await t.api.imports.changes.query({ id: review.id, kind: 'updated' });
+    expect(updated.items).toMatchObject([
+      {
+        sku: '10-4711',
+        before: { description: 'Edelstahl' },
+        after: { description: 'Edelstahl, 1,7 l' },
+      },
+    ]);
+
+    // Nothing changed in the catalogue meanwhile: the applied counts are the preview's.
+    const confirmed = await t.api.imports.confirm.mutate({ id: review.id });
+    const final = await waitFor(review.id, 'completed', confirmed.version);
+    expect(final).toMatchObject({
+      ...ARTICLE_COUNTS,
+      preview: ARTICLE_COUNTS,
+      // No word of a changed catalogue: the classification of the review was written as it was.
+      warnings: ['Ignored unknown column: Bestellnummer'],
+    });
+    expect(await products()).toEqual([
+      { sku: '10-4711', name: 'Wasserkocher', description: 'Edelstahl, 1,7 l', active: true },
+      { sku: '10-4712', name: 'Toaster', description: '2 Scheiben', active: true },
+      { sku: '10-4713', name: 'Brotmesser 20 cm', description: 'Wellenschliff', active: false },
+    ]);
+  });
+
+  it('refuses a mapping naming a column the file lacks, and leaves the import as it was', async () => {
+    const review = await uploadForReview(SUPPLIER);
+    const mapping = { ...BY_ARTICLE, sku: 'Artikel-Nr' };
+    expect(await failure(t.api.imports.remap.mutate({ id: review.id, mapping }))).toEqual({
+      code: 'BAD_REQUEST',
+      message:
+        'The mapping names a column the file does not have (sku → "Artikel-Nr"); found: ' +
+        '"Bestellnummer", "Artikelnummer", "Bezeichnung", "Beschreibung", "Aktiv". The import was not changed.',
+    });
+    expect(await failure(t.api.imports.confirm.mutate({ id: review.id, mapping }))).toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+    // ZColumnMapping itself: sku and name are required.
+    expect(
+      await failure(
+        t.api.imports.remap.mutate({ id: review.id, mapping: { sku: 'Artikelnummer' } as never }),
+      ),
+    ).toMatchObject({ code: 'BAD_REQUEST' });
+    expect(await t.api.imports.byId.query({ id: review.id })).toEqual(review);
+    expect(await stagingTables(review.id)).toBe(2);
+    expect(await t.sql`select 1 from import_mappings`).toHaveLength(0);
+
+    await t.api.imports.cancel.mutate({ id: review.id });
+    expect(
+      await failure(t.api.imports.remap.mutate({ id: review.id, mapping: BY_ARTICLE })),
+    ).toEqual({
+      code: 'CONFLICT',
+      message: `Import ${review.id} is cancelled; only an import waiting for review can be remapped`,
+    });
+  });
+
+  it('maps an import that waits in review because its columns could not be mapped', async () => {
+    const waiting = await uploadForReview(UNMAPPABLE, 'tarifs.csv');
+    expect(waiting).toMatchObject({ preview: null, mapping: null, mappingSource: null });
+    const queued = await t.api.imports.remap.mutate({
+      id: waiting.id,
+      mapping: { sku: 'Code', name: 'Libel' },
+    });
+    const mapped = await waitFor(waiting.id, 'review', queued.version);
+    expect(mapped).toMatchObject({
+      mapping: { sku: 'Code', name: 'Libel' },
+      mappingSource: 'given',
+      preview: { created: 2, updated: 0, unchanged: 0, invalid: 0, duplicates: 0, blank: 0 },
+    });
+    await t.api.imports.cancel.mutate({ id: waiting.id });
+  });
+});
+
+describe('imports.confirm with a mapping', () => {
+  it('applies an unmappable review with the mapping given, and remembers it for the same columns in any order', async () => {
+    const waiting = await uploadForReview(UNMAPPABLE, 'tarifs.csv');
+    expect(await failure(t.api.imports.confirm.mutate({ id: waiting.id }))).toEqual({
+      code: 'PRECONDITION_FAILED',
+      message: `Import ${waiting.id} cannot be applied yet: map its columns to sku and name first`,
+    });
+
+    const mapping = { sku: 'Code', name: 'Libel' };
+    const confirmed = await t.api.imports.confirm.mutate({ id: waiting.id, mapping });
+    expect(confirmed).toMatchObject({ status: 'queued', mapping, mappingSource: 'given' });
+    expect(confirmed.confirmedAt).toBeInstanceOf(Date);
+    // Remembered in the confirming transaction.
+    expect(await t.sql`select mapping from import_mappings`).toEqual([{ mapping }]);
+    const final = await waitFor(waiting.id, 'completed', confirmed.version);
+    expect(final).toMatchObject({ created: 2, invalid: 0, mapping, mappingSource: 'given' });
+    expect((await products()).map((product) => product.sku)).toContain('A-101');
+
+    // The same columns in another order (and spelling of case) map themselves, shown in review.
+    const next = await uploadForReview(
+      'STOCK;Libel;Prix HT;Code\n30;Soucoupe bleue;2,10;A-101\n5;Bol;3,00;A-102\n',
+      'tarifs-mai.csv',
+    );
+    expect(next).toMatchObject({
+      mapping,
+      mappingSource: 'remembered',
+      preview: { created: 1, updated: 1, unchanged: 0, invalid: 0 },
+    });
+    expect(next.suggestions?.find((s) => s.field === 'sku')).toMatchObject({
+      column: 'Code',
+      confidence: 1,
+    });
+    // …and stays changeable there.
+    const remapped = await t.api.imports.remap.mutate({
+      id: next.id,
+      mapping: { sku: 'Code', name: 'Libel', description: 'Prix HT' },
+    });
+    expect(await waitFor(next.id, 'review', remapped.version)).toMatchObject({
+      mappingSource: 'given',
+      preview: { created: 1, updated: 1 },
+    });
+    await t.api.imports.cancel.mutate({ id: next.id });
+  });
+
+  it('with a mapping other than the reviewed one, stages again and applies without stopping in review', async () => {
+    const review = await uploadForReview(SUPPLIER);
+    expect(review.preview).toMatchObject({ created: 4 });
+    const confirmed = await t.api.imports.confirm.mutate({ id: review.id, mapping: BY_ARTICLE });
+    expect(confirmed).toMatchObject({ status: 'queued', preview: null, mappingSource: 'given' });
+    expect(await stagingTables(review.id)).toBe(0);
+    const final = await waitFor(review.id, 'completed', confirmed.version);
+    // The real counts of the new mapping, not the reviewed preview's.
+    expect(final).toMatchObject({ ...ARTICLE_COUNTS, mapping: BY_ARTICLE });
+    expect((await products()).map((product) => product.sku)).toEqual([
+      '10-4711',
+      '10-4712',
+      '10-4713',
+    ]);
+    const [remembered] = await t.sql<{ mapping: unknown }[]>`select mapping from import_mappings`;
+    expect(remembered?.mapping).toEqual(BY_ARTICLE);
+  });
+
+  it('confirming the reviewed mapping unchanged writes the staged rows and remembers the matched mapping', async () => {
+    const review = await uploadForReview(SUPPLIER);
+    const confirmed = await t.api.imports.confirm.mutate({
+      id: review.id,
+      // The same columns, spelled in another case: the same mapping.
+      mapping: { ...review.mapping!, sku: 'BESTELLNUMMER' },
+    });
+    expect(confirmed).toMatchObject({ mappingSource: 'matched', preview: review.preview });
+    const final = await waitFor(review.id, 'completed', confirmed.version);
+    expect(final).toMatchObject({ created: 4, invalid: 1, preview: review.preview });
+    const [remembered] = await t.sql<{ mapping: unknown }[]>`select mapping from import_mappings`;
+    expect(remembered?.mapping).toEqual(review.mapping);
+  });
+});

@@ -64,6 +64,49 @@ describe('an .xlsx workbook', () => {
     expect((await productsBySku(database.sql)).map((p) => p.sku)).not.toContain('note');
   });
 
+  test('keeps only the text of a cell: not a reading (furigana) nor the white space of indented XML', async () => {
+    // Japanese Excel stores each typed string with its reading; this workbook's parts are indented.
+    const final = await importFile('商品.xlsx', corpus('excel-ja-phonetic.xlsx'));
+    expect(final).toMatchObject({ status: 'completed', created: 2, invalid: 0, warnings: [] });
+    expect(await productsBySku(database.sql)).toEqual([
+      { sku: 'JP-1', name: '電気ケトル', description: '湯沸かし 1.2L', active: true },
+      // a rich inline string: its runs joined, its reading left out
+      { sku: 'JP-2', name: '卓上ランプ', description: '真鍮の アーム', active: false },
+    ]);
+  });
+
+  test.each([
+    // LibreOffice Calc 7.4 (`soffice --convert-to xlsx`), the SKU column formatted as text
+    ['libreoffice-calc.xlsx', '00123'],
+    // Gnumeric 1.12 (`ssconvert`): inline strings in indented XML; 00123 was typed as a number
+    ['gnumeric.xlsx', '123'],
+  ])('%s reads as the spreadsheet shows it', async (file, firstSku) => {
+    const final = await importFile(file, corpus(file));
+    expect(final).toMatchObject({
+      status: 'completed',
+      created: 6,
+      invalid: 1,
+      warnings: ['Ignored unknown column: Price'],
+    });
+    expect(await errorsOf(database.sql, final.id)).toEqual([
+      { line: 7, sku: null, message: 'sku is required' },
+    ]);
+    expect(await productsBySku(database.sql)).toEqual([
+      { sku: firstSku, name: 'Kettle', description: 'Boils water\nfast', active: true },
+      // typed as a date: the date as shown
+      { sku: '2024-01-05', name: 'Date-like sku', description: 'looks like a date', active: true },
+      { sku: '4006381333931', name: 'Barcode item', description: '13-digit number', active: true },
+      {
+        sku: 'ABC-1',
+        name: 'Crème brûlée torch',
+        description: 'Caramelises “sugar”',
+        active: false,
+      },
+      { sku: 'DESK-7', name: 'Desk lamp, brass', description: '', active: true },
+      { sku: 'ÄÖÜ-ß', name: 'Umlaut', description: 'Grüße', active: false },
+    ]);
+  });
+
   test('reports a row by its sheet row number', async () => {
     const final = await importFile('Products.xlsx', corpus('excel-cells-invalid.xlsx'));
     expect(final).toMatchObject({ status: 'completed', created: 1, invalid: 1 });

@@ -4,6 +4,9 @@
   (a date format, a "00000" code format, a date-time format), the first tab stored as sheet2.xml.
 - excel-cells-invalid.xlsx, excel-empty.xlsx: as exporters that write inline strings do (no shared
   strings table, no styles).
+- excel-ja-phonetic.xlsx: as Japanese Excel saves text typed through an input method: each shared
+  string carries its reading (<rPh>, furigana) and <phoneticPr>; the shared strings part is
+  pretty-printed (white space between elements), and one cell holds a rich inline string.
 """
 import os
 import zipfile
@@ -66,6 +69,30 @@ def write_inline(out, rows):
             z.writestr(name, d)
 
 
+def write_japanese(out):
+    def si(text, reading=None):
+        # Pretty-printed, as some writers indent parts: the white space is not part of the string.
+        ph = f'\n    <rPh sb="0" eb="{len(text)}">\n      <t>{reading}</t>\n    </rPh>' if reading else ''
+        return f'\n  <si>\n    <t>{text}</t>{ph}\n    <phoneticPr fontId="1"/>\n  </si>'
+    strings = [('sku', None), ('name', None), ('description', None), ('active', None),
+               ('電気ケトル', 'デンキケトル'), ('湯沸かし 1.2L', 'ユワカシ'), ('卓上ランプ', 'タクジョウランプ')]
+    sst = head + f'<sst {NS} count="{len(strings)}" uniqueCount="{len(strings)}">' + ''.join(si(t, r) for t, r in strings) + '\n</sst>'
+    def ref(cell, index): return f'<c r="{cell}" t="s"><v>{index}</v></c>'
+    rich = '<c r="C3" t="inlineStr"><is><r><t xml:space="preserve">真鍮の </t></r><r><rPr><b/></rPr><t>アーム</t></r><rPh sb="0" eb="2"><t>シンチュウ</t></rPh></is></c>'
+    rows = [
+        (1, [ref('A1', 0), ref('B1', 1), ref('C1', 2), ref('D1', 3)]),
+        (2, ['<c r="A2" t="inlineStr"><is><t>JP-1</t></is></c>', ref('B2', 4), ref('C2', 5), '<c r="D2" t="b"><v>1</v></c>']),
+        (3, ['<c r="A3" t="inlineStr"><is><t>JP-2</t></is></c>', ref('B3', 6), rich, '<c r="D3" t="b"><v>0</v></c>']),
+    ]
+    sheet1 = head + f'<worksheet {NS}><sheetData>' + ''.join(f'<row r="{r}">' + ''.join(cs) + '</row>' for r, cs in rows) + '</sheetData></worksheet>'
+    ct_ja = ct.replace('<Override PartName="/xl/worksheets/sheet2.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>', '').replace('<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>', '')
+    workbook_ja = head + f'<workbook {NS}><sheets><sheet name="商品" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    wbrels_ja = head + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>'
+    with zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED) as z:
+        for name, data in [('[Content_Types].xml', ct_ja), ('_rels/.rels', rels), ('xl/workbook.xml', workbook_ja), ('xl/_rels/workbook.xml.rels', wbrels_ja), ('xl/worksheets/sheet1.xml', sheet1), ('xl/sharedStrings.xml', sst)]:
+            z.writestr(name, data)
+
+
 if __name__ == '__main__':
     write_excel_cells(f'{d}/excel-cells.xlsx')
     # What exporters that write inline strings (no shared strings table, no styles) produce.
@@ -75,3 +102,4 @@ if __name__ == '__main__':
         (4, [inline('A4', 'BAD-4')]),
     ])
     write_inline(f'{d}/excel-empty.xlsx', [])
+    write_japanese(f'{d}/excel-ja-phonetic.xlsx')

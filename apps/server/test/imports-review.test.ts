@@ -170,7 +170,10 @@ describe('an upload with review=true', () => {
     const bad = await upload(t.url, FILE, { fields: { review: 'maybe' } });
     expect(bad).toEqual({
       status: 400,
-      body: { message: 'The field "review" must be true or false; nothing was stored' },
+      body: {
+        code: 'BAD_REQUEST',
+        message: 'The field "review" must be true or false; nothing was stored',
+      },
     });
     const queued = await seedImport(t, { review: true });
     expect(await failure(t.api.imports.changes.query({ id: queued.id, kind: 'created' }))).toEqual({

@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
 import { TEST_REDIS_URL } from '@acme/realtime/testing';
 
@@ -141,12 +141,43 @@ export function screenshotFailures(page: () => Page | undefined): void {
 }
 export const PHONE = { width: 390, height: 844 };
 
-/** Saves e2e/screenshots/<name>-desktop.png and <name>-phone.png of the current page. */
+/**
+ * What runs wider than it may at the current width: the page itself, or a table that has to be
+ * scrolled sideways to be read (a `.table-wrap` wider inside than out).
+ */
+export function sidewaysOverflow(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const wider = (element: Element) => element.scrollWidth > element.clientWidth + 1;
+    const found: string[] = [];
+    if (wider(document.documentElement)) {
+      found.push(`the page (${document.documentElement.scrollWidth} px)`);
+    }
+    for (const wrap of document.querySelectorAll('.table-wrap')) {
+      if (!wider(wrap)) continue;
+      const label = wrap.closest('[aria-label], [aria-labelledby]');
+      const name =
+        label?.getAttribute('aria-label') ??
+        document.getElementById(label?.getAttribute('aria-labelledby') ?? '')?.textContent ??
+        'a table';
+      found.push(`${name} (${wrap.scrollWidth} px in ${wrap.clientWidth})`);
+    }
+    return found;
+  });
+}
+
+/**
+ * Saves e2e/screenshots/<name>-desktop.png and <name>-phone.png of the current page, and fails
+ * when at either width the page or one of its tables has to be scrolled sideways.
+ */
 export async function screenshots(page: Page, name: string): Promise<void> {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
-  await page.setViewportSize(DESKTOP);
-  await page.screenshot({ path: `${SCREENSHOT_DIR}${name}-desktop.png`, fullPage: true });
-  await page.setViewportSize(PHONE);
-  await page.screenshot({ path: `${SCREENSHOT_DIR}${name}-phone.png`, fullPage: true });
+  for (const [size, viewport] of [
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ] as const) {
+    await page.setViewportSize(viewport);
+    await page.screenshot({ path: `${SCREENSHOT_DIR}${name}-${size}.png`, fullPage: true });
+    expect(await sidewaysOverflow(page), `${name} at ${viewport.width} px`).toEqual([]);
+  }
   await page.setViewportSize(DESKTOP);
 }

@@ -34,6 +34,7 @@ export function ImportHistory(props: {
         onPage={setPage}
         loadingLabel="Loading imports…"
         empty="No imports yet."
+        tableClass="stacked"
         head={
           <>
             <th>File</th>
@@ -71,10 +72,10 @@ export function ImportHistory(props: {
                   : `${phaseBadge(item)} ${Math.round(item.percent)}%`}
               </span>
             </td>
-            <td>{item.created.toLocaleString()}</td>
-            <td>{item.updated.toLocaleString()}</td>
+            <td data-label="Created">{item.created.toLocaleString()}</td>
+            <td data-label="Updated">{item.updated.toLocaleString()}</td>
             <td class="hide-narrow">{item.unchanged.toLocaleString()}</td>
-            <td>{item.invalid.toLocaleString()}</td>
+            <td data-label="Invalid">{item.invalid.toLocaleString()}</td>
             <td class="hide-narrow muted">{item.createdAt.toLocaleString()}</td>
             <td class="hide-narrow">{importDuration(item) ?? '—'}</td>
             <td>

@@ -104,8 +104,8 @@ function DeliveryRows(props: {
         <td>
           <DeliveryStatusBadge delivery={props.delivery} />
         </td>
-        <td class="hide-narrow">{props.delivery.attempts}</td>
-        <td class="hide-narrow">
+        <td data-label="Tries">{props.delivery.attempts}</td>
+        <td>
           <Show when={props.delivery.lastAttempt}>
             {(last) => (
               <div class="row" style={{ gap: '6px' }}>
@@ -235,8 +235,8 @@ function DeliveriesLog(props: { id: string }) {
             <th>Created</th>
             <th>Event</th>
             <th>Status</th>
-            <th class="hide-narrow">Tries</th>
-            <th class="hide-narrow">Last answer</th>
+            <th>Tries</th>
+            <th>Last answer</th>
             <th>
               <span class="visually-hidden">Actions</span>
             </th>

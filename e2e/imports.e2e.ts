@@ -126,4 +126,31 @@ describe('import page', () => {
     });
     await page.getByText('"photo.png" is not a CSV file. Choose a .csv or .xlsx file.').waitFor();
   });
+
+  it('"Choose a file" shows its focus and opens the file chooser with Enter', async () => {
+    await page.goto(`${stack.baseUrl}/imports`);
+    await page.getByRole('heading', { name: 'Import', exact: true }).waitFor();
+    const input = page.locator('input[type=file]');
+    const button = page.locator('label.file-button', { hasText: 'Choose a file' });
+    const shadow = () => button.evaluate((label) => getComputedStyle(label).boxShadow);
+    const unfocused = await shadow();
+    // Tab to it, as a keyboard user would.
+    const focused = () => input.evaluate((element) => element === document.activeElement);
+    for (let presses = 0; presses < 20 && !(await focused()); presses += 1) {
+      await page.keyboard.press('Tab');
+    }
+    expect(await focused()).toBe(true);
+    expect(await shadow()).not.toBe(unfocused);
+    const [chooser] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      page.keyboard.press('Enter'),
+    ]);
+    await chooser.setFiles({
+      name: 'keyboard.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('sku,name\nKEY-1,Chosen with the keyboard\n'),
+    });
+    await page.getByRole('heading', { name: 'Import complete' }).waitFor(WAIT);
+    await page.getByText('keyboard.csv').first().waitFor();
+  });
 });

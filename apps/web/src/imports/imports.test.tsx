@@ -12,6 +12,7 @@ import {
 } from './format.ts';
 import { ImportHistory } from './import-history.tsx';
 import { ImportPanel } from './import-panel.tsx';
+import { ImportsPage } from './imports-page.tsx';
 import { uploadCsv } from './upload.ts';
 
 const base: TImport = {
@@ -155,6 +156,26 @@ describe('ImportPanel', () => {
     expect(screen.getByText(/^Attempt 1 stopped at .*: the worker shut down\.$/)).toBeTruthy();
   });
 
+  it('names the same phase in its heading and its badge', async () => {
+    const cases: [Partial<TImport>, string, string][] = [
+      [{ status: 'queued', attempts: 0 }, 'Waiting to start', 'queued'],
+      [{ status: 'parsing', phase: 'reading' }, 'Reading the file', 'reading'],
+      [{ status: 'importing', phase: 'classifying' }, 'Comparing with the catalogue', 'comparing'],
+      [{ status: 'importing', phase: 'writing' }, 'Writing to the catalogue', 'writing'],
+      [{ status: 'importing', cancelRequested: true }, 'Cancelling…', 'cancelling'],
+      [{ status: 'completed' }, 'Import complete', 'completed'],
+      [{ status: 'failed' }, 'Import failed', 'failed'],
+    ];
+    for (const [state, heading, badge] of cases) {
+      const { unmount } = renderWithApi(() => <ImportPanel id={base.id} />, {
+        imports: { byId: { query: vi.fn().mockResolvedValue({ ...base, ...state }) } },
+      });
+      const title = await screen.findByRole('heading', { name: heading });
+      expect(title.closest('section')!.querySelector('.badge')!.textContent).toBe(badge);
+      unmount();
+    }
+  });
+
   it('says so when the import cannot be loaded', async () => {
     renderWithApi(() => <ImportPanel id={base.id} />, {
       imports: { byId: { query: vi.fn().mockRejectedValue(new Error('Import not found')) } },
@@ -287,5 +308,52 @@ describe('ImportHistory: Revert', () => {
     expect(revert).not.toHaveBeenCalled();
     fireEvent.click(screen.getByRole('button', { name: 'Revert import' }));
     await waitFor(() => expect(revert).toHaveBeenCalledWith({ id: completed.id }));
+  });
+});
+
+describe('ImportsPage', () => {
+  const original = globalThis.XMLHttpRequest;
+  afterEach(() => {
+    globalThis.XMLHttpRequest = original;
+  });
+
+  it('puts an earlier failed import away while a new file uploads, and back if it is cancelled', async () => {
+    /** An upload that stays on the way until aborted. */
+    class PendingXhr {
+      upload = { onprogress: null };
+      onabort: (() => void) | null = null;
+      open() {}
+      send() {}
+      abort() {
+        this.onabort?.();
+      }
+    }
+    globalThis.XMLHttpRequest = PendingXhr as unknown as typeof XMLHttpRequest;
+    const failed: TImport = {
+      ...base,
+      status: 'failed',
+      error: 'The file has no "name" column (found: sku, title).',
+      finishedAt: new Date('2026-01-01T10:00:03Z'),
+    };
+    renderWithApi(() => <ImportsPage />, {
+      imports: {
+        list: {
+          query: vi.fn().mockResolvedValue({ items: [failed], total: 1, page: 1, pageSize: 10 }),
+        },
+        byId: { query: vi.fn().mockResolvedValue(failed) },
+      },
+    });
+    await screen.findByRole('heading', { name: 'Import failed' });
+    const input = document.querySelector<HTMLInputElement>('input[type=file]')!;
+    fireEvent.change(input, {
+      target: { files: [new File(['sku,name\nA,B\n'], 'next.csv', { type: 'text/csv' })] },
+    });
+    await screen.findByText('Uploading next.csv');
+    expect(screen.queryByRole('heading', { name: 'Import failed' })).toBeNull();
+    expect(screen.queryByText(/no "name" column/)).toBeNull();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel upload' }));
+    await screen.findByText('Upload cancelled.');
+    await screen.findByRole('heading', { name: 'Import failed' });
   });
 });

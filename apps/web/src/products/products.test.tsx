@@ -108,6 +108,25 @@ describe('ProductsPage', () => {
     ).toHaveLength(1);
   });
 
+  it('shows that a new filter is fetching: the old rows dimmed under a progress bar', async () => {
+    let answer: (page: unknown) => void = () => {};
+    const list = vi
+      .fn()
+      .mockResolvedValueOnce({ items: [product(1, 'Widget')], total: 1, page: 1, pageSize: 25 })
+      .mockImplementationOnce(() => new Promise((resolve) => (answer = resolve)));
+    renderWithApi(() => <ProductsPage />, { products: { list: { query: list } } });
+    await screen.findByText('1 product · page 1 of 1');
+    expect(screen.queryByRole('progressbar', { name: 'Loading' })).toBeNull();
+    fireEvent.input(screen.getByLabelText('Name'), { target: { value: 'gadget' } });
+    await screen.findByRole('progressbar', { name: 'Loading' });
+    expect(screen.getByRole('table').getAttribute('aria-busy')).toBe('true');
+    expect(screen.getByText('SKU-1')).toBeTruthy(); // the old rows stay meanwhile
+    answer({ items: [product(2, 'Gadget')], total: 1, page: 1, pageSize: 25 });
+    await screen.findByText('SKU-2');
+    expect(screen.queryByRole('progressbar', { name: 'Loading' })).toBeNull();
+    expect(screen.getByRole('table').getAttribute('aria-busy')).toBe('false');
+  });
+
   it('shows an edit at once and rolls it back when the server refuses it', async () => {
     const list = vi
       .fn()

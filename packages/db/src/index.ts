@@ -24,5 +24,6 @@ export {
   ensureSearchIndexes,
   SEARCH_INDEX_BUILD_LOCK,
   SEARCH_INDEXES,
+  searchIndexBuildStatement,
 } from './search-indexes.ts';
 export { and, asc, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';

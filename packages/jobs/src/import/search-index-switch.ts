@@ -1,14 +1,20 @@
-import { dropSearchIndexes, SEARCH_INDEX_BUILD_LOCK, type Sql } from '@acme/db';
+import {
+  dropSearchIndexes,
+  SEARCH_INDEX_BUILD_LOCK,
+  SEARCH_INDEXES,
+  searchIndexBuildStatement,
+  type Sql,
+} from '@acme/db';
 
 /** How long a large write waits for a preempted rebuild to let go of the build lock. */
 const PREEMPT_WAIT_MS = 30_000;
 
 /**
  * Drops the list's indexes before a large write (catalogue:maintain rebuilds them after commit).
- * Dropping while `create index concurrently` runs would deadlock (each waits for the other), so
+ * Dropping while an index builds would wait for the build (or deadlock with a concurrent one), so
  * the build lock is taken first. A rebuild under way (say, after a small import that dropped them
- * moments ago) is preempted: its build is cancelled, it leaves an invalid index that is dropped
- * here, and the import's own catalogue:maintain builds everything once, after the write. Writing
+ * moments ago) is preempted: its builds are cancelled, and the import's own catalogue:maintain
+ * builds everything once, after the write. Writing
  * 500k rows through the trigram indexes instead costs ~60 s. Returns whether it dropped them
  * (false only when the lock could not be had in time: the write then keeps the indexes).
  */
@@ -37,18 +43,16 @@ async function tryBuildLock(sql: Sql): Promise<boolean> {
 }
 
 /**
- * Cancels the statement of the session holding the build lock, if it is building an index (a
- * session merely dropping them, another import, is left to finish).
+ * Cancels every build of a list index under way in this database (ensureSearchIndexes builds in
+ * up to two sessions). A plain CREATE INDEX that is cancelled leaves nothing behind; a session
+ * merely dropping them, another import, is left to finish.
  */
 async function cancelRunningRebuild(sql: Sql): Promise<void> {
+  const builds = Object.keys(SEARCH_INDEXES).map(searchIndexBuildStatement);
   await sql`
-    select pg_cancel_backend(a.pid)
-    from pg_locks l join pg_stat_activity a on a.pid = l.pid
-    where l.locktype = 'advisory' and l.granted
-      and l.classid = (${SEARCH_INDEX_BUILD_LOCK}::bigint >> 32)::oid
-      and l.objid = (${SEARCH_INDEX_BUILD_LOCK}::bigint & 4294967295)::oid
-      and l.objsubid = 1
-      and a.query ilike 'create index%'`;
+    select pg_cancel_backend(pid) from pg_stat_activity
+    where datname = current_database() and state = 'active' and pid <> pg_backend_pid()
+      and query in ${sql(builds)}`;
 }
 
 async function waitForBuildLock(sql: Sql): Promise<boolean> {

@@ -25,8 +25,13 @@ import {
  * ms), so the total is an estimate unless the caller asks for `exactTotal`.
  */
 export const EXACT_TOTAL_UP_TO = 5_000;
-/** Rows in the sample behind an estimate: ±8% (1σ) at a 7% match rate, ±20% at 1%. */
-export const SAMPLE_ROWS = 2_000;
+/**
+ * Rows in the sample behind an estimate: ±11% (1σ) at a 7% match rate, ±30% at 1% (the estimate
+ * only says "about"; near EXACT_TOTAL_UP_TO the bounded count decides). ILIKE lowercases every
+ * description it tests, so at 2,000 rows the sample was most of a cold description filter's time
+ * (docs/performance.md).
+ */
+export const SAMPLE_ROWS = 1_000;
 
 export interface ListDeps {
   sql: Sql;

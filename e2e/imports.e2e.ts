@@ -1,8 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  DESKTOP,
   launchBrowser,
   openPage,
+  PHONE,
   screenshotFailures,
   screenshots,
   startStack,
@@ -11,6 +14,7 @@ import {
 
 const WAIT = { timeout: 30_000 };
 const ROWS = 3_000;
+const CORPUS = new URL('../packages/jobs/src/import/file/corpus/', import.meta.url);
 
 let stack: Stack;
 let browser: Browser;
@@ -35,6 +39,45 @@ beforeAll(async () => {
 
 screenshotFailures(() => page);
 
+const productCount = async () =>
+  (await stack.db.sql<{ n: number }[]>`select count(*)::int as n from products`)[0]!.n;
+
+/** Chooses a file on the import page; the dashboard uploads it for review. */
+async function upload(name: string, buffer: Buffer): Promise<void> {
+  await page.locator('input[type=file]').setInputFiles({ name, mimeType: 'text/csv', buffer });
+}
+
+/** The review of the uploaded file, once it waits for a person. */
+async function awaitReview(): Promise<void> {
+  await page.getByRole('heading', { name: 'Review the import' }).waitFor(WAIT);
+  await page.getByText('waiting for review').waitFor(WAIT);
+}
+
+/** Reviews the file with the columns the import chose, and confirms it. */
+async function uploadAndConfirm(name: string, buffer: Buffer): Promise<void> {
+  await upload(name, buffer);
+  await awaitReview();
+  await page.getByRole('button', { name: 'Confirm import' }).click();
+  await page.getByRole('heading', { name: 'Import complete' }).waitFor(WAIT);
+}
+
+/** The counts a review promises (New, Updated, …) or an import's (Created, Updated, …). */
+async function counts(selector: string): Promise<Record<string, string>> {
+  const pairs = await page
+    .locator(`${selector} div`)
+    .evaluateAll((divs) =>
+      divs.map((div): [string, string] => [
+        div.querySelector('dt')?.textContent ?? '',
+        div.querySelector('dd')?.textContent ?? '',
+      ]),
+    );
+  return Object.fromEntries(pairs);
+}
+
+/** No sideways scrolling of the page itself (tables may scroll inside their frame). */
+const pageFitsWidth = () =>
+  page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
@@ -50,12 +93,7 @@ describe('import page', () => {
     await page.goto(`${stack.baseUrl}/imports`);
     await page.getByText('No imports yet.').waitFor();
     await screenshots(page, 'imports-empty');
-    await page.locator('input[type=file]').setInputFiles({
-      name: 'catalogue.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from(csv()),
-    });
-    await page.getByRole('heading', { name: 'Import complete' }).waitFor(WAIT);
+    await uploadAndConfirm('catalogue.csv', Buffer.from(csv()));
 
     const stat = (label: string) =>
       page.locator('.stats div', { has: page.getByText(label, { exact: true }) }).locator('dd');
@@ -95,12 +133,10 @@ describe('import page', () => {
 
   it('reverts an import from the history after a confirmation with its counts', async () => {
     await page.goto(`${stack.baseUrl}/imports`);
-    await page.locator('input[type=file]').setInputFiles({
-      name: 'second.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from('sku,name\nIMP-1,Renamed one\nNEW-1,Brand new\n'),
-    });
-    await page.getByRole('heading', { name: 'Import complete' }).waitFor(WAIT);
+    await uploadAndConfirm(
+      'second.csv',
+      Buffer.from('sku,name\nIMP-1,Renamed one\nNEW-1,Brand new\n'),
+    );
     const history = page.getByRole('region', { name: 'History' });
     await history.getByRole('button', { name: 'Revert import second.csv' }).click();
     const dialog = page.getByRole('alertdialog');
@@ -115,6 +151,96 @@ describe('import page', () => {
     const rows = await stack.db.sql<{ sku: string; name: string }[]>`
       select sku, name from products where sku in ('IMP-1', 'NEW-1')`;
     expect([...rows]).toEqual([{ sku: 'IMP-1', name: 'Imported 1' }]);
+  });
+
+  it('reviews a Shopify export (profile, columns, first rows, changes), survives a reload, and confirms it with the counts it promised', async () => {
+    await page.goto(`${stack.baseUrl}/imports`);
+    await upload('products_export_1.csv', await readFile(new URL('shopify-products.csv', CORPUS)));
+    await awaitReview();
+    const review = page.getByRole('region', { name: 'Review the import' });
+    await review.getByText('Shopify products export').waitFor();
+    await review.getByText('UTF-8').waitFor();
+    await review.getByText('comma').waitFor();
+    expect(await review.getByLabel(/^SKU/).inputValue()).toBe('Variant SKU');
+    expect(await review.getByLabel(/^Name/).inputValue()).toBe('Title');
+    expect(await review.getByText('profile', { exact: true }).count()).toBeGreaterThanOrEqual(2);
+    // The first rows as stored: a variant row inherits its product's Title.
+    const sample = review.getByRole('table', { name: 'First rows as they will be stored' });
+    await sample.getByText('TEE-ORG-M-NAT').waitFor();
+    expect(
+      await sample
+        .getByRole('row', { name: /TEE-ORG-M-NAT/ })
+        .getByText('Organic Cotton Tee')
+        .count(),
+    ).toBe(1);
+    const promised = await counts('[data-testid=preview-counts]');
+    expect(Number(promised.New)).toBeGreaterThan(0);
+    expect(promised.Updated).toBe('0');
+
+    // The new products, listed once expanded.
+    await review.getByText(/^\d+ new products?$/).click();
+    await review
+      .getByRole('table', { name: /new product/ })
+      .getByText('TEE-ORG-S-NAT')
+      .waitFor();
+
+    // Keyboard: the selects are labelled and follow each other in the tab order.
+    await review.getByLabel(/^SKU/).focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toMatch(/-name$/);
+
+    await screenshots(page, 'imports-review');
+    await page.setViewportSize(PHONE);
+    expect(await pageFitsWidth()).toBe(true);
+    await page.setViewportSize(DESKTOP);
+
+    // A reload comes back to the review; the history says review and offers it.
+    await page.reload();
+    await awaitReview();
+    const history = page.getByRole('region', { name: 'History' });
+    await history.getByText('review', { exact: true }).waitFor();
+    await history.getByRole('button', { name: 'Review import products_export_1.csv' }).click();
+    await awaitReview();
+
+    const before = await productCount();
+    await review.getByRole('button', { name: 'Confirm import' }).click();
+    await page.getByRole('heading', { name: 'Import complete' }).waitFor(WAIT);
+    const done = await counts('.stats');
+    expect({
+      New: done.Created,
+      Updated: done.Updated,
+      Unchanged: done.Unchanged,
+      Invalid: done.Invalid,
+      'Repeated SKU': done['Repeated SKU'],
+      Blank: done.Blank,
+    }).toEqual(promised);
+    expect(await productCount()).toBe(before + Number(promised.New));
+  });
+
+  it('cancels from review after a confirmation (Escape keeps reviewing); the catalogue is unchanged', async () => {
+    await page.goto(`${stack.baseUrl}/imports`);
+    const before = await stack.db.sql`select sku, name, updated_at from products order by sku`;
+    await upload('changes.csv', Buffer.from('sku,name\nIMP-2,Changed two\nCANCEL-1,Never\n'));
+    await awaitReview();
+    const review = page.getByRole('region', { name: 'Review the import' });
+    await review.getByText(/^1 updated product$/).click();
+    const updated = review.getByRole('table', { name: /updated product/ });
+    await updated.locator('del', { hasText: 'Imported 2' }).waitFor();
+    await updated.locator('ins', { hasText: 'Changed two' }).waitFor();
+
+    await review.getByRole('button', { name: 'Cancel import' }).click();
+    const dialog = page.getByRole('alertdialog');
+    await dialog.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Keep reviewing');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await review.getByRole('button', { name: 'Cancel import' }).click();
+    await dialog.getByRole('button', { name: 'Cancel import' }).click();
+    await page.getByRole('heading', { name: 'Import cancelled' }).waitFor(WAIT);
+    await page.getByRole('region', { name: 'History' }).getByText('cancelled').first().waitFor();
+    expect(await stack.db.sql`select sku, name, updated_at from products order by sku`).toEqual(
+      before,
+    );
   });
 
   it('refuses a file that is not a CSV before uploading it', async () => {

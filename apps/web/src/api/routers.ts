@@ -20,3 +20,9 @@ export type ProductListInput = Parameters<ProductsClient['list']['query']>[0];
 export const productsClient = (client: ApiClient): ProductsClient => client.products;
 export const importsClient = (client: ApiClient): ImportsClient => client.imports;
 export const webhooksClient = (client: ApiClient): WebhooksClient => client.webhooks;
+
+/** One row of an import in review as `imports.changes` lists it, and one of `imports.sample`. */
+export type ImportChange = Awaited<ReturnType<ImportsClient['changes']['query']>>['items'][number];
+export type ImportSampleRow = Awaited<
+  ReturnType<ImportsClient['sample']['query']>
+>['items'][number];

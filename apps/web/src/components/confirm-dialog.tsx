@@ -13,6 +13,8 @@ export interface ConfirmDialogProps {
   onConfirm: () => void;
   /** The confirm button's look: `danger` (the default) for destructive actions. */
   tone?: 'danger' | 'primary';
+  /** The safe button's label (default "Cancel"), e.g. when the action itself is a cancel. */
+  dismissLabel?: string;
 }
 
 /** A confirmation (usually destructive): focus is trapped inside and starts on Cancel, the safe choice. */
@@ -42,7 +44,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
                 disabled={props.busy}
                 onClick={() => props.onOpenChange(false)}
               >
-                Cancel
+                {props.dismissLabel ?? 'Cancel'}
               </button>
               <button
                 type="button"

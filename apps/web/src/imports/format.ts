@@ -3,14 +3,25 @@ import { FINAL_IMPORT_STATUSES, PROFILE_LABELS } from '@acme/shared';
 
 export const isFinal = (status: TImportStatus): boolean => FINAL_IMPORT_STATUSES.includes(status);
 
-type PhaseState = Pick<TImport, 'status' | 'phase' | 'cancelRequested' | 'attempts'>;
+type PhaseState = Pick<
+  TImport,
+  'status' | 'phase' | 'cancelRequested' | 'attempts' | 'confirmedAt'
+>;
 
 /** The step a working import is in: its status, refined by its phase. */
 function step(
   state: PhaseState,
-): 'cancelling' | 'waiting' | 'reading' | 'comparing' | 'writing' | TImportStatus {
+):
+  | 'cancelling'
+  | 'waiting'
+  | 'waiting-to-write'
+  | 'reading'
+  | 'comparing'
+  | 'writing'
+  | TImportStatus {
   if (state.cancelRequested && !isFinal(state.status)) return 'cancelling';
-  if (state.status === 'queued') return 'waiting';
+  // A confirmed review read its file already: its job only writes the staged rows.
+  if (state.status === 'queued') return state.confirmedAt ? 'waiting-to-write' : 'waiting';
   if (state.status === 'parsing') return 'reading';
   if (state.status === 'importing') return state.phase === 'writing' ? 'writing' : 'comparing';
   return state.status;
@@ -23,6 +34,8 @@ export function phaseText(state: PhaseState): string {
       return 'Cancelling…';
     case 'waiting':
       return state.attempts > 0 ? 'Waiting to resume' : 'Waiting to start';
+    case 'waiting-to-write':
+      return 'Confirmed, waiting to write';
     case 'reading':
       return 'Reading the file';
     case 'comparing':
@@ -35,6 +48,8 @@ export function phaseText(state: PhaseState): string {
       return 'Import failed';
     case 'cancelled':
       return 'Import cancelled';
+    case 'review':
+      return 'Waiting for your review';
     default:
       return 'Importing';
   }
@@ -43,7 +58,7 @@ export function phaseText(state: PhaseState): string {
 /** The same phase in one word, for badges: heading and badge always agree. */
 export function phaseBadge(state: PhaseState): string {
   const current = step(state);
-  return current === 'waiting' ? 'queued' : current;
+  return current === 'waiting' || current === 'waiting-to-write' ? 'queued' : current;
 }
 
 export function statusTone(status: TImportStatus): 'ok' | 'danger' | 'warn' | 'info' {
@@ -117,6 +132,20 @@ const DELIMITERS: Record<string, string> = {
   '|': 'pipe',
 };
 
+/** The character encoding a file was read in, by its usual name ("Excel workbook" for .xlsx). */
+export function encodingText(format: Pick<TImportFormat, 'encoding'>): string {
+  if (format.encoding === 'xlsx') return 'Excel workbook (.xlsx), first sheet';
+  return ENCODINGS[format.encoding] ?? format.encoding;
+}
+
+/** The delimiter in a word ("semicolon"); null for a workbook, whose cells have none. */
+export function delimiterText(
+  format: Pick<TImportFormat, 'encoding' | 'delimiter'>,
+): string | null {
+  if (format.encoding === 'xlsx') return null;
+  return DELIMITERS[format.delimiter] ?? `"${format.delimiter}"`;
+}
+
 /**
  * How the file was read, in words: "UTF-8 · semicolon-separated · gzip", with the shop export
  * recognised ("Shopify products export · UTF-8 · comma-separated").
@@ -124,15 +153,12 @@ const DELIMITERS: Record<string, string> = {
 export function formatText(
   format: Omit<TImportFormat, 'profile'> & { profile?: TImportFormat['profile'] },
 ): string {
+  const delimiter = delimiterText(format);
   const parts = [
     ...(format.profile ? [PROFILE_LABELS[format.profile]] : []),
+    encodingText(format),
     // A workbook's cells have no character encoding or delimiter to name.
-    ...(format.encoding === 'xlsx'
-      ? ['Excel workbook (.xlsx), first sheet']
-      : [
-          ENCODINGS[format.encoding] ?? format.encoding,
-          `${DELIMITERS[format.delimiter] ?? `"${format.delimiter}"`}-separated`,
-        ]),
+    ...(delimiter ? [`${delimiter}-separated`] : []),
   ];
   if (format.compression) parts.push(`${format.compression}-compressed`);
   return parts.join(' · ');

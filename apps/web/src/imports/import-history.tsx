@@ -46,7 +46,7 @@ export function ImportHistory(props: {
             <th class="hide-narrow">Started</th>
             <th class="hide-narrow">Duration</th>
             <th>
-              <span class="visually-hidden">Undo</span>
+              <span class="visually-hidden">Actions</span>
             </th>
           </>
         }
@@ -67,7 +67,7 @@ export function ImportHistory(props: {
             </td>
             <td>
               <span class={`badge ${statusTone(item.status)}`}>
-                {isFinal(item.status)
+                {isFinal(item.status) || item.status === 'review'
                   ? item.status
                   : `${phaseBadge(item)} ${Math.round(item.percent)}%`}
               </span>
@@ -79,6 +79,16 @@ export function ImportHistory(props: {
             <td class="hide-narrow muted">{item.createdAt.toLocaleString()}</td>
             <td class="hide-narrow">{importDuration(item) ?? '—'}</td>
             <td>
+              <Show when={item.status === 'review'}>
+                <button
+                  type="button"
+                  class="button"
+                  aria-label={`Review import ${item.filename}`}
+                  onClick={() => props.onSelect(item.id)}
+                >
+                  Review
+                </button>
+              </Show>
               <Show
                 when={isRevertible(item)}
                 fallback={

@@ -1,6 +1,6 @@
-import type { QueryClient } from '@tanstack/solid-query';
+import { queryOptions, type QueryClient } from '@tanstack/solid-query';
 import type { ApiClient } from '@acme/api/client';
-import type { TImport } from '@acme/shared';
+import type { TImport, TImportChangeKind } from '@acme/shared';
 import { trpcQuery } from '../api/query.ts';
 import { importsClient } from '../api/routers.ts';
 
@@ -41,3 +41,24 @@ export function applyImportState(queryClient: QueryClient, state: TImport): void
       },
   );
 }
+
+/**
+ * The rows of one kind of an import in review. The key carries the state's version: a new
+ * mapping stages the rows anew, and the pages read before must not stand for the new ones.
+ */
+export const importChangesQuery = (
+  client: ApiClient,
+  input: { id: string; kind: TImportChangeKind; page: number; pageSize: number },
+  version: number,
+) =>
+  queryOptions({
+    queryKey: ['imports', 'changes', input, version] as const,
+    queryFn: ({ signal }) => importsClient(client).changes.query(input, { signal }),
+  });
+
+/** The file's first rows as the import in review will store them (keyed by version, as above). */
+export const importSampleQuery = (client: ApiClient, id: string, version: number) =>
+  queryOptions({
+    queryKey: ['imports', 'sample', { id }, version] as const,
+    queryFn: ({ signal }) => importsClient(client).sample.query({ id }, { signal }),
+  });

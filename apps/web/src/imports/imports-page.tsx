@@ -4,14 +4,14 @@ import { useApi } from '../api/context.tsx';
 import { usePageTitle } from '../components/page-title.ts';
 import { isFinal } from './format.ts';
 import { ImportHistory } from './import-history.tsx';
-import { ImportPanel } from './import-panel.tsx';
 import { IMPORTS_KEY, importListQuery, RECENT_IMPORTS } from './import-queries.ts';
+import { ImportView } from './import-view.tsx';
 import { UploadCard } from './upload-card.tsx';
 
 /**
- * Upload, then follow the import live. Which import is shown comes from the server (the running
- * one, else the newest), so a reload or another tab shows the same; a click in the history
- * shows another.
+ * Upload, review (columns, counts, changes), confirm, then follow the import live. Which import
+ * is shown comes from the server (the running or waiting one, else the newest), so a reload or
+ * another tab shows the same; a click in the history shows another.
  */
 export function ImportsPage() {
   usePageTitle('Import');
@@ -38,7 +38,7 @@ export function ImportsPage() {
       />
       {/* While a new file uploads, an earlier import's panel (a failure, say) makes way. */}
       <Show when={!uploading() && shownId()} keyed>
-        {(id) => <ImportPanel id={id} />}
+        {(id) => <ImportView id={id} />}
       </Show>
       <ImportHistory selectedId={shownId()} onSelect={setChosenId} />
     </>

@@ -13,8 +13,10 @@ export class UploadError extends Error {
 }
 
 /**
- * POSTs the file as multipart field `file` to `/api/imports`. XMLHttpRequest, not fetch, because
- * only XHR reports upload progress. Resolves with the new import's id (202).
+ * POSTs the file as multipart field `file` to `/api/imports`, with `review=true`: the import stops
+ * in `review` once its rows are read and compared, and writes only after a person confirms.
+ * XMLHttpRequest, not fetch, because only XHR reports upload progress. Resolves with the new
+ * import's id (202).
  */
 export function uploadCsv(
   baseUrl: string,
@@ -47,6 +49,7 @@ export function uploadCsv(
     xhr.onabort = () => reject(new UploadError('Upload cancelled.', 0));
     signal?.addEventListener('abort', () => xhr.abort(), { once: true });
     const form = new FormData();
+    form.append('review', 'true');
     form.append('file', file, file.name);
     xhr.send(form);
   });

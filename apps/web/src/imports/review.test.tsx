@@ -1,0 +1,337 @@
+import { fireEvent, screen, waitFor, within } from '@solidjs/testing-library';
+import { describe, expect, it, vi } from 'vitest';
+import type { TImport } from '@acme/shared';
+import { renderWithApi } from '../test-utils.tsx';
+import { ImportHistory } from './import-history.tsx';
+import { ImportView } from './import-view.tsx';
+import {
+  changedFields,
+  fieldSourceText,
+  initialDraft,
+  isReviewing,
+  mappingOf,
+  missingFields,
+} from './review.ts';
+
+const ID = '7c1e0d8e-8a40-4c1e-9f57-0000000000aa';
+
+/** A Shopify export waiting for review, mapped by its profile, with a preview. */
+const shopify: TImport = {
+  id: ID,
+  filename: 'products_export_1.csv',
+  status: 'review',
+  error: null,
+  bytesTotal: 4096,
+  bytesProcessed: 4096,
+  rowsProcessed: 9,
+  created: 0,
+  updated: 0,
+  unchanged: 0,
+  invalid: 1,
+  duplicates: 0,
+  blank: 2,
+  format: { encoding: 'utf-8', delimiter: ',', compression: null, profile: 'shopify' },
+  columns: ['Handle', 'Title', 'Body (HTML)', 'Variant SKU', 'Status', 'Vendor'],
+  mapping: { sku: 'Variant SKU', name: 'Title', description: 'Body (HTML)', active: 'Status' },
+  suggestions: [
+    { field: 'sku', column: 'Variant SKU', confidence: 1, candidates: [] },
+    { field: 'name', column: 'Title', confidence: 1, candidates: [] },
+    { field: 'description', column: 'Body (HTML)', confidence: 1, candidates: [] },
+    { field: 'active', column: 'Status', confidence: 1, candidates: [] },
+  ],
+  rowsPerSecond: 0,
+  percent: 100,
+  phase: null,
+  rowsToWrite: 0,
+  rowsWritten: 0,
+  interruptions: [],
+  warnings: [],
+  cancelRequested: false,
+  review: true,
+  preview: { created: 5, updated: 1, unchanged: 0, invalid: 1, duplicates: 0, blank: 2 },
+  confirmedAt: null,
+  attempts: 1,
+  version: 7,
+  createdAt: new Date('2026-01-01T10:00:00Z'),
+  startedAt: new Date('2026-01-01T10:00:01Z'),
+  finishedAt: null,
+  revertibleUntil: null,
+  revertedAt: null,
+};
+
+/** A supplier's file whose SKU column nothing recognises: waits in review without a preview. */
+const unmapped: TImport = {
+  ...shopify,
+  filename: 'lieferant.csv',
+  format: { encoding: 'windows-1252', delimiter: ';', compression: null, profile: null },
+  columns: ['Art.', 'Bezeichnung', 'Lieferbar'],
+  mapping: null,
+  suggestions: [
+    { field: 'sku', column: null, confidence: 0, candidates: [] },
+    {
+      field: 'name',
+      column: 'Bezeichnung',
+      confidence: 0.95,
+      candidates: [{ column: 'Bezeichnung', confidence: 0.95 }],
+    },
+    { field: 'description', column: null, confidence: 0, candidates: [] },
+    { field: 'active', column: null, confidence: 0, candidates: [] },
+  ],
+  preview: null,
+  invalid: 0,
+  blank: 0,
+};
+
+const sample = {
+  items: [
+    {
+      line: 2,
+      sku: 'TEE-ORG-S-NAT',
+      name: 'Organic Cotton Tee',
+      description: '<p>Soft</p>',
+      active: true,
+    },
+  ],
+};
+
+function fakeImports(state: TImport, more: Record<string, unknown> = {}) {
+  return {
+    imports: {
+      byId: { query: vi.fn().mockResolvedValue(state) },
+      sample: { query: vi.fn().mockResolvedValue(sample) },
+      changes: { query: vi.fn().mockResolvedValue({ items: [], total: 0, page: 1, pageSize: 20 }) },
+      ...more,
+    },
+  };
+}
+
+describe('review helpers', () => {
+  it('treats an unconfirmed import uploaded for review as a review while it reads or waits', () => {
+    expect(isReviewing(shopify)).toBe(true);
+    expect(isReviewing({ ...shopify, status: 'parsing' })).toBe(true);
+    expect(isReviewing({ ...shopify, status: 'queued', confirmedAt: new Date() })).toBe(false);
+    expect(isReviewing({ ...shopify, status: 'cancelled' })).toBe(false);
+    expect(isReviewing({ ...shopify, review: false, status: 'parsing' })).toBe(false);
+  });
+
+  it('starts the selects from the mapping, else from the suggestions, and says what is missing', () => {
+    expect(initialDraft(shopify)).toEqual(shopify.mapping);
+    expect(initialDraft(unmapped)).toEqual({ name: 'Bezeichnung' });
+    expect(missingFields(initialDraft(unmapped))).toEqual(['sku']);
+    expect(mappingOf({ name: 'Bezeichnung' }, null)).toBeNull();
+  });
+
+  it('keeps hand-mapped active values while the active column stays', () => {
+    const current = { sku: 'Art.', name: 'Text', active: 'Lieferbar', activeValues: { ja: true } };
+    expect(mappingOf({ sku: 'Art.', name: 'Text', active: 'Lieferbar' }, current)).toEqual(current);
+    expect(mappingOf({ sku: 'Art.', name: 'Bezeichnung' }, current)).toEqual({
+      sku: 'Art.',
+      name: 'Bezeichnung',
+    });
+  });
+
+  it('says how each column was chosen', () => {
+    const matched: TImport = {
+      ...unmapped,
+      mapping: { sku: 'Artikelnr', name: 'Bezeichnung' },
+      suggestions: [
+        {
+          field: 'sku',
+          column: 'Artikelnr',
+          confidence: 0.92,
+          candidates: [{ column: 'Artikelnr', confidence: 0.92 }],
+        },
+        {
+          field: 'name',
+          column: 'Bezeichnung',
+          confidence: 1,
+          candidates: [{ column: 'Bezeichnung', confidence: 0.95 }],
+        },
+      ],
+    };
+    expect(fieldSourceText(matched, 'sku')).toBe('matched 92 %');
+    expect(fieldSourceText(matched, 'name')).toBe('chosen');
+    expect(fieldSourceText(matched, 'description')).toBeNull();
+    expect(fieldSourceText(shopify, 'sku')).toBe('profile');
+  });
+
+  it('lists the fields an update changes, before and after', () => {
+    const before = { sku: 'A-1', name: 'Kettle', description: 'Steel', active: true };
+    expect(changedFields(before, { ...before, name: 'Kettle 2', active: false })).toEqual([
+      { field: 'name', before: 'Kettle', after: 'Kettle 2' },
+      { field: 'active', before: 'active', after: 'inactive' },
+    ]);
+  });
+});
+
+describe('ImportView: review', () => {
+  it('shows how the file was read, the columns, the counts and the first rows, then confirms', async () => {
+    const confirmed: TImport = { ...shopify, status: 'queued', confirmedAt: new Date() };
+    const confirm = vi.fn().mockResolvedValue(confirmed);
+    const fake = fakeImports(shopify, { confirm: { mutate: confirm } });
+    // The server's answer once confirmed.
+    confirm.mockImplementation(() => {
+      fake.imports.byId.query.mockResolvedValue(confirmed);
+      return Promise.resolve(confirmed);
+    });
+    renderWithApi(() => <ImportView id={ID} />, fake);
+
+    await screen.findByRole('heading', { name: 'Review the import' });
+    expect(screen.getByText('products_export_1.csv')).toBeTruthy();
+    expect(screen.getByText('UTF-8')).toBeTruthy();
+    expect(screen.getByText('comma')).toBeTruthy();
+    expect(screen.getByText('Shopify products export')).toBeTruthy();
+
+    const sku = screen.getByLabelText<HTMLSelectElement>(/^SKU/);
+    expect(sku.value).toBe('Variant SKU');
+    expect(screen.getByLabelText<HTMLSelectElement>(/^Description/).value).toBe('Body (HTML)');
+    expect(screen.getAllByText('profile')).toHaveLength(4);
+    // Optional fields can be left out; required ones cannot.
+    expect(within(screen.getByLabelText(/^Active/)).getByText('not imported')).toBeTruthy();
+    expect(within(sku).queryByText('not imported')).toBeNull();
+
+    const counts = screen.getByTestId('preview-counts');
+    const count = (label: string) =>
+      within(counts).getByText(label, { exact: true }).nextElementSibling?.textContent;
+    expect(count('New')).toBe('5');
+    expect(count('Updated')).toBe('1');
+    expect(count('Invalid')).toBe('1');
+    expect(count('Blank')).toBe('2');
+
+    await screen.findByText('TEE-ORG-S-NAT');
+    expect(fake.imports.sample.query).toHaveBeenCalledWith({ id: ID }, expect.anything());
+
+    fireEvent.click(screen.getByRole('button', { name: 'Confirm import' }));
+    await waitFor(() => expect(confirm).toHaveBeenCalledWith({ id: ID }));
+    // Confirmed: the same place now follows the import's progress.
+    await screen.findByRole('heading', { name: 'Confirmed, waiting to write' });
+  });
+
+  it('asks for the SKU column when none fits, with Confirm disabled, and re-reads once chosen', async () => {
+    const rereading: TImport = {
+      ...unmapped,
+      status: 'parsing',
+      phase: 'reading',
+      percent: 40,
+      rowsProcessed: 120,
+      mapping: { sku: 'Art.', name: 'Bezeichnung' },
+      version: 8,
+    };
+    const remap = vi.fn().mockResolvedValue(rereading);
+    renderWithApi(
+      () => <ImportView id={ID} />,
+      fakeImports(unmapped, { remap: { mutate: remap } }),
+    );
+
+    await screen.findByText('Choose the column that holds the SKU.');
+    const confirm = screen.getByRole<HTMLButtonElement>('button', { name: 'Confirm import' });
+    expect(confirm.disabled).toBe(true);
+    expect(confirm.getAttribute('aria-describedby')).toBeTruthy();
+    expect(screen.queryByTestId('preview-counts')).toBeNull();
+    expect(screen.getByLabelText<HTMLSelectElement>(/^Name/).value).toBe('Bezeichnung');
+
+    fireEvent.change(screen.getByLabelText(/^SKU/), { target: { value: 'Art.' } });
+    await waitFor(() =>
+      expect(remap).toHaveBeenCalledWith({ id: ID, mapping: { sku: 'Art.', name: 'Bezeichnung' } }),
+    );
+    // The file is read again: progress, the selects wait, Confirm stays off.
+    await screen.findByRole('progressbar', { name: 'Reading progress' });
+    expect(screen.getByText('Reading the file')).toBeTruthy();
+    expect(screen.getByLabelText<HTMLSelectElement>(/^SKU/).disabled).toBe(true);
+    expect(confirm.disabled).toBe(true);
+  });
+
+  it('changing a column re-reads the file with the new mapping; "not imported" leaves a field out', async () => {
+    const remap = vi.fn().mockResolvedValue({ ...shopify, status: 'queued', version: 8 });
+    renderWithApi(() => <ImportView id={ID} />, fakeImports(shopify, { remap: { mutate: remap } }));
+    const description = await screen.findByLabelText<HTMLSelectElement>(/^Description/);
+    fireEvent.change(description, { target: { value: '' } });
+    await waitFor(() =>
+      expect(remap).toHaveBeenCalledWith({
+        id: ID,
+        mapping: { sku: 'Variant SKU', name: 'Title', active: 'Status' },
+      }),
+    );
+  });
+
+  it('lists the changes of a kind once expanded, an update field by field', async () => {
+    const changes = vi.fn().mockResolvedValue({
+      items: [
+        {
+          line: 4,
+          sku: 'MUG-1',
+          before: { sku: 'MUG-1', name: 'Mug', description: '', active: true },
+          after: { sku: 'MUG-1', name: 'Enamel mug', description: '', active: true },
+          error: null,
+        },
+      ],
+      total: 1,
+      page: 1,
+      pageSize: 20,
+    });
+    renderWithApi(
+      () => <ImportView id={ID} />,
+      fakeImports(shopify, { changes: { query: changes } }),
+    );
+    const summary = await screen.findByText('1 updated product');
+    expect(changes).not.toHaveBeenCalled();
+    expect(screen.getByText('No unchanged products.')).toBeTruthy();
+    fireEvent.click(summary);
+    const details = summary.closest('details')!;
+    details.open = true;
+    fireEvent(details, new Event('toggle'));
+    await screen.findByText('Enamel mug');
+    expect(changes).toHaveBeenCalledWith(
+      { id: ID, kind: 'updated', page: 1, pageSize: 20 },
+      expect.anything(),
+    );
+    expect(within(details).getByText('Mug').closest('del')).toBeTruthy();
+    expect(within(details).getByText('Enamel mug').closest('ins')).toBeTruthy();
+  });
+
+  it('cancels only after a confirmation that Escape dismisses', async () => {
+    const cancelled: TImport = {
+      ...shopify,
+      status: 'cancelled',
+      finishedAt: new Date('2026-01-01T10:01:00Z'),
+    };
+    const fake = fakeImports(shopify);
+    const cancel = vi.fn(() => {
+      fake.imports.byId.query.mockResolvedValue(cancelled);
+      return Promise.resolve(cancelled);
+    });
+    renderWithApi(() => <ImportView id={ID} />, {
+      imports: { ...fake.imports, cancel: { mutate: cancel } },
+    });
+    fireEvent.click(await screen.findByRole('button', { name: 'Cancel import' }));
+    const dialog = await screen.findByRole('alertdialog');
+    expect(document.activeElement?.textContent).toBe('Keep reviewing');
+    fireEvent.keyDown(dialog, { key: 'Escape' });
+    await waitFor(() => expect(screen.queryByRole('alertdialog')).toBeNull());
+    expect(cancel).not.toHaveBeenCalled();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel import' }));
+    const again = await screen.findByRole('alertdialog');
+    fireEvent.click(within(again).getByRole('button', { name: 'Cancel import' }));
+    await waitFor(() => expect(cancel).toHaveBeenCalledWith({ id: ID }));
+    await screen.findByRole('heading', { name: 'Import cancelled' });
+  });
+});
+
+describe('ImportHistory: an import waiting for review', () => {
+  it('shows status review and a Review action that opens it', async () => {
+    const onSelect = vi.fn();
+    renderWithApi(() => <ImportHistory selectedId={undefined} onSelect={onSelect} />, {
+      imports: {
+        list: {
+          query: vi.fn().mockResolvedValue({ items: [shopify], total: 1, page: 1, pageSize: 10 }),
+        },
+      },
+    });
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Review import products_export_1.csv' }),
+    );
+    expect(onSelect).toHaveBeenCalledWith(ID);
+    expect(screen.getByText('review')).toBeTruthy();
+  });
+});

@@ -1,0 +1,146 @@
+import {
+  MAPPED_FIELDS,
+  type TColumnMapping,
+  type TImport,
+  type TImportPreview,
+  type TMappedField,
+  type TProductFields,
+} from '@acme/shared';
+import { isFinal } from './format.ts';
+
+/** The product fields as the review names them. */
+export const FIELD_LABELS: Record<TMappedField, string> = {
+  sku: 'SKU',
+  name: 'Name',
+  description: 'Description',
+  active: 'Active',
+};
+
+/** Fields every import needs a column for; the others may be left out ("not imported"). */
+export const REQUIRED_FIELDS: readonly TMappedField[] = ['sku', 'name'];
+
+/**
+ * An import uploaded for review that nobody has confirmed or cancelled yet: reading its file
+ * (first, or again after a new mapping) or waiting in `review`. The page shows it as a review.
+ */
+export function isReviewing(state: Pick<TImport, 'review' | 'confirmedAt' | 'status'>): boolean {
+  return state.review && state.confirmedAt === null && !isFinal(state.status);
+}
+
+/** What a review is doing while it reads its file (the first time, or again with new columns). */
+export function readingText(state: Pick<TImport, 'status' | 'cancelRequested'>): string {
+  if (state.cancelRequested) return 'Cancelling…';
+  return state.status === 'queued' ? 'Waiting to read the file' : 'Reading the file';
+}
+
+/** Which column each field takes, as the review's selects show it (a field left out is absent). */
+export type DraftMapping = Partial<Record<TMappedField, string>>;
+
+/**
+ * The columns the selects start from: the mapping in force, else (no mapping fits with
+ * confidence) the columns the matching suggests, so the user only picks what is missing.
+ */
+export function initialDraft(state: Pick<TImport, 'mapping' | 'suggestions'>): DraftMapping {
+  const draft: DraftMapping = {};
+  for (const field of MAPPED_FIELDS) {
+    const column =
+      state.mapping?.[field] ??
+      (state.mapping ? null : state.suggestions?.find((s) => s.field === field)?.column);
+    if (column) draft[field] = column;
+  }
+  return draft;
+}
+
+/** The required fields the draft has no column for yet. */
+export function missingFields(draft: DraftMapping): TMappedField[] {
+  return REQUIRED_FIELDS.filter((field) => !draft[field]);
+}
+
+/** What to do before the import can be confirmed: one sentence per field without a column. */
+export function neededText(field: TMappedField): string {
+  return `Choose the column that holds the ${field === 'sku' ? 'SKU' : field}.`;
+}
+
+/**
+ * The mapping to send once sku and name have columns (null before), keeping the `active` values
+ * mapped by hand in the mapping in force.
+ */
+export function mappingOf(
+  draft: DraftMapping,
+  current: TColumnMapping | null,
+): TColumnMapping | null {
+  if (!draft.sku || !draft.name) return null;
+  const mapping: TColumnMapping = { sku: draft.sku, name: draft.name };
+  if (draft.description) mapping.description = draft.description;
+  if (draft.active) {
+    mapping.active = draft.active;
+    if (current?.activeValues && current.active === draft.active)
+      mapping.activeValues = current.activeValues;
+  }
+  return mapping;
+}
+
+/** Whether the draft says something else than the mapping in force. */
+export function draftDiffers(draft: DraftMapping, current: TColumnMapping | null): boolean {
+  return MAPPED_FIELDS.some((field) => (draft[field] ?? null) !== (current?.[field] ?? null));
+}
+
+/**
+ * How the column of a field was chosen, in a few words: "matched 92 %" (by name, alias or
+ * fuzzy matching, with its confidence), "Shopify profile", or "chosen" (by hand or remembered
+ * from a confirmed import with the same columns). Null for a field without a column.
+ */
+export function fieldSourceText(
+  state: Pick<TImport, 'mapping' | 'suggestions' | 'format'>,
+  field: TMappedField,
+): string | null {
+  const column = state.mapping?.[field];
+  if (!column) return null;
+  const suggestion = state.suggestions?.find((s) => s.field === field);
+  if (suggestion && suggestion.column === column && suggestion.confidence < 1)
+    return `matched ${Math.round(suggestion.confidence * 100)} %`;
+  if (
+    suggestion?.candidates.some(
+      (candidate) => candidate.column === column && candidate.confidence === 1,
+    )
+  )
+    return 'matched 100 %';
+  if (state.format?.profile) return 'profile';
+  return 'chosen';
+}
+
+/** The counts a preview promises, labelled as the review shows them. */
+export function previewCounts(preview: TImportPreview): { label: string; value: number }[] {
+  return [
+    { label: 'New', value: preview.created },
+    { label: 'Updated', value: preview.updated },
+    { label: 'Unchanged', value: preview.unchanged },
+    { label: 'Invalid', value: preview.invalid },
+    { label: 'Repeated SKU', value: preview.duplicates },
+    { label: 'Blank', value: preview.blank },
+  ];
+}
+
+/** An `active` value as a person reads it; null means the file does not say. */
+export function activeText(active: boolean | null): string {
+  if (active === null) return 'not given';
+  return active ? 'active' : 'inactive';
+}
+
+/** The fields an updated row changes, each with its value before and after. */
+export function changedFields(
+  before: TProductFields | null,
+  after: TProductFields | null,
+): { field: keyof TProductFields; before: string; after: string }[] {
+  if (!after) return [];
+  const fields: (keyof TProductFields)[] = ['sku', 'name', 'description', 'active'];
+  const show = (product: TProductFields, field: keyof TProductFields) =>
+    field === 'active' ? activeText(product.active) : product[field];
+  return fields
+    .filter((field) => !before || before[field] !== after[field])
+    .map((field) => ({
+      field,
+      before: before ? String(show(before, field)) : '',
+      after: String(show(after, field)),
+    }));
+}

@@ -217,6 +217,49 @@ describe('import page', () => {
     expect(await productCount()).toBe(before + Number(promised.New));
   });
 
+  it('maps a supplier file with its own German headers in review (the file read again), then confirms it', async () => {
+    await page.goto(`${stack.baseUrl}/imports`);
+    await upload(
+      'Preisliste-KW48.csv',
+      await readFile(new URL('supplier-own-columns.csv', CORPUS)),
+    );
+    await awaitReview();
+    const review = page.getByRole('region', { name: 'Review the import' });
+    // Nothing recognises "Art.": no counts, and Confirm waits for the SKU column.
+    await review.getByText('Choose the column that holds the SKU.').waitFor();
+    const confirm = review.getByRole('button', { name: 'Confirm import' });
+    expect(await confirm.isDisabled()).toBe(true);
+    expect(await review.getByTestId('preview-counts').count()).toBe(0);
+    await screenshots(page, 'imports-review-needs-column');
+
+    // "Langtext" was recognised as the description; the SKU alone is not enough yet.
+    expect(await review.getByLabel(/^Description/).inputValue()).toBe('Langtext');
+    await review.getByLabel(/^SKU/).selectOption('Art.');
+    await review.getByText('Choose the column that holds the name.').waitFor();
+    expect(await confirm.isDisabled()).toBe(true);
+    // With the name too, the stored file is read again with these columns, up to a preview.
+    await review.getByLabel(/^Name/).selectOption('Text');
+    await review.getByTestId('preview-counts').waitFor(WAIT);
+    const sample = review.getByRole('table', { name: 'First rows as they will be stored' });
+    await sample.getByText('Espressotasse 2er-Set').waitFor(WAIT);
+    await sample.getByText('Porzellan mit Goldrand').waitFor();
+    expect(await review.getByLabel(/^SKU/).inputValue()).toBe('Art.');
+    expect(await review.getByLabel(/^Name/).inputValue()).toBe('Text');
+    await review.getByText('chosen', { exact: true }).first().waitFor();
+    expect((await counts('[data-testid=preview-counts]')).New).toBe('3');
+
+    await confirm.click();
+    await page.getByRole('heading', { name: 'Import complete' }).waitFor(WAIT);
+    expect(
+      await stack.db
+        .sql`select sku, name, description from products where sku like 'SUP-%' order by sku`,
+    ).toEqual([
+      { sku: 'SUP-001', name: 'Espressotasse 2er-Set', description: 'Porzellan mit Goldrand' },
+      { sku: 'SUP-002', name: 'Milchkännchen 0.3 l', description: '' },
+      { sku: 'SUP-003', name: 'Zuckerdose mit Deckel', description: 'Porzellan' },
+    ]);
+  });
+
   it('cancels from review after a confirmation (Escape keeps reviewing); the catalogue is unchanged', async () => {
     await page.goto(`${stack.baseUrl}/imports`);
     const before = await stack.db.sql`select sku, name, updated_at from products order by sku`;

@@ -95,8 +95,9 @@ export function UploadCard(props: {
             </label>
             <p class="muted">
               Columns: <span class="mono">sku</span>, <span class="mono">name</span>, optional{' '}
-              <span class="mono">description</span> and <span class="mono">active</span>. A new
-              import waits for a running one to finish.
+              <span class="mono">description</span> and <span class="mono">active</span>, or the
+              names shops and suppliers use for them. You review the columns and what the import
+              will change before anything is written.
             </p>
           </div>
         }

@@ -258,6 +258,18 @@ describe('import page', () => {
       { sku: 'SUP-002', name: 'Milchkännchen 0.3 l', description: '' },
       { sku: 'SUP-003', name: 'Zuckerdose mit Deckel', description: 'Porzellan' },
     ]);
+
+    // The confirmed mapping is remembered: the next file with these columns maps itself.
+    await upload(
+      'Preisliste-KW49.csv',
+      await readFile(new URL('supplier-own-columns.csv', CORPUS)),
+    );
+    await awaitReview();
+    expect(await review.getByLabel(/^SKU/).inputValue()).toBe('Art.');
+    await review.getByText('remembered', { exact: true }).first().waitFor();
+    expect((await counts('[data-testid=preview-counts]')).Unchanged).toBe('3');
+    await review.getByRole('button', { name: 'Confirm import' }).click();
+    await page.getByRole('heading', { name: 'Import complete' }).waitFor(WAIT);
   });
 
   it('cancels from review after a confirmation (Escape keeps reviewing); the catalogue is unchanged', async () => {

@@ -33,6 +33,7 @@ const shopify: TImport = {
   format: { encoding: 'utf-8', delimiter: ',', compression: null, profile: 'shopify' },
   columns: ['Handle', 'Title', 'Body (HTML)', 'Variant SKU', 'Status', 'Vendor'],
   mapping: { sku: 'Variant SKU', name: 'Title', description: 'Body (HTML)', active: 'Status' },
+  mappingSource: 'profile',
   suggestions: [
     { field: 'sku', column: 'Variant SKU', confidence: 1, candidates: [] },
     { field: 'name', column: 'Title', confidence: 1, candidates: [] },
@@ -66,6 +67,7 @@ const unmapped: TImport = {
   format: { encoding: 'windows-1252', delimiter: ';', compression: null, profile: null },
   columns: ['Art.', 'Bezeichnung', 'Lieferbar'],
   mapping: null,
+  mappingSource: null,
   suggestions: [
     { field: 'sku', column: null, confidence: 0, candidates: [] },
     {
@@ -134,6 +136,7 @@ describe('review helpers', () => {
     const matched: TImport = {
       ...unmapped,
       mapping: { sku: 'Artikelnr', name: 'Bezeichnung' },
+      mappingSource: 'matched',
       suggestions: [
         {
           field: 'sku',
@@ -144,14 +147,16 @@ describe('review helpers', () => {
         {
           field: 'name',
           column: 'Bezeichnung',
-          confidence: 1,
+          confidence: 0.95,
           candidates: [{ column: 'Bezeichnung', confidence: 0.95 }],
         },
       ],
     };
     expect(fieldSourceText(matched, 'sku')).toBe('matched 92 %');
-    expect(fieldSourceText(matched, 'name')).toBe('chosen');
+    expect(fieldSourceText(matched, 'name')).toBe('matched 95 %');
     expect(fieldSourceText(matched, 'description')).toBeNull();
+    expect(fieldSourceText({ ...matched, mappingSource: 'remembered' }, 'sku')).toBe('remembered');
+    expect(fieldSourceText({ ...matched, mappingSource: 'given' }, 'sku')).toBe('chosen');
     expect(fieldSourceText(shopify, 'sku')).toBe('profile');
   });
 

@@ -86,27 +86,34 @@ export function draftDiffers(draft: DraftMapping, current: TColumnMapping | null
 }
 
 /**
- * How the column of a field was chosen, in a few words: "matched 92 %" (by name, alias or
- * fuzzy matching, with its confidence), "Shopify profile", or "chosen" (by hand or remembered
- * from a confirmed import with the same columns). Null for a field without a column.
+ * How the column of a field was chosen, in a few words: "matched 92 %" (by name, alias or fuzzy
+ * matching, with its confidence), "remembered" (confirmed earlier for a file with the same
+ * columns), "profile" (a recognised shop export's) or "chosen" (by a person). Null for a field
+ * without a column.
  */
 export function fieldSourceText(
-  state: Pick<TImport, 'mapping' | 'suggestions' | 'format'>,
+  state: Pick<TImport, 'mapping' | 'mappingSource' | 'suggestions'>,
   field: TMappedField,
 ): string | null {
   const column = state.mapping?.[field];
   if (!column) return null;
-  const suggestion = state.suggestions?.find((s) => s.field === field);
-  if (suggestion && suggestion.column === column && suggestion.confidence < 1)
-    return `matched ${Math.round(suggestion.confidence * 100)} %`;
-  if (
-    suggestion?.candidates.some(
-      (candidate) => candidate.column === column && candidate.confidence === 1,
-    )
-  )
-    return 'matched 100 %';
-  if (state.format?.profile) return 'profile';
-  return 'chosen';
+  switch (state.mappingSource) {
+    case 'remembered':
+      return 'remembered';
+    case 'profile':
+      return 'profile';
+    case 'matched': {
+      const suggestion = state.suggestions?.find((s) => s.field === field);
+      const confidence =
+        suggestion?.column === column
+          ? suggestion.confidence
+          : suggestion?.candidates.find((candidate) => candidate.column === column)?.confidence;
+      return confidence === undefined ? 'matched' : `matched ${Math.round(confidence * 100)} %`;
+    }
+    default:
+      // `given` (the review's own choice), or stored with the upload before a worker read it.
+      return 'chosen';
+  }
 }
 
 /** The counts a preview promises, labelled as the review shows them. */

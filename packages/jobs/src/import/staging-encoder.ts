@@ -7,6 +7,7 @@ import { MappingNeeded } from './import-failure.ts';
 import { planMapping, type MappingPlan } from './mapping/plan.ts';
 import { headerSignature } from './mapping/remembered.ts';
 import { createRowMapper, type RowMapper } from './mapping/row-mapper.ts';
+import { isTitleLine, MAX_TITLE_LINES, titleLinesWarning } from './file/title-lines.ts';
 import { isInvalid, skuOf } from './validate-row.ts';
 
 /** The staging table's columns, in the order the encoder writes them. */
@@ -27,8 +28,8 @@ export interface StagingEncoderOptions {
 }
 
 /**
- * Turns records into COPY text for the staging table: the first record is the header, planned
- * into a mapping (given, remembered, a shop export's, or matched), every other one a row, valid
+ * Turns records into COPY text for the staging table: the first record is the header (after any
+ * title lines above it, file/title-lines.ts), planned into a mapping (given, remembered, a shop export's, or matched), every other one a row, valid
  * (error null) or not (error says why: the record source's, or the row rules'). Invalid rows
  * travel in the same COPY stream, since one connection runs one COPY at a time. Rows a shop
  * export means as no product (Shopify's image rows) are counted as `blank`.
@@ -52,39 +53,75 @@ export class StagingEncoder extends Transform {
     this.#options = options;
   }
 
+  /** Title lines read while looking for the header (file/title-lines.ts). */
+  #titles: CsvRecord[] = [];
+
   override _transform(record: CsvRecord, _encoding: BufferEncoding, callback: TransformCallback) {
-    const mapper = this.#mapper;
-    if (!mapper) {
-      this.#readHeader(record.fields).then(() => callback(), callback);
+    if (this.#mapper) {
+      callback(null, this.#encode(this.#mapper, record));
       return;
     }
+    if (!record.error && isTitleLine(record.fields) && this.#titles.length < MAX_TITLE_LINES) {
+      this.#titles.push(record);
+      callback();
+      return;
+    }
+    if (this.#titles.length === MAX_TITLE_LINES && isTitleLine(record.fields)) {
+      // No header below the first lines: the first record is the header, as in any file.
+      this.#headerFromFirstRecord([record]).then((text) => callback(null, text), callback);
+      return;
+    }
+    const titles = this.#titles;
+    this.#titles = [];
+    this.#readHeader(record.fields).then(() => {
+      if (titles.length > 0) this.header!.warnings.unshift(titleLinesWarning(titles));
+      callback();
+    }, callback);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    const finish = (text?: string) => {
+      const rest = (text ?? '') + this.#batch.take();
+      callback(null, rest === '' ? undefined : rest);
+    };
+    if (!this.#mapper && this.#titles.length > 0) {
+      // The file ended among lines of one cell each: its first line is the header.
+      this.#headerFromFirstRecord([]).then(finish, callback);
+      return;
+    }
+    finish();
+  }
+
+  /** Reads the first title line as the header and the others (then `more`) as rows. */
+  async #headerFromFirstRecord(more: CsvRecord[]): Promise<string | undefined> {
+    const [first, ...rows] = [...this.#titles, ...more];
+    this.#titles = [];
+    await this.#readHeader(first!.fields);
+    let text = '';
+    for (const row of rows) text += this.#encode(this.#mapper!, row) ?? '';
+    return text || undefined;
+  }
+
+  /** A row's COPY text when the batch is full (to pass on), else undefined (kept for later). */
+  #encode(mapper: RowMapper, record: CsvRecord): string | undefined {
     const row = record.error
       ? { sku: skuOf(record.fields, mapper.header), error: record.error }
       : mapper.map(record.fields);
     if (row === null) {
       this.blank++;
-      callback();
-      return;
+      return undefined;
     }
     this.rows++;
-    let full: string | undefined;
     if (isInvalid(row)) {
       this.invalid++;
-      full = this.#batch.add(
+      return this.#batch.add(
         `${record.line}\t${copyTextValue(row.sku)}\t\\N\t\\N\t\\N\t${copyTextValue(row.error)}\n`,
       );
-    } else {
-      // One template per row: this runs 500k times per file, so no intermediate arrays.
-      full = this.#batch.add(
-        `${record.line}\t${copyTextValue(row.sku)}\t${copyTextValue(row.name)}\t${copyTextValue(row.description)}\t${copyTextValue(row.active)}\t\\N\n`,
-      );
     }
-    callback(null, full);
-  }
-
-  override _flush(callback: TransformCallback): void {
-    const rest = this.#batch.take();
-    callback(null, rest === '' ? undefined : rest);
+    // One template per row: this runs 500k times per file, so no intermediate arrays.
+    return this.#batch.add(
+      `${record.line}\t${copyTextValue(row.sku)}\t${copyTextValue(row.name)}\t${copyTextValue(row.description)}\t${copyTextValue(row.active)}\t\\N\n`,
+    );
   }
 
   async #readHeader(fields: string[]): Promise<void> {

@@ -1,3 +1,5 @@
+import { MAX_TITLE_LINES } from './title-lines.ts';
+
 /** How a delimited file is written: what the parser needs to know before its first byte. */
 export interface Dialect {
   /** `,` `;` tab or `|` (sniffed), or whatever an Excel `sep=` line names. */
@@ -35,7 +37,8 @@ const SEP_LINE = /^"?sep=([^\r\n"])"?[^\r\n]*(\r\n|\n|\r|$)/i;
  * removed; `complete` when that is the whole file). An Excel `sep=` first line wins. Otherwise
  * each candidate splits the header and the first records, outside quotes; the one that splits the
  * header into two or more fields and the records into as many, most consistently, wins (a
- * semicolon file with decimal commas splits consistently only on `;`). A file with one column
+ * semicolon file with decimal commas splits consistently only on `;`); title lines that no
+ * delimiter splits ("Price list 2026") are looked past. A file with one column
  * gets `,`. Backslash escapes are assumed only when they make the head parse cleanly and
  * doubled quotes do not.
  */
@@ -51,12 +54,35 @@ export function sniffDialect(head: string, complete: boolean): Dialect {
 }
 
 function sniffDelimiter(text: string, complete: boolean): string {
+  const scans = DELIMITERS.map(
+    (delimiter) => [delimiter, scan(text, delimiter, false, complete).widths] as const,
+  );
+  // The header is the first line; when no delimiter splits it, it is a title line above the
+  // header (title-lines.ts): then each delimiter's header is the first line it splits.
+  // Below title lines every record counts: a comma in a title must not make `,` look consistent.
+  const best = pickDelimiter(scans, () => 0, 2) ?? pickDelimiter(scans, firstSplitLine, 1);
+  return best ?? ',';
+}
+
+const firstSplitLine = (widths: readonly number[]) =>
+  widths.slice(0, MAX_TITLE_LINES + 1).findIndex((fields) => fields >= 2);
+
+/**
+ * The delimiter that splits its header line into two or more fields and the records after it into
+ * as many, most consistently (then the widest); undefined when none splits its header.
+ */
+function pickDelimiter(
+  scans: readonly (readonly [string, readonly number[]])[],
+  headerLine: (widths: readonly number[]) => number,
+  /** Records split into fewer fields are left out of the comparison. */
+  minFields: number,
+): string | undefined {
   let best: { delimiter: string; consistency: number; width: number } | undefined;
-  for (const delimiter of DELIMITERS) {
-    const widths = scan(text, delimiter, false, complete).widths;
-    const width = widths[0] ?? 1;
+  for (const [delimiter, widths] of scans) {
+    const start = headerLine(widths);
+    const width = start === -1 ? 1 : (widths[start] ?? 1);
     if (width < 2) continue;
-    const rows = widths.slice(1).filter((fields) => fields > 1 || width === 1);
+    const rows = widths.slice(start + 1).filter((fields) => fields >= minFields);
     const consistency =
       rows.length === 0 ? 1 : rows.filter((fields) => fields === width).length / rows.length;
     if (
@@ -66,7 +92,7 @@ function sniffDelimiter(text: string, complete: boolean): string {
     )
       best = { delimiter, consistency, width };
   }
-  return best?.delimiter ?? ',';
+  return best?.delimiter;
 }
 
 function strayQuotes(text: string, delimiter: string, backslash: boolean): number {

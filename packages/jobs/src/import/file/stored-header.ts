@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { Sql, TransactionSql } from 'postgres';
 import type { CsvRecord } from './csv-records.ts';
 import { openRecordSource } from './record-source.ts';
+import { isTitleLine, MAX_TITLE_LINES } from './title-lines.ts';
 
 /**
  * The header names (trimmed) of a stored upload, read as the worker will read them (gzip,
@@ -23,9 +24,18 @@ export async function readStoredHeader(
       maxBytes,
       signal: stop.signal,
     });
-    for await (const record of source.records as AsyncIterable<CsvRecord>)
+    // As the import reads it: title lines above the header are skipped (title-lines.ts).
+    let firstRecord: CsvRecord | undefined;
+    let titles = 0;
+    for await (const record of source.records as AsyncIterable<CsvRecord>) {
+      firstRecord ??= record;
+      if (!record.error && isTitleLine(record.fields) && titles++ < MAX_TITLE_LINES) continue;
+      if (titles > MAX_TITLE_LINES) break; // still no header after ten such lines: the first is it
       return record.error ? null : record.fields.map((field) => field.trim());
-    return null;
+    }
+    return firstRecord && !firstRecord.error
+      ? firstRecord.fields.map((field) => field.trim())
+      : null;
   } catch {
     return null;
   } finally {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
+import { readStoredHeader } from '../file/stored-header.ts';
 import { storeUpload } from '../store-upload.ts';
 import { errorsOf, productsBySku, waitForFinal } from '../test-support.ts';
 import { startInProcessWorker, type InProcessWorker } from '../test-worker.ts';
@@ -167,6 +168,86 @@ describe('files with their own column names', () => {
         active: true,
       },
     ]);
+  });
+
+  test('a price list with title lines above its header: they are skipped, said in a warning', async () => {
+    const content = corpus('supplier-price-list-title.csv');
+    const id = await storeUpload(database.sql, 'Preisliste.csv', content);
+    // The upload route checks a given mapping against this header: the same one the import reads.
+    expect(await readStoredHeader(database.sql, id, 1_048_576)).toEqual([
+      'Artikelnummer',
+      'Bezeichnung',
+      'Beschreibung',
+      'EK-Preis',
+      'VE',
+      'Aktiv',
+    ]);
+    const final = await waitForFinal(database, id);
+    expect(final).toMatchObject({
+      status: 'completed',
+      format: { encoding: 'windows-1252', delimiter: ';' },
+      mapping: {
+        sku: 'Artikelnummer',
+        name: 'Bezeichnung',
+        description: 'Beschreibung',
+        active: 'Aktiv',
+      },
+      warnings: [
+        'Skipped 2 title lines above the header (lines 1–2): "Preisliste Herbst 2026", "Muster Haushaltswaren GmbH, Köln – gültig ab 1. Oktober"',
+        'Ignored unknown columns: EK-Preis, VE',
+      ],
+      created: 3,
+      invalid: 0,
+      blank: 1, // line 3, empty cells between the title and the header
+      rowsProcessed: 4,
+    });
+    expect(await productsBySku(database.sql)).toEqual([
+      {
+        sku: '20-1001',
+        name: 'Teekanne Glas 1,2 l',
+        description: 'Mit Edelstahlsieb',
+        active: true,
+      },
+      { sku: '20-1002', name: 'Milchkännchen', description: '', active: false },
+      {
+        sku: '20-1003',
+        name: 'Tasse "Café" 0,3 l',
+        description: 'Spülmaschinenfest',
+        active: true,
+      },
+    ]);
+  });
+
+  test('title lines without delimiters; a file of one-cell lines keeps its first line as the header', async () => {
+    const titled = await importFile(
+      'export.csv',
+      'Product export\nGenerated 2026-11-30 08:00\nsku,name\nT-1,Teapot\nT-2,Cup\n',
+    );
+    expect(titled).toMatchObject({ status: 'completed', created: 2, invalid: 0 });
+    expect(titled.warnings).toEqual([
+      'Skipped 2 title lines above the header (lines 1–2): "Product export", "Generated 2026-11-30 08:00"',
+    ]);
+    // No delimiter in the title lines (one holds a comma): the delimiter is sniffed below them.
+    const semicolons = await importFile(
+      'preise.csv',
+      'Preisliste\r\nMuster GmbH, Köln\r\nArtikelnummer;Bezeichnung\r\n20-1;Teekanne Glas 1,2 l\r\n20-2;Tasse\r\n',
+    );
+    expect(semicolons).toMatchObject({
+      status: 'completed',
+      format: { delimiter: ';' },
+      created: 2,
+      invalid: 0,
+      warnings: [
+        'Skipped 2 title lines above the header (lines 1–2): "Preisliste", "Muster GmbH, Köln"',
+      ],
+    });
+    // A row of the file is never taken for a title: line 4 has one empty cell, and is invalid.
+    const rows = await importFile('rows.csv', 'sku,name\nT-3,Saucer\nT-4,\n');
+    expect(rows).toMatchObject({ status: 'completed', created: 1, invalid: 1, warnings: [] });
+    // No header anywhere: the first line is the header, and the failure names it.
+    const single = await importFile('list.csv', 'sku\nT-5\nT-6\n');
+    expect(single).toMatchObject({ status: 'failed' });
+    expect(single.error).toMatch(/^The header has no "name" column \(found: "sku"\)/);
   });
 
   test('a remembered mapping (same columns, any order) applies to the next file, with values mapped by hand', async () => {

@@ -24,7 +24,7 @@ import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { SEARCH_INDEXES } from '@acme/db';
 import { migrateDatabase } from '@acme/db/migrate';
-import { sampleCsv, storeUpload } from '@acme/jobs/import-testing';
+import { sampleCsv, storeFile } from '@acme/jobs/import-testing';
 import { memoryMb, startApp, stopApp } from './lib/processes.ts';
 import { catalogueSettled } from './lib/settled.ts';
 import { fmtS, timeIt } from './lib/stats.ts';
@@ -143,7 +143,7 @@ async function upload(label: string, source: string): Promise<string> {
     uploadedOverHttp = false;
   }
   // The route is not there (yet): store the file the way it does (chunks + row + job).
-  return storeUpload(
+  return storeFile(
     sql as never,
     `${label}.csv`,
     createReadStream(source, { highWaterMark: 1 << 20 }),

@@ -12,7 +12,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from '@acme/db/embedded'
 import { migrateDatabase } from '@acme/db/migrate';
 import { uniqueRedisPrefix } from '@acme/db/testing';
 import { emitEvent } from '@acme/jobs/events';
-import { sampleCsv, sampleDistinctSkus, storeUpload } from '@acme/jobs/import-testing';
+import { sampleCsv, sampleDistinctSkus, storeFile } from '@acme/jobs/import-testing';
 import { startTestReceiver, TEST_REDIS_URL, type TestReceiver } from '@acme/testing';
 import { createLogger } from '@acme/runtime/logger';
 import { insertWebhook } from '../src/webhook-test-helpers.ts';
@@ -141,7 +141,7 @@ test('the worker rides out a PostgreSQL restart and a terminated COPY session: t
     }
   };
   await createProducts(0, 30);
-  const id = await storeUpload(sql, 'faults.csv', sampleCsv({ rows: ROWS }));
+  const id = await storeFile(sql, 'faults.csv', sampleCsv({ rows: ROWS }));
 
   // 1. PostgreSQL restarts while the import reads its file and deliveries are in flight.
   await until(

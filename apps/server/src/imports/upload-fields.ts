@@ -1,13 +1,5 @@
-import { ZColumnMapping, type TColumnMapping } from '@acme/shared';
-import { AppError } from '@acme/shared';
-
-/** What the form fields beside `file` ask of the import (SPEC section 2b). */
-export interface UploadOptions {
-  /** The column mapping to apply (JSON in the field `mapping`), or null to map by the header. */
-  mapping: TColumnMapping | null;
-  /** Stop in `review` after staging and classification instead of writing. */
-  review: boolean;
-}
+import { AppError, ZColumnMapping, type TColumnMapping } from '@acme/shared';
+import type { UploadOptions } from '@acme/jobs/import-state';
 
 /**
  * Reads the upload's form fields (they may come before or after the file part); a value the

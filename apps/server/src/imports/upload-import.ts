@@ -1,15 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream';
 import busboy, { type FileInfo } from 'busboy';
-import { copyIn, imports, transaction, type Sql, type TransactionSql } from '@acme/db';
-import { enqueueImport, mappingProblem, readStoredHeader, rememberMapping } from '@acme/jobs';
+import type { Sql } from '@acme/db';
+import { fileTooLarge, storeUpload } from '@acme/jobs/import-state';
 import type { Logger } from '@acme/runtime/logger';
 import { sendError, sendJson } from '../http-utils.ts';
-import { createChunkFramer } from './chunk-framer.ts';
-import { hasCsvNameOrType } from './sniff-csv.ts';
 import { AppError } from '@acme/shared';
-import { tooLarge, UploadAborted } from './upload-error.ts';
-import { uploadOptions, type UploadOptions } from './upload-fields.ts';
+import { describeNonCsv, hasCsvNameOrType } from './sniff-csv.ts';
+import { UploadAborted } from './upload-error.ts';
+import { uploadOptions } from './upload-fields.ts';
 
 /** Room for the multipart framing around the file when comparing Content-Length to the limit. */
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
@@ -41,10 +39,9 @@ export function cleanFilename(name: string | undefined): string {
 }
 
 /**
- * Streams the file into `import_file_chunks` inside one transaction that also creates the import
- * row and enqueues its job: a refused, failed or aborted upload rolls back and leaves nothing,
- * even if this process dies, and the worker never sees a half-stored file. The other form fields
- * (`mapping`, `review`) are read once the whole body is parsed, so they may come before or after the file.
+ * Stores the file part as a new `queued` import (`storeUpload`: one transaction with its chunks
+ * and job). The other form fields (`mapping`, `review`) are read once the whole body is parsed,
+ * so they may come before or after the file.
  */
 async function storeImport(
   file: NodeJS.ReadableStream,
@@ -60,63 +57,25 @@ async function storeImport(
       `"${filename}" (${info.mimeType}) is not a CSV file; upload a .csv, .tsv or .txt file (optionally gzipped, .gz) saved as CSV UTF-8`,
     );
   }
-  return transaction(deps.sql, async (tx) => {
-    const [row] = await tx.db.insert(imports).values({ filename }).returning({ id: imports.id });
-    if (!row) throw new Error('insert into imports returned no row');
-    // lz4 compresses CSV text about as well as the default pglz, at several times its speed
-    // (pglz capped uploads at ~20 MiB/s here); used where the server was built with it.
-    await tx.sql`
-      select set_config('default_toast_compression', 'lz4', true) from pg_settings
-      where name = 'default_toast_compression' and 'lz4' = any (enumvals)`;
-    const framer = createChunkFramer({ importId: row.id, maxBytes: deps.maxUploadBytes });
-    // An error on either side destroys the framer, which ends the COPY below with that error.
-    pipeline(file, framer.stream, () => {});
-    await copyIn(
-      tx.sql,
-      tx.sql`copy import_file_chunks (import_id, seq, data) from stdin (format binary)`,
-      framer.stream,
-    );
-    await tx.sql`update imports set bytes_total = ${framer.bytesReceived()} where id = ${row.id}`;
-    const fields = await formFields;
-    const options = uploadOptions(fields);
-    await applyOptions(tx.sql, row.id, options, {
-      remember: !options.review,
-      maxBytes: deps.maxUploadBytes,
-    });
-    await tx.sql`update imports set review = ${options.review} where id = ${row.id}`;
-    await enqueueImport(tx.sql, row.id);
-    // Last thing before the commit: nobody would learn of an import its client never saw.
-    if (clientGone()) throw new UploadAborted('the client went away before the upload was stored');
-    return row.id;
+  return storeUpload(deps.sql, {
+    filename,
+    file,
+    maxBytes: deps.maxUploadBytes,
+    options: async () => uploadOptions(await formFields),
+    // Refused while it arrives rather than failed by the worker later.
+    screen: (head) => (head.length === 0 ? 'The file is empty' : describeNonCsv(head)),
+    beforeCommit: () => {
+      if (clientGone())
+        throw new UploadAborted('the client went away before the upload was stored');
+    },
   });
-}
-
-/**
- * Stores what the form fields ask on the import row. A mapping naming a column the file's header
- * lacks refuses the upload (400, nothing stored); one that fits is remembered for the next file
- * with these columns, unless the upload asked for review (then confirming it remembers it).
- */
-async function applyOptions(
-  tx: TransactionSql,
-  importId: string,
-  { mapping }: UploadOptions,
-  options: { remember: boolean; maxBytes: number },
-): Promise<void> {
-  if (!mapping) return;
-  const columns = await readStoredHeader(tx, importId, options.maxBytes);
-  if (columns) {
-    const problem = mappingProblem(columns, mapping);
-    if (problem) throw new AppError('BAD_REQUEST', `${problem} Nothing was stored.`);
-    if (options.remember) await rememberMapping(tx, columns, mapping);
-  }
-  await tx`update imports set mapping = ${JSON.stringify(mapping)}::jsonb where id = ${importId}`;
 }
 
 /** Parses the multipart body and stores its `file` part; resolves with the new import's id. */
 function receiveImport(req: IncomingMessage, deps: UploadDeps): Promise<string> {
   const declared = Number(req.headers['content-length']);
   if (declared > deps.maxUploadBytes + MULTIPART_OVERHEAD_BYTES) {
-    return Promise.reject(tooLarge(deps.maxUploadBytes));
+    return Promise.reject(fileTooLarge(deps.maxUploadBytes));
   }
   let parser: busboy.Busboy;
   try {

@@ -3,8 +3,7 @@ import type { Db } from '@acme/db';
 import type { Bus } from '@acme/realtime';
 import type { Logger } from '@acme/runtime/logger';
 import { importChannel, ZImportMessage, type TImport } from '@acme/shared';
-import { notFound } from '../errors.ts';
-import { findImport, isFinal } from './import-state.ts';
+import { findImport, importNotFound, isFinal } from '@acme/jobs/import-state';
 
 /** How long a subscriber waits for a bus message before it reads the state from Postgres. */
 export const PROGRESS_POLL_MS = 2_000;
@@ -71,14 +70,14 @@ export async function* followImport(
       deps.logger.warn({ err: error, importId: id }, 'could not read import state; will retry');
       return undefined;
     }
-    if (!state) throw notFound('Import', id);
+    if (!state) throw importNotFound(id);
     return state;
   };
 
   try {
     let lastVersion = lastEventId ? Number(lastEventId) : -1;
     const current = await findImport(deps.db, id);
-    if (!current) throw notFound('Import', id);
+    if (!current) throw importNotFound(id);
     let fromBus: TImport[] = [];
     let fromDatabase: TImport | undefined = current;
     for (;;) {

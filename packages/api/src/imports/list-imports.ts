@@ -1,7 +1,7 @@
 import { asc, desc, eq, importErrors, imports, sql, type Db } from '@acme/db';
 import type { z } from 'zod';
 import type { ZImportErrorsInput, ZImportListInput } from '@acme/shared';
-import { getImport, importStateColumns } from './import-state.ts';
+import { getImport, importStateColumns } from '@acme/jobs/import-state';
 
 /** Newest first; the index on created_at serves both the order and the page. */
 export async function listImports(db: Db, { page, pageSize }: z.output<typeof ZImportListInput>) {

@@ -3,7 +3,7 @@ import { bulkCatalogueWrite, emitEvent } from '@acme/jobs';
 import type { Bus } from '@acme/realtime';
 import { AppError, type TImport, type TImportRevertCounts } from '@acme/shared';
 import { notFound } from '../errors.ts';
-import { findImport, publishImport } from './import-state.ts';
+import { findImport, publishImport } from '@acme/jobs/import-state';
 
 // The journal rows of an import: found through the BRIN index on written_at, which is the import's
 // journaled_at (see import_journal in packages/db).

@@ -30,7 +30,7 @@ import {
 } from '@acme/shared';
 import type { z } from 'zod';
 import { notFound } from '../errors.ts';
-import { getImport, importStateColumns, publishImport } from './import-state.ts';
+import { getImport, importStateColumns, publishImport } from '@acme/jobs/import-state';
 
 type Tx = Parameters<Parameters<typeof transaction>[1]>[0];
 

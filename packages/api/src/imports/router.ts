@@ -15,11 +15,9 @@ import {
 } from '@acme/shared';
 import { publicProcedure, router } from '../trpc.ts';
 import { zTrackedIterable } from '../zod-tracked-iterable.ts';
-import { cancelImport } from './cancel-import.ts';
 import { followImport } from './follow-import.ts';
-import { getImport } from './import-state.ts';
+import { cancelImport, getImport, retryImport } from '@acme/jobs/import-state';
 import { listImportErrors, listImports } from './list-imports.ts';
-import { retryImport } from './retry-import.ts';
 import { previewRevert, revertImport } from './revert-import.ts';
 import { confirmImport, importSample, listImportChanges, remapImport } from './review-import.ts';
 

@@ -7,7 +7,7 @@ import type {
   TImportPhase,
   TImportStatus,
 } from '@acme/shared';
-import { publishImport, updateImport } from './import-state.ts';
+import { recordProgress } from './state/index.ts';
 
 /** Progress is written (and cancel checked) this often: at least once a second, as promised. */
 export const PROGRESS_INTERVAL_MS = 500;
@@ -101,15 +101,12 @@ export class ImportProgress {
   async #write(): Promise<void> {
     const source = this.#read();
     try {
-      const updated = await updateImport(this.#db, this.#id, {
+      const updated = await recordProgress(this.#db, this.#bus, this.#id, {
         ...source,
         rowsPerSecond: this.#rate(source),
         percent: progressPercent(source, this.#bytesTotal),
-        heartbeatAt: new Date(),
       });
-      if (!updated) return;
-      publishImport(this.#bus, updated.state);
-      if (updated.cancelRequested) this.#onCancel();
+      if (updated?.cancelRequested) this.#onCancel();
     } catch (error) {
       this.#onError(error);
     }

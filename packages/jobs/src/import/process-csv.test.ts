@@ -4,8 +4,7 @@ import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/
 import { TEST_REDIS_URL } from '@acme/realtime/testing';
 import { importChannel, ZImport, type TImport } from '@acme/shared';
 import { sampleCsv, sampleDistinctSkus } from './sample-csv.ts';
-import { storeUpload } from './store-upload.ts';
-import { errorsOf, productsBySku, readImport, waitForFinal } from './test-support.ts';
+import { errorsOf, productsBySku, readImport, storeFile, waitForFinal } from './test-support.ts';
 import { startInProcessWorker, type InProcessWorker } from './test-worker.ts';
 
 let database: TestDatabase;
@@ -32,7 +31,7 @@ beforeEach(async () => {
 });
 
 const importFile = async (filename: string, content: string | Buffer) => {
-  const id = await storeUpload(database.sql, filename, Buffer.from(content));
+  const id = await storeFile(database.sql, filename, Buffer.from(content));
   return waitForFinal(database, id);
 };
 
@@ -182,7 +181,7 @@ describe('import:process_csv on good and messy files', () => {
     const distinct = sampleDistinctSkus({ rows });
     const first = await waitForFinal(
       database,
-      await storeUpload(database.sql, 's.csv', sampleCsv({ rows })),
+      await storeFile(database.sql, 's.csv', sampleCsv({ rows })),
     );
     expect(first).toMatchObject({
       status: 'completed',
@@ -196,7 +195,7 @@ describe('import:process_csv on good and messy files', () => {
       60_000,
     );
 
-    const id = await storeUpload(database.sql, 's-again.csv', sampleCsv({ rows }));
+    const id = await storeFile(database.sql, 's-again.csv', sampleCsv({ rows }));
     const states = collectStates(id);
     const again = await waitForFinal(database, id);
     expect(again).toMatchObject({ created: 0, updated: 0, unchanged: distinct });
@@ -245,7 +244,7 @@ describe('import:process_csv on files it cannot import', () => {
 describe('import:process_csv while it runs', () => {
   test('cancel: ends cancelled, the catalogue untouched', async () => {
     await importFile('before.csv', 'sku,name\nKEEP-1,Kept\n');
-    const id = await storeUpload(database.sql, 'big.csv', sampleCsv({ rows: 150_000 }));
+    const id = await storeFile(database.sql, 'big.csv', sampleCsv({ rows: 150_000 }));
     await waitFor(async () => (await readImport(database.db, id)).status === 'parsing');
     await database.sql`update imports set cancel_requested = true where id = ${id}`;
     const final = await waitForFinal(database, id);
@@ -257,8 +256,8 @@ describe('import:process_csv while it runs', () => {
   });
 
   test('a second import waits for the first: they never interleave', async () => {
-    const first = await storeUpload(database.sql, 'one.csv', sampleCsv({ rows: 40_000, seed: 1 }));
-    const second = await storeUpload(database.sql, 'two.csv', sampleCsv({ rows: 40_000, seed: 2 }));
+    const first = await storeFile(database.sql, 'one.csv', sampleCsv({ rows: 40_000, seed: 1 }));
+    const second = await storeFile(database.sql, 'two.csv', sampleCsv({ rows: 40_000, seed: 2 }));
     const [a, b] = await Promise.all([
       waitForFinal(database, first),
       waitForFinal(database, second),

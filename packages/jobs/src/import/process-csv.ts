@@ -22,13 +22,6 @@ import {
 import { enqueueImport } from './enqueue-import.ts';
 import { readFileChunks } from './file-chunks.ts';
 import { emptyFile, openRecordSource, type RecordSource } from './file/record-source.ts';
-import {
-  awaitMapping,
-  cancelImport,
-  failImport,
-  handBackImport,
-  requeueImport,
-} from './finish-import.ts';
 import { averageRate, ImportProgress, type ProgressSource } from './import-progress.ts';
 import {
   ImportCancelled,
@@ -37,7 +30,17 @@ import {
   WorkerStopping,
   describeCsvError,
 } from './import-failure.ts';
-import { publishImport, startAttempt, updateImport } from './import-state.ts';
+import {
+  announceImport,
+  awaitMapping,
+  completeImport,
+  enterReview,
+  failImport,
+  handBackImport,
+  recordCancelled,
+  requeueImport,
+  startAttempt,
+} from './state/index.ts';
 import { rememberedMapping } from './mapping/remembered.ts';
 import { dropSearchIndexesUnlessRebuilding } from './search-index-switch.ts';
 import {
@@ -71,14 +74,13 @@ export function processCsvImport(deps: JobDeps): Task {
       await enqueueImport(deps.sql, importId);
       return;
     }
-    const started = await startAttempt(deps.sql, importId);
+    const started = await startAttempt(deps, importId);
     if (!started) {
       logger.info('import is final or gone; nothing to do');
       return;
     }
-    publishImport(deps.bus, started.state);
     if (started.cancelRequested) {
-      await cancelImport(deps, importId);
+      await recordCancelled(deps, importId);
       return;
     }
 
@@ -89,12 +91,12 @@ export function processCsvImport(deps: JobDeps): Task {
     helpers.abortSignal.addEventListener('abort', onStopping);
     try {
       const ended = await runImport(deps, started.state, stop, logger);
-      publishImport(deps.bus, ended);
+      announceImport(deps.bus, ended);
       if (ended.status === 'completed') logger.info({ ...countsOf(ended) }, 'import completed');
     } catch (error) {
       const attempt = started.state.attempts;
       if (error instanceof ImportCancelled) {
-        await cancelImport(deps, importId);
+        await recordCancelled(deps, importId);
         logger.info('import cancelled');
       } else if (error instanceof MappingNeeded) {
         await awaitMapping(deps, importId, error);
@@ -245,9 +247,7 @@ async function runImport(
     if (reviewing) {
       // Stop here: the staging tables stay for the preview, `imports.changes` and the write.
       await progress.stop();
-      const inReview = await updateImport(deps.db, id, {
-        status: 'review',
-        phase: null,
+      const inReview = await enterReview(deps.db, id, {
         bytesProcessed: bytesRead,
         rowsProcessed: rows + blank,
         invalid,
@@ -257,7 +257,6 @@ async function runImport(
         warnings: staged.warnings,
         preview: previewOf(staged, classification),
         rowsPerSecond: averageRate(rows + blank, startedAt),
-        heartbeatAt: null,
       });
       // Gone, or cancelled meanwhile: a cancel asked for during the attempt ends it instead.
       if (!inReview || inReview.cancelRequested) throw new ImportCancelled();
@@ -312,9 +311,7 @@ async function runImport(
       await progress.stop();
       stop.signal.throwIfAborted();
       const valid = rows - invalid;
-      const updated = await updateImport(db, id, {
-        status: 'completed',
-        phase: null,
+      const updated = await completeImport(db, id, {
         bytesProcessed: bytesRead,
         rowsProcessed: rows + blank,
         invalid,
@@ -326,10 +323,7 @@ async function runImport(
         ...counts,
         rowsToWrite: classification.writes,
         rowsWritten: counts.created + counts.updated,
-        percent: 100,
         rowsPerSecond: averageRate(rows + blank, startedAt),
-        heartbeatAt: new Date(),
-        finishedAt: new Date(),
         // now() is this transaction's start: the updated_at of every product the import wrote.
         ...(undoDays > 0 && {
           journaledAt: sql`now()`,

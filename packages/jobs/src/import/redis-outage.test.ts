@@ -6,9 +6,8 @@ import { createLogger } from '@acme/runtime/logger';
 import { importChannel } from '@acme/shared';
 import { eventually } from '@acme/testing';
 import { sampleCsv, sampleDistinctSkus } from './sample-csv.ts';
-import { storeUpload } from './store-upload.ts';
 import { freePort, kill, startRedis } from './test-processes.ts';
-import { readImport, waitForFinal } from './test-support.ts';
+import { readImport, storeFile, waitForFinal } from './test-support.ts';
 import { startInProcessWorker, type InProcessWorker } from './test-worker.ts';
 
 let database: TestDatabase;
@@ -33,7 +32,7 @@ test('Redis unreachable for the whole import: it completes, its final state is i
     prefix: uniqueRedisPrefix(),
   });
   try {
-    const id = await storeUpload(
+    const id = await storeFile(
       database.sql,
       'no-redis.csv',
       Buffer.from('sku,name\nA-1,One\nB-2,Two\n'),
@@ -59,7 +58,7 @@ test('Redis stops during an import and comes back: the import completes and live
   await listener.ready();
 
   const rows = 100_000;
-  const id = await storeUpload(database.sql, 'outage.csv', sampleCsv({ rows, seed: 7 }));
+  const id = await storeFile(database.sql, 'outage.csv', sampleCsv({ rows, seed: 7 }));
   const received: { version: number; status: string; at: number }[] = [];
   const controller = new AbortController();
   const listening = (async () => {

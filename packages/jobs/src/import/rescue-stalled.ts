@@ -4,7 +4,7 @@ import type { JobDeps } from '../deps.ts';
 import { enqueueJob } from '../enqueue.ts';
 import { releaseDeadWorkers } from '../liveness/worker-liveness.ts';
 import { IMPORT_JOB_KEY_PREFIX } from './enqueue-import.ts';
-import { failImport } from './finish-import.ts';
+import { failImport } from './state/index.ts';
 
 export const RESCUE_STALLED_IMPORTS = 'import:rescue_stalled';
 

@@ -5,8 +5,7 @@ import { stagingTables } from './catalogue-merge.ts';
 import { enqueueImport } from './enqueue-import.ts';
 import { CATALOGUE_CHANGED } from './staged-import.ts';
 import { stagedChanges, stagedSample } from './staged-rows.ts';
-import { storeUpload } from './store-upload.ts';
-import { errorsOf, productsBySku, readImport, waitForFinal } from './test-support.ts';
+import { errorsOf, productsBySku, readImport, storeFile, waitForFinal } from './test-support.ts';
 import { startInProcessWorker, type InProcessWorker } from './test-worker.ts';
 
 let database: TestDatabase;
@@ -45,7 +44,7 @@ const FILE =
   'NEW-2,Second v2,Later row wins,\n';
 
 async function reviewed(file = FILE): Promise<TImport> {
-  const id = await storeUpload(database.sql, 'review.csv', Buffer.from(file), { review: true });
+  const id = await storeFile(database.sql, 'review.csv', Buffer.from(file), { review: true });
   return waitForStatus(id, 'review');
 }
 
@@ -206,7 +205,7 @@ describe('an import with review', () => {
   });
 
   test('a file whose sku and name cannot be mapped waits in review with its columns, no preview', async () => {
-    const id = await storeUpload(database.sql, 'own.csv', Buffer.from('foo,bar\nA,B\n'), {
+    const id = await storeFile(database.sql, 'own.csv', Buffer.from('foo,bar\nA,B\n'), {
       review: true,
     });
     const waiting = await waitForStatus(id, 'review');
@@ -218,7 +217,7 @@ describe('an import with review', () => {
     // Without review the same file fails, naming the columns it found.
     const failed = await waitForFinal(
       database,
-      await storeUpload(database.sql, 'own.csv', Buffer.from('foo,bar\nA,B\n')),
+      await storeFile(database.sql, 'own.csv', Buffer.from('foo,bar\nA,B\n')),
     );
     expect(failed.status).toBe('failed');
     expect(failed.error).toMatch(/foo/);

@@ -1,4 +1,6 @@
+import { Readable } from 'node:stream';
 import { eq, imports, type Database, type Db, type Sql } from '@acme/db';
+import { storeUpload } from './state/index.ts';
 import { FINAL_IMPORT_STATUSES, ZImport, type TImport } from '@acme/shared';
 
 /** Polls the import row until it reaches a final status. */
@@ -35,3 +37,27 @@ export async function errorsOf(sql: Sql, id: string) {
     (rows) => [...rows],
   );
 }
+
+/**
+ * Stores a file as the upload route does (`storeUpload`: chunks, the `queued` row and the job in
+ * one transaction), without its refusal of what is no CSV: the worker then judges the file.
+ */
+export function storeFile(
+  sql: Sql,
+  filename: string,
+  file: Buffer | Iterable<Buffer> | AsyncIterable<Buffer> | NodeJS.ReadableStream,
+  { review = false }: { review?: boolean } = {},
+): Promise<string> {
+  return storeUpload(sql, {
+    filename,
+    file: Buffer.isBuffer(file)
+      ? Readable.from([file])
+      : isStream(file)
+        ? file
+        : Readable.from(file),
+    maxBytes: Number.MAX_SAFE_INTEGER,
+    options: () => ({ mapping: null, review }),
+  });
+}
+
+const isStream = (value: object): value is NodeJS.ReadableStream => 'pipe' in value;

@@ -1,6 +1,6 @@
 // Helpers for tests and the import benchmark (bench/import.ts), which run without the upload route.
 export { sampleCsv, sampleDistinctSkus, type SampleCsvOptions } from './sample-csv.ts';
-export { FILE_CHUNK_BYTES, storeUpload } from './store-upload.ts';
+export { storeFile } from './test-support.ts';
 // The parse path alone, for bench/parse.ts.
 export { openRecordSource } from './file/record-source.ts';
 export { StagingEncoder } from './staging-encoder.ts';

@@ -3,9 +3,8 @@ import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
 import { TEST_REDIS_URL } from '@acme/realtime/testing';
 import { sampleCsv, sampleDistinctSkus } from './sample-csv.ts';
-import { storeUpload } from './store-upload.ts';
 import { kill, spawnWorker } from './test-processes.ts';
-import { readImport, waitForFinal } from './test-support.ts';
+import { readImport, storeFile, waitForFinal } from './test-support.ts';
 
 let database: TestDatabase;
 const workers: ChildProcess[] = [];
@@ -25,7 +24,7 @@ test('a worker SIGKILLed mid-import: after a restart the import completes within
     REDIS_PREFIX: uniqueRedisPrefix(),
   };
   const rows = 100_000;
-  const id = await storeUpload(database.sql, 'crash.csv', sampleCsv({ rows }));
+  const id = await storeFile(database.sql, 'crash.csv', sampleCsv({ rows }));
   const first = spawnWorker(env);
   workers.push(first);
   await vi.waitFor(

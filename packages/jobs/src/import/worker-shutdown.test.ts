@@ -5,9 +5,8 @@ import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/
 import { TEST_REDIS_URL } from '@acme/realtime/testing';
 import { importJobKey } from './enqueue-import.ts';
 import { sampleCsv, sampleDistinctSkus } from './sample-csv.ts';
-import { storeUpload } from './store-upload.ts';
 import { kill, spawnWorker } from './test-processes.ts';
-import { readImport, waitForFinal } from './test-support.ts';
+import { readImport, storeFile, waitForFinal } from './test-support.ts';
 
 let database: TestDatabase;
 const workers: ChildProcess[] = [];
@@ -27,7 +26,7 @@ test('SIGTERM mid-import hands the import back to the queue at once; the next wo
     REDIS_PREFIX: uniqueRedisPrefix(),
   };
   const rows = 100_000;
-  const id = await storeUpload(database.sql, 'shutdown.csv', sampleCsv({ rows }));
+  const id = await storeFile(database.sql, 'shutdown.csv', sampleCsv({ rows }));
   const first = spawnWorker(env);
   workers.push(first);
   await expect

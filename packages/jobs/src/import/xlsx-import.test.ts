@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
-import { storeUpload } from './store-upload.ts';
-import { errorsOf, productsBySku, waitForFinal } from './test-support.ts';
+import { errorsOf, productsBySku, storeFile, waitForFinal } from './test-support.ts';
 import { startInProcessWorker, type InProcessWorker } from './test-worker.ts';
 
 // .xlsx workbooks through the whole import (upload rows in PostgreSQL, the worker, the catalogue).
@@ -29,7 +28,7 @@ beforeEach(async () => {
 });
 
 const importFile = async (filename: string, content: Buffer) =>
-  waitForFinal(database, await storeUpload(database.sql, filename, content));
+  waitForFinal(database, await storeFile(database.sql, filename, content));
 
 describe('an .xlsx workbook', () => {
   test('imports its first sheet like a CSV: each cell as the text Excel shows', async () => {

@@ -3,9 +3,8 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
 import { emitEvent } from '../events.ts';
 import { sampleCsv, sampleDistinctSkus } from '../import/sample-csv.ts';
-import { storeUpload } from '../import/store-upload.ts';
 import { kill, spawnWorker } from '../import/test-processes.ts';
-import { readImport, waitForFinal } from '../import/test-support.ts';
+import { readImport, storeFile, waitForFinal } from '../import/test-support.ts';
 import { startTestReceiver, type TestReceiver } from '@acme/testing';
 import { generateSecret } from '../webhooks/signing.ts';
 import { TEST_REDIS_URL } from '@acme/realtime/testing';
@@ -48,7 +47,7 @@ test('an import busy for 90 s and a delivery held 40 s each run once on their li
   await holder`lock table products in share mode`;
 
   const rows = 2_000;
-  const importId = await storeUpload(sql, 'long.csv', sampleCsv({ rows }));
+  const importId = await storeFile(sql, 'long.csv', sampleCsv({ rows }));
   worker = spawnWorker(
     {
       DATABASE_URL: database.url,

@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
 import { readStoredHeader } from '../file/stored-header.ts';
-import { storeUpload } from '../store-upload.ts';
-import { errorsOf, productsBySku, waitForFinal } from '../test-support.ts';
+import { errorsOf, productsBySku, storeFile, waitForFinal } from '../test-support.ts';
 import { startInProcessWorker, type InProcessWorker } from '../test-worker.ts';
 import { headerSignature, rememberedMapping, rememberMapping } from './remembered.ts';
 
@@ -29,7 +28,7 @@ beforeEach(async () => {
 });
 
 const importFile = async (filename: string, content: Buffer | string) =>
-  waitForFinal(database, await storeUpload(database.sql, filename, Buffer.from(content)));
+  waitForFinal(database, await storeFile(database.sql, filename, Buffer.from(content)));
 
 describe('shop exports are recognised and imported by their rules', () => {
   test('Shopify: variants inherit Title, Body and Status; image rows are blank; draft and archived are inactive', async () => {
@@ -172,7 +171,7 @@ describe('files with their own column names', () => {
 
   test('a price list with title lines above its header: they are skipped, said in a warning', async () => {
     const content = corpus('supplier-price-list-title.csv');
-    const id = await storeUpload(database.sql, 'Preisliste.csv', content);
+    const id = await storeFile(database.sql, 'Preisliste.csv', content);
     // The upload route checks a given mapping against this header: the same one the import reads.
     expect(await readStoredHeader(database.sql, id, 1_048_576)).toEqual([
       'Artikelnummer',

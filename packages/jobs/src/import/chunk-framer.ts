@@ -1,7 +1,5 @@
 import { Transform } from 'node:stream';
-import { describeNonCsv } from './sniff-csv.ts';
 import { AppError } from '@acme/shared';
-import { tooLarge } from './upload-error.ts';
 
 /** Size of the pieces the file is stored in: few rows to read back, small enough to stream. */
 export const CHUNK_BYTES = 1024 * 1024;
@@ -28,21 +26,30 @@ function tupleHeader(importId: Buffer, seq: number, dataBytes: number): Buffer {
  * CHUNK_BYTES piece, holding at most one piece in memory and passing the received buffers on
  * without copying them. Binary COPY sends the bytes as they are
  * (an INSERT sends bytea as hex text, twice the size, and measured ~6× slower here).
- * Fails with 413 as soon as the file passes `maxBytes`, with 400 if its start is no CSV text or it
- * is empty.
+ * Fails with 413 as soon as the file passes `maxBytes`, with 400 if `screen` refuses its first
+ * piece.
  */
-export function createChunkFramer(options: { importId: string; maxBytes: number }) {
+export function createChunkFramer(options: {
+  importId: string;
+  maxBytes: number;
+  /** Why the first piece (empty for an empty file) is refused, or undefined. */
+  screen?: ((head: Buffer) => string | undefined) | undefined;
+}) {
   const importId = Buffer.from(options.importId.replaceAll('-', ''), 'hex');
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let totalBytes = 0;
   let seq = 0;
 
+  const screen = (head: Buffer) => {
+    const problem = options.screen?.(head);
+    if (problem) throw new AppError('BAD_REQUEST', problem);
+  };
+
   /** Emits one row from `parts` (the piece's bytes, in order), without copying them. */
   const frame = (stream: Transform, parts: Buffer[], bytes: number) => {
     if (seq === 0) {
-      const problem = describeNonCsv(Buffer.concat(parts, bytes));
-      if (problem) throw new AppError('BAD_REQUEST', problem);
+      screen(Buffer.concat(parts, bytes));
       stream.push(COPY_HEADER);
     }
     stream.push(tupleHeader(importId, seq++, bytes));
@@ -75,7 +82,7 @@ export function createChunkFramer(options: { importId: string; maxBytes: number 
     readableHighWaterMark: CHUNK_BYTES,
     transform(chunk: Buffer, _encoding, done) {
       totalBytes += chunk.length;
-      if (totalBytes > options.maxBytes) return done(tooLarge(options.maxBytes));
+      if (totalBytes > options.maxBytes) return done(fileTooLarge(options.maxBytes));
       pending.push(chunk);
       pendingBytes += chunk.length;
       try {
@@ -86,8 +93,12 @@ export function createChunkFramer(options: { importId: string; maxBytes: number 
       }
     },
     flush(done) {
-      if (totalBytes === 0) return done(new AppError('BAD_REQUEST', 'The file is empty'));
       try {
+        if (totalBytes === 0) {
+          // An empty file stores no chunk (the worker then says it is empty).
+          screen(Buffer.alloc(0));
+          this.push(COPY_HEADER);
+        }
         flush(this, true);
         this.push(COPY_TRAILER);
         done();
@@ -97,4 +108,23 @@ export function createChunkFramer(options: { importId: string; maxBytes: number 
     },
   });
   return { stream, bytesReceived: () => totalBytes };
+}
+
+/** The answer to a file over the upload limit. */
+export function fileTooLarge(maxBytes: number): AppError {
+  return new AppError(
+    'PAYLOAD_TOO_LARGE',
+    `The file is larger than the limit of ${formatBytes(maxBytes)}; split it into smaller files`,
+  );
+}
+
+function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
 }

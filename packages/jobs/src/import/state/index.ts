@@ -1,0 +1,32 @@
+/**
+ * The one home of an import's state: every transition (upload → queued, cancel, retry, the
+ * worker's attempt, review, fail, complete) commits here and publishes the new state on the bus.
+ * The API, the upload route and the worker call these; nothing else writes `imports.status`.
+ */
+export {
+  findImport,
+  getImport,
+  importNotFound,
+  importStateColumns,
+  isFinal,
+  publishImport,
+  type ImportPatch,
+  type UpdatedImport,
+} from './import-state.ts';
+export { storeUpload, type Upload, type UploadOptions } from './store-upload.ts';
+export { cancelImport, retryImport } from './requests.ts';
+export {
+  announceImport,
+  awaitMapping,
+  completeImport,
+  enterReview,
+  failImport,
+  handBackImport,
+  recordCancelled,
+  recordProgress,
+  requeueImport,
+  startAttempt,
+  type Interruption,
+  type StateStore,
+} from './attempt.ts';
+export { fileTooLarge } from '../chunk-framer.ts';

@@ -24,7 +24,8 @@ import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { SEARCH_INDEXES } from '@acme/db';
 import { migrateDatabase } from '@acme/db/migrate';
-import { sampleCsv, storeFile } from '@acme/jobs/import-testing';
+import { storeUpload } from '@acme/jobs/import-state';
+import { sampleCsv } from '@acme/testing/samples';
 import { memoryMb, startApp, stopApp } from './lib/processes.ts';
 import { catalogueSettled } from './lib/settled.ts';
 import { fmtS, timeIt } from './lib/stats.ts';
@@ -143,11 +144,12 @@ async function upload(label: string, source: string): Promise<string> {
     uploadedOverHttp = false;
   }
   // The route is not there (yet): store the file the way it does (chunks + row + job).
-  return storeFile(
-    sql as never,
-    `${label}.csv`,
-    createReadStream(source, { highWaterMark: 1 << 20 }),
-  );
+  return storeUpload(sql as never, {
+    filename: `${label}.csv`,
+    file: createReadStream(source, { highWaterMark: 1 << 20 }),
+    maxBytes: Number.MAX_SAFE_INTEGER,
+    options: () => ({ mapping: null, review: false }),
+  });
 }
 
 // --- the floor: raw COPY + one set-based upsert -------------------------------------------------

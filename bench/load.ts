@@ -27,7 +27,7 @@ import postgres from 'postgres';
 import { createApiClient } from '@acme/api/client';
 import type { RouterInputs } from '@acme/api';
 import { migrateDatabase } from '@acme/db/migrate';
-import { sampleCsv } from '@acme/jobs/import-testing';
+import { sampleCsv } from '@acme/testing/samples';
 import { copyLine, productRows, random } from './lib/catalogue-data.ts';
 import { cpuMs, memoryMb, openFds, startApp, stopAllApps } from './lib/processes.ts';
 import { catalogueSettled } from './lib/settled.ts';

@@ -10,8 +10,8 @@ import os from 'node:os';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { sampleCsv, type SampleCsvOptions } from '@acme/jobs/import-testing';
-import { openRecordSource, StagingEncoder } from '@acme/jobs/import-testing';
+import { openRecordSource, StagingEncoder } from '@acme/jobs';
+import { sampleCsv, type SampleCsvOptions } from '@acme/testing/samples';
 
 const { values: args } = parseArgs({
   options: {

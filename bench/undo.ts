@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { createApiClient } from '@acme/api/client';
 import { migrateDatabase } from '@acme/db/migrate';
-import { sampleCsv } from '@acme/jobs/import-testing';
+import { sampleCsv } from '@acme/testing/samples';
 import { startApp, stopApp } from './lib/processes.ts';
 import { catalogueSettled } from './lib/settled.ts';
 import { fmtS, timeIt } from './lib/stats.ts';

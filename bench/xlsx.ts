@@ -15,7 +15,8 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { openRecordSource, StagingEncoder, writeSampleWorkbook } from '@acme/jobs/import-testing';
+import { openRecordSource, StagingEncoder } from '@acme/jobs';
+import { writeSampleWorkbook } from '@acme/testing/samples';
 
 const { values: args } = parseArgs({
   options: { rows: { type: 'string', default: '200000' }, write: { type: 'string' } },

@@ -6,8 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed, vi } from 'vitest';
 import { createApiClient, type ApiClient } from '@acme/api/client';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
-import { sampleCsv, sampleDistinctSkus } from '@acme/jobs/import-testing';
-import { startTestReceiver, TEST_REDIS_URL, type TestReceiver } from '@acme/testing';
+import {
+  sampleCsv,
+  sampleDistinctSkus,
+  startTestReceiver,
+  TEST_REDIS_URL,
+  type TestReceiver,
+} from '@acme/testing';
 import { FINAL_IMPORT_STATUSES, type TImport } from '@acme/shared';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,8 +11,15 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from '@acme/db/embedded'
 import { migrateDatabase } from '@acme/db/migrate';
 import { uniqueRedisPrefix } from '@acme/db/testing';
 import { emitEvent } from '@acme/jobs/events';
-import { sampleCsv, sampleDistinctSkus, storeFile } from '@acme/jobs/import-testing';
-import { startTestReceiver, TEST_REDIS_URL, type TestReceiver } from '@acme/testing';
+import {
+  freePort,
+  sampleCsv,
+  sampleDistinctSkus,
+  startTestReceiver,
+  storeFile,
+  TEST_REDIS_URL,
+  type TestReceiver,
+} from '@acme/testing';
 import { createLogger } from '@acme/runtime/logger';
 import { insertWebhook } from '../src/webhook-test-helpers.ts';
 
@@ -39,15 +45,6 @@ let receiver: TestReceiver;
 let worker: ChildProcess;
 const workerLog: string[] = [];
 const logger = createLogger({ level: 'silent', name: 'postgres-faults' });
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 async function startPostgres(port: number) {
   pg = await startEmbeddedPostgres({ dataDir: path.join(directory, 'pg'), logger, port });

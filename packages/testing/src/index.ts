@@ -10,3 +10,12 @@ export {
   type Responder,
   type TestReceiver,
 } from './receiver.ts';
+export { errorsOf, productsBySku, readImport, storeFile, waitForFinal } from './imports.ts';
+export { freePort, kill, spawnWorker, startRedis } from './processes.ts';
+export {
+  sampleCsv,
+  sampleDistinctSkus,
+  writeSampleWorkbook,
+  type SampleCsvOptions,
+} from './samples.ts';
+export { startInProcessWorker, type InProcessWorker } from './task-runner.ts';

@@ -12,7 +12,7 @@ import {
   writeCatalogue,
   type Classification,
 } from './catalogue-merge.ts';
-import { productsBySku } from './test-support.ts';
+import { productsBySku } from '@acme/testing';
 
 let database: TestDatabase;
 const importId = '00000000-0000-4000-8000-000000000001';

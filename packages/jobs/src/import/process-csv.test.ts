@@ -3,9 +3,17 @@ import { SEARCH_INDEXES } from '@acme/db';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
 import { TEST_REDIS_URL } from '@acme/realtime/testing';
 import { importChannel, ZImport, type TImport } from '@acme/shared';
-import { sampleCsv, sampleDistinctSkus } from './sample-csv.ts';
-import { errorsOf, productsBySku, readImport, storeFile, waitForFinal } from './test-support.ts';
-import { startInProcessWorker, type InProcessWorker } from './test-worker.ts';
+import {
+  errorsOf,
+  type InProcessWorker,
+  productsBySku,
+  readImport,
+  sampleCsv,
+  sampleDistinctSkus,
+  startInProcessWorker,
+  storeFile,
+  waitForFinal,
+} from '@acme/testing';
 
 let database: TestDatabase;
 let worker: InProcessWorker;

@@ -4,11 +4,19 @@ import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/
 import { createBus, type Bus } from '@acme/realtime';
 import { createLogger } from '@acme/runtime/logger';
 import { importChannel } from '@acme/shared';
-import { eventually } from '@acme/testing';
-import { sampleCsv, sampleDistinctSkus } from './sample-csv.ts';
-import { freePort, kill, startRedis } from './test-processes.ts';
-import { readImport, storeFile, waitForFinal } from './test-support.ts';
-import { startInProcessWorker, type InProcessWorker } from './test-worker.ts';
+import {
+  eventually,
+  freePort,
+  type InProcessWorker,
+  kill,
+  readImport,
+  sampleCsv,
+  sampleDistinctSkus,
+  startInProcessWorker,
+  startRedis,
+  storeFile,
+  waitForFinal,
+} from '@acme/testing';
 
 let database: TestDatabase;
 let redis: ChildProcess | undefined;

@@ -4,7 +4,7 @@ import { createMemoryBus } from '@acme/realtime';
 import { createLogger } from '@acme/runtime/logger';
 import { enqueueImport, importJobKey } from './enqueue-import.ts';
 import { rescueStalledImports } from './rescue-stalled.ts';
-import { readImport } from './test-support.ts';
+import { readImport } from '@acme/testing';
 
 let database: TestDatabase;
 const bus = createMemoryBus();

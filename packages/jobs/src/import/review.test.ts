@@ -5,8 +5,15 @@ import { stagingTables } from './catalogue-merge.ts';
 import { enqueueImport } from './enqueue-import.ts';
 import { CATALOGUE_CHANGED } from './staged-import.ts';
 import { stagedChanges, stagedSample } from './staged-rows.ts';
-import { errorsOf, productsBySku, readImport, storeFile, waitForFinal } from './test-support.ts';
-import { startInProcessWorker, type InProcessWorker } from './test-worker.ts';
+import {
+  errorsOf,
+  type InProcessWorker,
+  productsBySku,
+  readImport,
+  startInProcessWorker,
+  storeFile,
+  waitForFinal,
+} from '@acme/testing';
 
 let database: TestDatabase;
 let worker: InProcessWorker;

@@ -2,9 +2,15 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
 import { TEST_REDIS_URL } from '@acme/realtime/testing';
-import { sampleCsv, sampleDistinctSkus } from './sample-csv.ts';
-import { kill, spawnWorker } from './test-processes.ts';
-import { readImport, storeFile, waitForFinal } from './test-support.ts';
+import {
+  kill,
+  readImport,
+  sampleCsv,
+  sampleDistinctSkus,
+  spawnWorker,
+  storeFile,
+  waitForFinal,
+} from '@acme/testing';
 
 let database: TestDatabase;
 const workers: ChildProcess[] = [];

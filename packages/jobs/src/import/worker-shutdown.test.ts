@@ -4,9 +4,15 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
 import { TEST_REDIS_URL } from '@acme/realtime/testing';
 import { importJobKey } from './enqueue-import.ts';
-import { sampleCsv, sampleDistinctSkus } from './sample-csv.ts';
-import { kill, spawnWorker } from './test-processes.ts';
-import { readImport, storeFile, waitForFinal } from './test-support.ts';
+import {
+  kill,
+  readImport,
+  sampleCsv,
+  sampleDistinctSkus,
+  spawnWorker,
+  storeFile,
+  waitForFinal,
+} from '@acme/testing';
 
 let database: TestDatabase;
 const workers: ChildProcess[] = [];

@@ -1,8 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
-import { errorsOf, productsBySku, storeFile, waitForFinal } from './test-support.ts';
-import { startInProcessWorker, type InProcessWorker } from './test-worker.ts';
+import {
+  errorsOf,
+  type InProcessWorker,
+  productsBySku,
+  startInProcessWorker,
+  storeFile,
+  waitForFinal,
+} from '@acme/testing';
 
 // .xlsx workbooks through the whole import (upload rows in PostgreSQL, the worker, the catalogue).
 // corpus/excel-cells.xlsx is laid out as Excel writes a workbook: sheets before the shared strings

@@ -2,12 +2,19 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
 import { emitEvent } from '../events.ts';
-import { sampleCsv, sampleDistinctSkus } from '../import/sample-csv.ts';
-import { kill, spawnWorker } from '../import/test-processes.ts';
-import { readImport, storeFile, waitForFinal } from '../import/test-support.ts';
-import { startTestReceiver, type TestReceiver } from '@acme/testing';
 import { generateSecret } from '../webhooks/signing.ts';
 import { TEST_REDIS_URL } from '@acme/realtime/testing';
+import {
+  kill,
+  readImport,
+  sampleCsv,
+  sampleDistinctSkus,
+  spawnWorker,
+  startTestReceiver,
+  storeFile,
+  type TestReceiver,
+  waitForFinal,
+} from '@acme/testing';
 
 // Regression test for jobs running longer than the liveness window (30 s): they must stay with
 // their live worker. Before the fix, the beacon recorded per-slot worker ids while graphile-worker

@@ -2,9 +2,15 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
 import { readStoredHeader } from '../file/stored-header.ts';
-import { errorsOf, productsBySku, storeFile, waitForFinal } from '../test-support.ts';
-import { startInProcessWorker, type InProcessWorker } from '../test-worker.ts';
 import { headerSignature, rememberedMapping, rememberMapping } from './remembered.ts';
+import {
+  errorsOf,
+  type InProcessWorker,
+  productsBySku,
+  startInProcessWorker,
+  storeFile,
+  waitForFinal,
+} from '@acme/testing';
 
 /** Shop exports and supplier files as their programs write them (file/corpus/README.md). */
 const corpus = (name: string) => readFileSync(new URL(`../file/corpus/${name}`, import.meta.url));

@@ -3,7 +3,7 @@ import type { TestDatabase } from '@acme/db/testing';
 import { createBus, type Bus } from '@acme/realtime';
 import { loadConfig } from '@acme/runtime/config';
 import { createLogger } from '@acme/runtime/logger';
-import { createTaskList } from '../task-list.ts';
+import { createTaskList } from '@acme/jobs';
 
 export interface InProcessWorker {
   runner: Runner;

@@ -1,22 +1,20 @@
+import { vi } from 'vitest';
 import { Readable } from 'node:stream';
 import { eq, imports, type Database, type Db, type Sql } from '@acme/db';
-import { storeUpload } from './state/index.ts';
+import { storeUpload } from '@acme/jobs/import-state';
 import { FINAL_IMPORT_STATUSES, ZImport, type TImport } from '@acme/shared';
 
-/** Polls the import row until it reaches a final status. */
-export async function waitForFinal(
-  { db }: Database,
-  id: string,
-  timeoutMs = 20_000,
-): Promise<TImport> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const state = await readImport(db, id);
-    if (FINAL_IMPORT_STATUSES.includes(state.status)) return state;
-    if (Date.now() > deadline)
-      throw new Error(`import ${id} still ${state.status} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** Waits, polling the import row with a deadline, until it reaches a final status. */
+export function waitForFinal({ db }: Database, id: string, timeoutMs = 20_000): Promise<TImport> {
+  return vi.waitFor(
+    async () => {
+      const state = await readImport(db, id);
+      if (!FINAL_IMPORT_STATUSES.includes(state.status))
+        throw new Error(`import ${id} still ${state.status} after ${timeoutMs} ms`);
+      return state;
+    },
+    { timeout: timeoutMs, interval: 50 },
+  );
 }
 
 export async function readImport(db: Db, id: string): Promise<TImport> {

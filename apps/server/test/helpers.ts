@@ -1,4 +1,6 @@
 import { request } from 'node:http';
+import { TRPCClientError } from '@trpc/client';
+import type { AppRouter } from '@acme/api';
 import { eq, importFileChunks, imports, sql } from '@acme/db';
 import { importChannel, ZImport, type TImport } from '@acme/shared';
 import type { TestServer } from '@acme/testing';
@@ -157,4 +159,18 @@ export async function storedRows(t: TestServer) {
            (select count(*)::int from import_file_chunks) as chunks,
            (select count(*)::int from graphile_worker.jobs) as jobs`;
   return counts;
+}
+
+/** The tRPC code and message a call failed with (throws if it succeeded). */
+export async function failure(call: Promise<unknown>) {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof TRPCClientError) {
+      const { data, message } = error as TRPCClientError<AppRouter>;
+      return { code: data?.code, message };
+    }
+    throw error;
+  }
+  throw new Error('the call succeeded');
 }

@@ -1,6 +1,4 @@
-import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AppRouter } from '@acme/api';
 import { rescueStalledImports } from '@acme/jobs';
 import type { TImport } from '@acme/shared';
 import {
@@ -10,7 +8,7 @@ import {
   type TestServer,
   type TestWorker,
 } from '@acme/testing';
-import { seedImport, upload } from './helpers.ts';
+import { seedImport, upload, failure } from './helpers.ts';
 
 let t: TestServer;
 let worker: TestWorker;
@@ -35,19 +33,6 @@ const FILE =
   'LMP-1,Lamp,Bright,\n' +
   'NEW-1,Mug,Holds tea,no\n' +
   'NEW-2,,No name,\n';
-
-async function failure(call: Promise<unknown>) {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof TRPCClientError) {
-      const { data, message } = error as TRPCClientError<AppRouter>;
-      return { code: data?.code, message };
-    }
-    throw error;
-  }
-  throw new Error('the call succeeded');
-}
 
 async function uploadForReview(file = FILE): Promise<TImport> {
   const answer = await upload(t.url, file, { fields: { review: 'true' } });

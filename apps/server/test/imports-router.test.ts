@@ -1,10 +1,8 @@
-import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppRouter } from '@acme/api';
 import { importErrors } from '@acme/db';
 import { importChannel } from '@acme/shared';
 import { eventually, startTestServer, type TestServer } from '@acme/testing';
-import { seedImport } from './helpers.ts';
+import { seedImport, failure } from './helpers.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -13,20 +11,6 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 const MISSING = '00000000-0000-4000-8000-000000000000';
-
-/** The tRPC error code and message a call failed with. */
-async function failure(call: Promise<unknown>) {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof TRPCClientError) {
-      const { data, message } = error as TRPCClientError<AppRouter>;
-      return { code: data?.code, message };
-    }
-    throw error;
-  }
-  throw new Error('the call succeeded');
-}
 
 /** Records what is published on an import's channel, from the moment it returns. */
 async function listenToBus(id: string) {

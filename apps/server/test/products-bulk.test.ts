@@ -1,7 +1,7 @@
-import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BULK_IDS_MAX } from '@acme/shared';
 import { startTestServer, type TestServer } from '@acme/testing';
+import { failure } from './helpers.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -33,21 +33,6 @@ const ids = async (where: string) =>
   (await t.sql.unsafe<{ id: string }[]>(`select id from products where ${where} order by id`)).map(
     (row) => Number(row.id),
   );
-
-async function failure(call: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof TRPCClientError) {
-      return {
-        code: String((error.data as { code?: string } | undefined)?.code),
-        message: error.message,
-      };
-    }
-    throw error;
-  }
-  throw new Error('the call succeeded');
-}
 
 describe('products.updateMany', () => {
   it('sets active on the picked products, one product.updated each, skipping those already so', async () => {

@@ -1,44 +1,35 @@
-import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AppRouter } from '@acme/api';
-import { createApiClient, type ApiClient } from '@acme/api/client';
-import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
-import { loadConfig, requireExternalServices } from '@acme/runtime/config';
-import { createLogger } from '@acme/runtime/logger';
+import type { TestDatabase } from '@acme/db/testing';
 import type { TImport } from '@acme/shared';
-import { startWorker, type RunningWorker } from '@acme/worker/worker';
-import { startServer, type RunningServer } from '../src/app.ts';
-import { eventually, startTestReceiver, type TestReceiver } from '@acme/testing';
-import { upload } from './helpers.ts';
+import {
+  eventually,
+  startTestReceiver,
+  startTestServer,
+  startTestWorker,
+  type TestReceiver,
+  type TestServer,
+  type TestWorker,
+} from '@acme/testing';
+import { upload, failure } from './helpers.ts';
 
 // Undo on the real processes (server and worker in this process, PostgreSQL, Redis): imports.revert
 // and products.delete / deleteAll / restore, their refusals, atomicity and webhook events.
 
-const logger = createLogger({ level: 'silent', name: 'test' });
+let t: TestServer;
 let database: TestDatabase;
-let server: RunningServer;
-let worker: RunningWorker;
+let worker: TestWorker;
 let receiver: TestReceiver;
-let api: ApiClient;
-let closeApi: () => void;
+let api: TestServer['api'];
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  const config = requireExternalServices(
-    loadConfig({
-      REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
-      DATABASE_URL: database.url,
-      REDIS_PREFIX: uniqueRedisPrefix(),
-      PORT: '0',
-      HOST: '127.0.0.1',
-      WEBHOOK_ALLOW_PRIVATE: 'true',
-    }),
-    'test',
-  );
-  server = await startServer(config, logger);
-  worker = await startWorker(config, logger);
+  t = await startTestServer({ WEBHOOK_ALLOW_PRIVATE: 'true' });
+  ({ database, api } = t);
+  // The worker shares the server's Redis prefix, as in a deployment.
+  worker = await startTestWorker(database, {
+    WEBHOOK_ALLOW_PRIVATE: 'true',
+    REDIS_PREFIX: t.config.REDIS_PREFIX,
+  });
   receiver = await startTestReceiver();
-  ({ client: api, close: closeApi } = createApiClient({ baseUrl: server.url }));
   await api.webhooks.create.mutate({
     url: receiver.url,
     events: ['import.reverted', 'products.restored'],
@@ -46,11 +37,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  closeApi?.();
   await worker?.stop();
-  await server?.close();
+  await t?.close();
   await receiver?.close();
-  await database?.drop();
 });
 
 beforeEach(async () => {
@@ -59,23 +48,9 @@ beforeEach(async () => {
 
 const sql = () => database.sql;
 
-/** The tRPC code and message a call failed with. */
-async function failure(call: Promise<unknown>) {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof TRPCClientError) {
-      const { data, message } = error as TRPCClientError<AppRouter>;
-      return { code: data?.code, message };
-    }
-    throw error;
-  }
-  throw new Error('the call succeeded');
-}
-
 /** Uploads a CSV and waits for the worker to finish it. */
 async function importCsv(csv: string): Promise<TImport> {
-  const { status, body } = await upload(server.url, csv);
+  const { status, body } = await upload(t.url, csv);
   expect(status).toBe(202);
   const id = body.importId!;
   return eventually(async () => {

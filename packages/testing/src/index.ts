@@ -18,4 +18,9 @@ export {
   writeSampleWorkbook,
   type SampleCsvOptions,
 } from './samples.ts';
-export { startInProcessWorker, type InProcessWorker } from './task-runner.ts';
+export {
+  startInProcessWorker,
+  useInProcessWorker,
+  type InProcessWorker,
+  type InProcessWorkerFixture,
+} from './task-runner.ts';

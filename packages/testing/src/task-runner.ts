@@ -1,5 +1,7 @@
 import { Logger, run, type Runner } from 'graphile-worker';
-import type { TestDatabase } from '@acme/db/testing';
+import { afterAll, beforeAll } from 'vitest';
+import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
+import { TEST_REDIS_URL } from './redis.ts';
 import { createBus, type Bus } from '@acme/realtime';
 import { loadConfig } from '@acme/runtime/config';
 import { createLogger } from '@acme/runtime/logger';
@@ -46,6 +48,41 @@ export async function startInProcessWorker(
       stopping.abort();
       await runner.stop();
       await bus.close();
+    },
+  };
+}
+
+export interface InProcessWorkerFixture {
+  readonly database: TestDatabase;
+  readonly worker: InProcessWorker;
+}
+
+/**
+ * A test file's own database with the real task list running in the test process (the test Redis,
+ * a prefix of its own): started before the file's tests, stopped and dropped after them.
+ */
+export function useInProcessWorker(): InProcessWorkerFixture {
+  let database: TestDatabase | undefined;
+  let worker: InProcessWorker | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    worker = await startInProcessWorker(database, {
+      url: TEST_REDIS_URL,
+      prefix: uniqueRedisPrefix(),
+    });
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await database?.drop();
+  });
+  return {
+    get database() {
+      if (!database) throw new Error('useInProcessWorker: the database exists once beforeAll ran');
+      return database;
+    },
+    get worker() {
+      if (!worker) throw new Error('useInProcessWorker: the worker runs once beforeAll ran');
+      return worker;
     },
   };
 }

@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
-import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
+import { beforeEach, describe, expect, test, vi } from 'vitest';
 import type { TImport } from '@acme/shared';
 import { stagingTables } from './catalogue-merge.ts';
 import { enqueueImport } from './enqueue-import.ts';
@@ -7,31 +6,17 @@ import { CATALOGUE_CHANGED } from './staged-import.ts';
 import { stagedChanges, stagedSample } from './staged-rows.ts';
 import {
   errorsOf,
-  type InProcessWorker,
   productsBySku,
   readImport,
-  startInProcessWorker,
   storeFile,
+  useInProcessWorker,
   waitForFinal,
 } from '@acme/testing';
 
-let database: TestDatabase;
-let worker: InProcessWorker;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  worker = await startInProcessWorker(database, {
-    url: 'redis://127.0.0.1:6379',
-    prefix: uniqueRedisPrefix(),
-  });
-});
-afterAll(async () => {
-  await worker?.stop();
-  await database?.drop();
-});
+const files = useInProcessWorker();
 beforeEach(async () => {
-  await database.sql`truncate products`;
-  await database.sql`
+  await files.database.sql`truncate products`;
+  await files.database.sql`
     insert into products (sku, name, description, active) values
       ('UPD-1', 'Old name', 'Old text', true),
       ('SAME-1', 'Same', 'Same text', false),
@@ -51,14 +36,14 @@ const FILE =
   'NEW-2,Second v2,Later row wins,\n';
 
 async function reviewed(file = FILE): Promise<TImport> {
-  const id = await storeFile(database.sql, 'review.csv', Buffer.from(file), { review: true });
+  const id = await storeFile(files.database.sql, 'review.csv', Buffer.from(file), { review: true });
   return waitForStatus(id, 'review');
 }
 
 async function waitForStatus(id: string, status: TImport['status']): Promise<TImport> {
   return vi.waitFor(
     async () => {
-      const state = await readImport(database.db, id);
+      const state = await readImport(files.database.db, id);
       if (state.status !== status) throw new Error(`import is ${state.status}, not ${status}`);
       return state;
     },
@@ -68,16 +53,16 @@ async function waitForStatus(id: string, status: TImport['status']): Promise<TIm
 
 /** What `imports.confirm` does (packages/api), which this package cannot import. */
 async function confirm(id: string): Promise<TImport> {
-  await database.sql.begin(async (tx) => {
+  await files.database.sql.begin(async (tx) => {
     await tx`update imports set status = 'queued', confirmed_at = now() where id = ${id}`;
     await enqueueImport(tx, id);
   });
-  return waitForFinal(database, id);
+  return waitForFinal(files.database, id);
 }
 
 async function stagingExists(id: string): Promise<boolean> {
   const { rows, latest } = stagingTables(id);
-  const [row] = await database.sql<{ found: boolean }[]>`
+  const [row] = await files.database.sql<{ found: boolean }[]>`
     select to_regclass(${rows}) is not null and to_regclass(${latest}) is not null as found`;
   return row?.found ?? false;
 }
@@ -86,7 +71,7 @@ const PREVIEW = { created: 2, updated: 2, unchanged: 1, invalid: 1, duplicates: 
 
 describe('an import with review', () => {
   test('stops in review with the preview, writing nothing; confirmed, it gives the same counts', async () => {
-    const before = await productsBySku(database.sql);
+    const before = await productsBySku(files.database.sql);
     const review = await reviewed();
     expect(review).toMatchObject({
       status: 'review',
@@ -102,12 +87,12 @@ describe('an import with review', () => {
       confirmedAt: null,
       finishedAt: null,
     });
-    expect(await productsBySku(database.sql)).toEqual(before);
+    expect(await productsBySku(files.database.sql)).toEqual(before);
     expect(await stagingExists(review.id)).toBe(true);
-    expect(await errorsOf(database.sql, review.id)).toEqual([]);
+    expect(await errorsOf(files.database.sql, review.id)).toEqual([]);
 
     // The write reuses the staged rows: the file is not read again (here, it is gone).
-    await database.sql`delete from import_file_chunks where import_id = ${review.id}`;
+    await files.database.sql`delete from import_file_chunks where import_id = ${review.id}`;
     const final = await confirm(review.id);
     const { created, updated, unchanged, invalid, duplicates, blank } = final;
     expect({ created, updated, unchanged, invalid, duplicates, blank }).toEqual(PREVIEW);
@@ -116,14 +101,14 @@ describe('an import with review', () => {
     expect(final.warnings).not.toContain(CATALOGUE_CHANGED);
     // Dropped on the attempt's way out, just after the final state commits.
     await expect.poll(() => stagingExists(review.id)).toBe(false);
-    expect(await productsBySku(database.sql)).toEqual([
+    expect(await productsBySku(files.database.sql)).toEqual([
       { sku: 'NEW-1', name: 'New one', description: 'Fresh', active: true },
       { sku: 'NEW-2', name: 'Second v2', description: 'Later row wins', active: true },
       { sku: 'SAME-1', name: 'Same', description: 'Same text', active: false },
       { sku: 'upd-1', name: 'New name', description: 'Old text', active: true },
       { sku: 'UPD-2', name: 'Lamp', description: 'Dim', active: true },
     ]);
-    expect(await errorsOf(database.sql, review.id)).toEqual([
+    expect(await errorsOf(files.database.sql, review.id)).toEqual([
       { line: 6, sku: null, message: 'sku is required' },
     ]);
   });
@@ -131,7 +116,7 @@ describe('an import with review', () => {
   test('pages through each kind of change, an updated row with its before and after', async () => {
     const { id } = await reviewed();
     const page = (kind: 'created' | 'updated' | 'unchanged' | 'invalid', p = 1, size = 25) =>
-      stagedChanges(database.sql, id, { kind, page: p, pageSize: size });
+      stagedChanges(files.database.sql, id, { kind, page: p, pageSize: size });
 
     expect(await page('updated')).toEqual({
       total: 2,
@@ -171,7 +156,7 @@ describe('an import with review', () => {
       total: 1,
       items: [{ line: 6, sku: null, before: null, after: null, error: 'sku is required' }],
     });
-    expect(await stagedSample(database.sql, id, 2)).toEqual([
+    expect(await stagedSample(files.database.sql, id, 2)).toEqual([
       { line: 2, sku: 'NEW-1', name: 'New one', description: 'Fresh', active: true },
       { line: 3, sku: 'upd-1', name: 'New name', description: 'Old text', active: true },
     ]);
@@ -181,8 +166,9 @@ describe('an import with review', () => {
     const review = await reviewed();
     expect(review.preview).toEqual(PREVIEW);
     // Someone creates NEW-1 meanwhile, and makes UPD-2 identical to the file's row.
-    await database.sql`insert into products (sku, name, description) values ('new-1', 'Other', '')`;
-    await database.sql`update products set description = 'Dim' where sku = 'UPD-2'`;
+    await files.database
+      .sql`insert into products (sku, name, description) values ('new-1', 'Other', '')`;
+    await files.database.sql`update products set description = 'Dim' where sku = 'UPD-2'`;
 
     const final = await confirm(review.id);
     expect(final).toMatchObject({
@@ -196,7 +182,7 @@ describe('an import with review', () => {
       preview: PREVIEW,
     });
     expect(final.warnings).toContain(CATALOGUE_CHANGED);
-    expect((await productsBySku(database.sql)).find((p) => p.sku === 'NEW-1')).toMatchObject({
+    expect((await productsBySku(files.database.sql)).find((p) => p.sku === 'NEW-1')).toMatchObject({
       name: 'New one',
     });
   });
@@ -204,7 +190,7 @@ describe('an import with review', () => {
   test('a confirmed import whose staging tables are gone stages its stored file again', async () => {
     const review = await reviewed();
     const { rows, latest } = stagingTables(review.id);
-    await database.sql.unsafe(`drop table ${rows}, ${latest}`);
+    await files.database.sql.unsafe(`drop table ${rows}, ${latest}`);
     const final = await confirm(review.id);
     const { created, updated, unchanged, invalid, duplicates, blank } = final;
     expect({ created, updated, unchanged, invalid, duplicates, blank }).toEqual(PREVIEW);
@@ -212,7 +198,7 @@ describe('an import with review', () => {
   });
 
   test('a file whose sku and name cannot be mapped waits in review with its columns, no preview', async () => {
-    const id = await storeFile(database.sql, 'own.csv', Buffer.from('foo,bar\nA,B\n'), {
+    const id = await storeFile(files.database.sql, 'own.csv', Buffer.from('foo,bar\nA,B\n'), {
       review: true,
     });
     const waiting = await waitForStatus(id, 'review');
@@ -223,8 +209,8 @@ describe('an import with review', () => {
     expect(await stagingExists(id)).toBe(false);
     // Without review the same file fails, naming the columns it found.
     const failed = await waitForFinal(
-      database,
-      await storeFile(database.sql, 'own.csv', Buffer.from('foo,bar\nA,B\n')),
+      files.database,
+      await storeFile(files.database.sql, 'own.csv', Buffer.from('foo,bar\nA,B\n')),
     );
     expect(failed.status).toBe('failed');
     expect(failed.error).toMatch(/foo/);

@@ -1,12 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
+import { beforeEach, describe, expect, test } from 'vitest';
 import {
   errorsOf,
-  type InProcessWorker,
   productsBySku,
-  startInProcessWorker,
   storeFile,
+  useInProcessWorker,
   waitForFinal,
 } from '@acme/testing';
 
@@ -16,25 +14,13 @@ import {
 
 const corpus = (name: string) => readFileSync(new URL(`./file/corpus/${name}`, import.meta.url));
 
-let database: TestDatabase;
-let worker: InProcessWorker;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  worker = await startInProcessWorker(database, {
-    url: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
-    prefix: uniqueRedisPrefix(),
-  });
-});
-afterAll(async () => {
-  await worker?.stop();
-  await database?.drop();
-});
+const files = useInProcessWorker();
 beforeEach(async () => {
-  await database.sql`truncate products`;
+  await files.database.sql`truncate products`;
 });
 
 const importFile = async (filename: string, content: Buffer) =>
-  waitForFinal(database, await storeFile(database.sql, filename, content));
+  waitForFinal(files.database, await storeFile(files.database.sql, filename, content));
 
 describe('an .xlsx workbook', () => {
   test('imports its first sheet like a CSV: each cell as the text Excel shows', async () => {
@@ -48,7 +34,7 @@ describe('an .xlsx workbook', () => {
       format: { encoding: 'xlsx', delimiter: 'xlsx', compression: null },
       warnings: ['Ignored unknown column: released'],
     });
-    expect(await productsBySku(database.sql)).toEqual([
+    expect(await productsBySku(files.database.sql)).toEqual([
       // text keeps its leading zeros; a number formatted 00000 shows them too
       {
         sku: '00042',
@@ -66,7 +52,7 @@ describe('an .xlsx workbook', () => {
       { sku: 'NO-DESC', name: 'Bare lamp', description: '', active: true },
     ]);
     // The second tab ("Notes", sheet1.xml, first in the ZIP) is not imported.
-    expect((await productsBySku(database.sql)).map((p) => p.sku)).not.toContain('note');
+    expect((await productsBySku(files.database.sql)).map((p) => p.sku)).not.toContain('note');
   });
 
   test('keeps only the text of a cell: not a reading (furigana) nor the white space of indented XML', async () => {
@@ -115,7 +101,7 @@ describe('an .xlsx workbook', () => {
   test('reports a row by its sheet row number', async () => {
     const final = await importFile('Products.xlsx', corpus('excel-cells-invalid.xlsx'));
     expect(final).toMatchObject({ status: 'completed', created: 1, invalid: 1 });
-    expect(await errorsOf(database.sql, final.id)).toEqual([
+    expect(await errorsOf(files.database.sql, final.id)).toEqual([
       { line: 4, sku: 'BAD-4', message: 'name is required' },
     ]);
   });
@@ -130,7 +116,7 @@ describe('an .xlsx workbook', () => {
     const empty = await importFile('Empty.xlsx', corpus('excel-empty.xlsx'));
     expect(empty.status).toBe('failed');
     expect(empty.error).toMatch(/^The file is empty/);
-    expect(await productsBySku(database.sql)).toEqual([]);
+    expect(await productsBySku(files.database.sql)).toEqual([]);
   });
 
   test('without relationship parts is still read: its header alone names what is missing', async () => {

@@ -1,40 +1,25 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
+import { beforeEach, describe, expect, test } from 'vitest';
 import { readStoredHeader } from '../file/stored-header.ts';
 import { headerSignature, rememberedMapping, rememberMapping } from './remembered.ts';
 import {
   errorsOf,
-  type InProcessWorker,
   productsBySku,
-  startInProcessWorker,
   storeFile,
+  useInProcessWorker,
   waitForFinal,
 } from '@acme/testing';
 
 /** Shop exports and supplier files as their programs write them (file/corpus/README.md). */
 const corpus = (name: string) => readFileSync(new URL(`../file/corpus/${name}`, import.meta.url));
 
-let database: TestDatabase;
-let worker: InProcessWorker;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  worker = await startInProcessWorker(database, {
-    url: 'redis://127.0.0.1:6379',
-    prefix: uniqueRedisPrefix(),
-  });
-});
-afterAll(async () => {
-  await worker?.stop();
-  await database?.drop();
-});
+const files = useInProcessWorker();
 beforeEach(async () => {
-  await database.sql`truncate products, import_mappings`;
+  await files.database.sql`truncate products, import_mappings`;
 });
 
 const importFile = async (filename: string, content: Buffer | string) =>
-  waitForFinal(database, await storeFile(database.sql, filename, Buffer.from(content)));
+  waitForFinal(files.database, await storeFile(files.database.sql, filename, Buffer.from(content)));
 
 describe('shop exports are recognised and imported by their rules', () => {
   test('Shopify: variants inherit Title, Body and Status; image rows are blank; draft and archived are inactive', async () => {
@@ -55,7 +40,7 @@ describe('shop exports are recognised and imported by their rules', () => {
       column: 'Variant SKU',
       confidence: 1,
     });
-    const products = await productsBySku(database.sql);
+    const products = await productsBySku(files.database.sql);
     const tee =
       '<p>Soft, breathable tee made from <strong>100% organic cotton</strong>.</p>\n<ul><li>Regular fit</li><li>Machine wash at 30°C</li></ul>';
     expect(products).toEqual([
@@ -102,7 +87,7 @@ describe('shop exports are recognised and imported by their rules', () => {
       created: 6,
       invalid: 0,
     });
-    const products = await productsBySku(database.sql);
+    const products = await productsBySku(files.database.sql);
     expect(products.find((p) => p.sku === 'LMP-ARC-01')).toEqual({
       sku: 'LMP-ARC-01',
       name: 'Arc Floor Lamp',
@@ -126,7 +111,7 @@ describe('shop exports are recognised and imported by their rules', () => {
       mapping: { sku: 'seller-sku', name: 'item-name', description: 'item-description' },
       created: 3,
     });
-    expect((await productsBySku(database.sql)).map(({ sku, name }) => [sku, name])).toEqual([
+    expect((await productsBySku(files.database.sql)).map(({ sku, name }) => [sku, name])).toEqual([
       ['AC-BTL-750-SS', 'Acme Stainless Steel Water Bottle, 750 ml, Leak-Proof'],
       ['AC-CUT-BMB-3', 'Acme Bamboo Cutting Board Set (3 pcs)'],
       ['AC-SKL-26', 'Acme Cast Iron Skillet 26 cm "pre-seasoned"'],
@@ -151,7 +136,7 @@ describe('files with their own column names', () => {
       created: 4,
       invalid: 0,
     });
-    expect(await productsBySku(database.sql)).toEqual([
+    expect(await productsBySku(files.database.sql)).toEqual([
       {
         sku: '10-4711',
         name: 'Wasserkocher Edelstahl 1,7 l',
@@ -177,9 +162,9 @@ describe('files with their own column names', () => {
 
   test('a price list with title lines above its header: they are skipped, said in a warning', async () => {
     const content = corpus('supplier-price-list-title.csv');
-    const id = await storeFile(database.sql, 'Preisliste.csv', content);
+    const id = await storeFile(files.database.sql, 'Preisliste.csv', content);
     // The upload route checks a given mapping against this header: the same one the import reads.
-    expect(await readStoredHeader(database.sql, id, 1_048_576)).toEqual([
+    expect(await readStoredHeader(files.database.sql, id, 1_048_576)).toEqual([
       'Artikelnummer',
       'Bezeichnung',
       'Beschreibung',
@@ -187,7 +172,7 @@ describe('files with their own column names', () => {
       'VE',
       'Aktiv',
     ]);
-    const final = await waitForFinal(database, id);
+    const final = await waitForFinal(files.database, id);
     expect(final).toMatchObject({
       status: 'completed',
       format: { encoding: 'windows-1252', delimiter: ';' },
@@ -206,7 +191,7 @@ describe('files with their own column names', () => {
       blank: 1, // line 3, empty cells between the title and the header
       rowsProcessed: 4,
     });
-    expect(await productsBySku(database.sql)).toEqual([
+    expect(await productsBySku(files.database.sql)).toEqual([
       {
         sku: '20-1001',
         name: 'Teekanne Glas 1,2 l',
@@ -258,7 +243,7 @@ describe('files with their own column names', () => {
   test('a remembered mapping (same columns, any order) applies to the next file, with values mapped by hand', async () => {
     const file = corpus('supplier-own-columns.csv');
     const columns = ['Art.', 'Text', 'Langtext', 'Lieferbar', 'VK brutto'];
-    await rememberMapping(database.sql, columns, {
+    await rememberMapping(files.database.sql, columns, {
       sku: 'Art.',
       name: 'Text',
       description: 'Langtext',
@@ -266,7 +251,7 @@ describe('files with their own column names', () => {
       activeValues: { lieferbar: true, 'nicht lieferbar': false },
     });
     expect(
-      await rememberedMapping(database.sql, headerSignature([...columns].reverse())),
+      await rememberedMapping(files.database.sql, headerSignature([...columns].reverse())),
     ).toMatchObject({
       sku: 'Art.',
     });
@@ -277,7 +262,7 @@ describe('files with their own column names', () => {
       created: 3,
       invalid: 0,
     });
-    expect(await productsBySku(database.sql)).toEqual([
+    expect(await productsBySku(files.database.sql)).toEqual([
       {
         sku: 'SUP-001',
         name: 'Espressotasse 2er-Set',
@@ -315,9 +300,9 @@ describe('files with their own column names', () => {
         { column: 'Stock', confidence: 0.66 },
       ],
     });
-    expect(await productsBySku(database.sql)).toEqual([
+    expect(await productsBySku(files.database.sql)).toEqual([
       { sku: 'KEEP-1', name: 'Kept', description: '', active: true },
     ]);
-    expect(await errorsOf(database.sql, final.id)).toEqual([]);
+    expect(await errorsOf(files.database.sql, final.id)).toEqual([]);
   });
 });

@@ -18,11 +18,16 @@ export async function listImports(db: Db, { page, pageSize }: z.output<typeof ZI
 }
 
 /** The rows an import skipped, in file order; NOT_FOUND for an unknown import. */
-export async function listImportErrors(
+export async function listImportErrors(db: Db, input: z.output<typeof ZImportErrorsInput>) {
+  await getImport(db, input.id);
+  return { ...(await pageImportErrors(db, input)), page: input.page, pageSize: input.pageSize };
+}
+
+/** One page of the rows an import skipped, in file order, and how many there are. */
+export async function pageImportErrors(
   db: Db,
-  { id, page, pageSize }: z.output<typeof ZImportErrorsInput>,
+  { id, page, pageSize }: { id: string; page: number; pageSize: number },
 ) {
-  await getImport(db, id);
   const where = eq(importErrors.importId, id);
   const [items, [totals]] = await Promise.all([
     db
@@ -37,5 +42,5 @@ export async function listImportErrors(
       .from(importErrors)
       .where(where),
   ]);
-  return { items, total: totals?.total ?? 0, page, pageSize };
+  return { items, total: totals?.total ?? 0 };
 }

@@ -1,11 +1,9 @@
 import {
   eq,
-  importErrors,
   imports,
   isUndefinedTable,
   sql,
   transaction,
-  asc,
   type Db,
   type Sql,
 } from '@acme/db';
@@ -30,6 +28,7 @@ import {
 } from '@acme/shared';
 import type { z } from 'zod';
 import { notFound } from '../errors.ts';
+import { pageImportErrors } from './list-imports.ts';
 import { getImport, importStateColumns, publishImport } from '@acme/jobs/import-state';
 
 type Tx = Parameters<Parameters<typeof transaction>[1]>[0];
@@ -235,24 +234,17 @@ function stagingGone(state: TImport): AppError {
 
 async function recordedInvalidRows(
   db: Db,
-  { id, page, pageSize }: Required<Pick<TImportChangesInput, 'id' | 'page' | 'pageSize'>>,
+  input: Required<Pick<TImportChangesInput, 'id' | 'page' | 'pageSize'>>,
 ) {
-  const where = eq(importErrors.importId, id);
-  const [rows, [totals]] = await Promise.all([
-    db
-      .select({ line: importErrors.line, sku: importErrors.sku, error: importErrors.message })
-      .from(importErrors)
-      .where(where)
-      .orderBy(asc(importErrors.line), asc(importErrors.id))
-      .limit(pageSize)
-      .offset((page - 1) * pageSize),
-    db
-      .select({ total: sql<number>`count(*)::int` })
-      .from(importErrors)
-      .where(where),
-  ]);
+  const { items, total } = await pageImportErrors(db, input);
   return {
-    items: rows.map((row) => ({ ...row, after: null, before: null })),
-    total: totals?.total ?? 0,
+    items: items.map(({ line, sku, message }) => ({
+      line,
+      sku,
+      error: message,
+      after: null,
+      before: null,
+    })),
+    total,
   };
 }

@@ -59,7 +59,7 @@ describe('an .xlsx workbook', () => {
     // Japanese Excel stores each typed string with its reading; this workbook's parts are indented.
     const final = await importFile('商品.xlsx', corpus('excel-ja-phonetic.xlsx'));
     expect(final).toMatchObject({ status: 'completed', created: 2, invalid: 0, warnings: [] });
-    expect(await productsBySku(database.sql)).toEqual([
+    expect(await productsBySku(files.database.sql)).toEqual([
       { sku: 'JP-1', name: '電気ケトル', description: '湯沸かし 1.2L', active: true },
       // a rich inline string: its runs joined, its reading left out
       { sku: 'JP-2', name: '卓上ランプ', description: '真鍮の アーム', active: false },
@@ -79,10 +79,10 @@ describe('an .xlsx workbook', () => {
       invalid: 1,
       warnings: ['Ignored unknown column: Price'],
     });
-    expect(await errorsOf(database.sql, final.id)).toEqual([
+    expect(await errorsOf(files.database.sql, final.id)).toEqual([
       { line: 7, sku: null, message: 'sku is required' },
     ]);
-    expect(await productsBySku(database.sql)).toEqual([
+    expect(await productsBySku(files.database.sql)).toEqual([
       { sku: firstSku, name: 'Kettle', description: 'Boils water\nfast', active: true },
       // typed as a date: the date as shown
       { sku: '2024-01-05', name: 'Date-like sku', description: 'looks like a date', active: true },

@@ -1,7 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AppRouter } from '@acme/api';
 import type { TImport } from '@acme/shared';
 import {
   eventually,
@@ -10,7 +8,7 @@ import {
   type TestServer,
   type TestWorker,
 } from '@acme/testing';
-import { upload } from './helpers.ts';
+import { failure, upload } from './helpers.ts';
 
 /**
  * A German supplier's list: its own order number (`Bestellnummer`) comes first and is matched to
@@ -62,19 +60,6 @@ beforeEach(async () => {
     insert into products (sku, name, description, active) values
       ('10-4711', 'Wasserkocher', 'Edelstahl', true), ('10-4712', 'Toaster', '2 Scheiben', true)`;
 });
-
-async function failure(call: Promise<unknown>) {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof TRPCClientError) {
-      const { data, message } = error as TRPCClientError<AppRouter>;
-      return { code: data?.code, message };
-    }
-    throw error;
-  }
-  throw new Error('the call succeeded');
-}
 
 /** Waits until the import is in one of the statuses, newer than `after` (a version) if given. */
 function waitFor(id: string, status: TImport['status'], after = -1): Promise<TImport> {

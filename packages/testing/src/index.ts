@@ -11,7 +11,14 @@ export {
   type TestReceiver,
 } from './receiver.ts';
 export { errorsOf, productsBySku, readImport, storeFile, waitForFinal } from './imports.ts';
-export { freePort, kill, spawnWorker, startRedis } from './processes.ts';
+export {
+  freePort,
+  kill,
+  spawnWorker,
+  startRedis,
+  useWorkerProcesses,
+  type WorkerProcessesFixture,
+} from './processes.ts';
 export {
   sampleCsv,
   sampleDistinctSkus,

@@ -2,6 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
+import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
+import { TEST_REDIS_URL } from './redis.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -63,4 +66,44 @@ export async function kill(child: ChildProcess, signal: NodeJS.Signals = 'SIGKIL
   const exited = once(child, 'exit');
   child.kill(signal);
   await exited;
+}
+
+export interface WorkerProcessesFixture {
+  readonly database: TestDatabase;
+  /** Starts a real worker process on the file's database and Redis prefix; killed after the file. */
+  spawn: () => ChildProcess;
+}
+
+/**
+ * A test file's own database and the worker processes it starts (each on that database and one
+ * Redis prefix), killed and dropped after the file's tests: for tests that SIGKILL or SIGTERM a
+ * worker.
+ */
+export function useWorkerProcesses(): WorkerProcessesFixture {
+  let database: TestDatabase | undefined;
+  const prefix = uniqueRedisPrefix();
+  const workers: ChildProcess[] = [];
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    for (const worker of workers) await kill(worker);
+    await database?.drop();
+  });
+  const fixture: WorkerProcessesFixture = {
+    get database() {
+      if (!database) throw new Error('useWorkerProcesses: the database exists once beforeAll ran');
+      return database;
+    },
+    spawn: () => {
+      const worker = spawnWorker({
+        DATABASE_URL: fixture.database.url,
+        REDIS_URL: TEST_REDIS_URL,
+        REDIS_PREFIX: prefix,
+      });
+      workers.push(worker);
+      return worker;
+    },
+  };
+  return fixture;
 }

@@ -1,12 +1,4 @@
-import {
-  eq,
-  imports,
-  isUndefinedTable,
-  sql,
-  transaction,
-  type Db,
-  type Sql,
-} from '@acme/db';
+import { eq, imports, isUndefinedTable, sql, transaction, type Db, type Sql } from '@acme/db';
 import {
   dropStagingTables,
   enqueueImport,

@@ -43,9 +43,9 @@ async function tryBuildLock(sql: Sql): Promise<boolean> {
 }
 
 /**
- * Cancels every build of a list index under way in this database (ensureSearchIndexes builds in
- * up to two sessions). A plain CREATE INDEX that is cancelled leaves nothing behind; a session
- * merely dropping them, another import, is left to finish.
+ * Cancels a build of a list index under way in this database (ensureSearchIndexes). The invalid
+ * index a cancelled CREATE INDEX CONCURRENTLY leaves is dropped with the others; a session merely
+ * dropping them, another import, is left to finish.
  */
 async function cancelRunningRebuild(sql: Sql): Promise<void> {
   const builds = Object.keys(SEARCH_INDEXES).map(searchIndexBuildStatement);

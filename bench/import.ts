@@ -1,4 +1,4 @@
-// pnpm bench:import [--rows 500000] [--skip-floor] [--skip-back-to-back]
+// pnpm bench:import [--rows 500000] [--skip-floor] [--skip-back-to-back] [--skip-review]
 //
 // The CSV import end to end on this machine, against its floor:
 // - generates a realistic CSV (names, word-word-word SKUs, 1-3 sentence descriptions, quoted
@@ -12,6 +12,8 @@
 //   imports drop the list's indexes and rebuild them after commit; re-import: all of them);
 // - back to back: a re-import uploaded the moment the fresh import completes (while the list's
 //   indexes rebuild), and a large import right after a small one that dropped the indexes;
+// - review: the same file uploaded with review=true, upload → waiting for review (goal: no longer
+//   than the re-import's upload + parse + classify), then imports.confirm → completed;
 // - prints seconds, rows/s and the phases of each import (upload, parse+stage, classify, write,
 //   index rebuild), the ratio to the floor, the peak RSS of the worker, the server's RSS growth,
 //   and whether the import's own tables and stored file were freed.
@@ -22,6 +24,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
+import { createApiClient } from '@acme/api/client';
 import { SEARCH_INDEXES } from '@acme/db';
 import { migrateDatabase } from '@acme/db/migrate';
 import { storeUpload } from '@acme/jobs/import-state';
@@ -35,6 +38,7 @@ const { values: args } = parseArgs({
     rows: { type: 'string', default: '500000' },
     'skip-floor': { type: 'boolean', default: false },
     'skip-back-to-back': { type: 'boolean', default: false },
+    'skip-review': { type: 'boolean', default: false },
     port: { type: 'string', default: '3210' },
     /** IMPORT_UNDO_DAYS of the worker: 0 measures the import without its undo journal. */
     'undo-days': { type: 'string', default: '7' },
@@ -133,10 +137,11 @@ async function importThroughApp(label: string, source = file) {
   }
 }
 
-async function upload(label: string, source: string): Promise<string> {
-  if (uploadedOverHttp) {
+async function upload(label: string, source: string, review = false): Promise<string> {
+  if (uploadedOverHttp || review) {
     const form = new FormData();
     form.set('file', await openAsBlob(source, { type: 'text/csv' }), `${label}.csv`);
+    if (review) form.set('review', 'true');
     const response = await fetch(`${baseUrl}/api/imports`, { method: 'POST', body: form });
     if (response.status === 202) return ((await response.json()) as { importId: string }).importId;
     if (response.status !== 404)
@@ -150,6 +155,36 @@ async function upload(label: string, source: string): Promise<string> {
     maxBytes: Number.MAX_SAFE_INTEGER,
     options: () => ({ mapping: null, review: false }),
   });
+}
+
+/** Upload with review=true → waiting for review, then imports.confirm → completed. */
+async function reviewThroughApp(label: string, source = file) {
+  await sql`checkpoint`;
+  const started = performance.now();
+  const id = await upload(label, source, true);
+  const settle = async (wanted: string) => {
+    for (;;) {
+      const [row] = await sql<{ status: string; error: string | null; preview: unknown }[]>`
+        select status, error, preview from imports where id = ${id}`;
+      if (row?.status === wanted) return row;
+      if (row && ['completed', 'failed', 'cancelled'].includes(row.status))
+        throw new Error(`review import ${row.status}: ${row.error}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  const { preview } = await settle('review');
+  const reviewMs = performance.now() - started;
+  const { client, close } = createApiClient({ baseUrl });
+  try {
+    const confirming = performance.now();
+    await client.imports.confirm.mutate({ id });
+    await settle('completed');
+    const [counts] = await sql<{ created: number; updated: number; unchanged: number }[]>`
+      select created, updated, unchanged from imports where id = ${id}`;
+    return { reviewMs, confirmMs: performance.now() - confirming, preview, counts };
+  } finally {
+    close();
+  }
 }
 
 // --- the floor: raw COPY + one set-based upsert -------------------------------------------------
@@ -232,6 +267,8 @@ try {
   if (floorFresh !== undefined) await sql`vacuum (analyze) bench_floor`;
   const again = await importThroughApp('again');
   await catalogueSettled(sql);
+  const review = args['skip-review'] ? undefined : await reviewThroughApp('review');
+  if (review) await catalogueSettled(sql);
   const floorAgain = args['skip-floor'] ? undefined : await floor();
 
   // A large import right after a small one that dropped the list's indexes (their rebuild is
@@ -267,6 +304,19 @@ try {
   console.log(
     `${''.padEnd(14)} unchanged re-import: ${share.toFixed(2)}× the fresh import (goal ≤ ${UNCHANGED_GOAL}) ${verdict(share <= UNCHANGED_GOAL)}`,
   );
+  if (review) {
+    const p = again.phases;
+    const budget = p ? again.uploadMs + (p.parseSeconds + p.classifySeconds) * 1000 : undefined;
+    console.log(
+      `${'review'.padEnd(14)} ${fmtS(review.reviewMs).padStart(9)} upload → waiting for review, preview ${JSON.stringify(review.preview)}` +
+        (budget === undefined
+          ? ''
+          : ` | the re-import's upload + parse+stage + classify ${fmtS(budget)}: ratio ${(review.reviewMs / budget).toFixed(2)} (goal ≤ 1) ${verdict(review.reviewMs <= budget)}`),
+    );
+    console.log(
+      `${''.padEnd(14)} confirm → completed ${fmtS(review.confirmMs)}, counts ${JSON.stringify(review.counts)}`,
+    );
+  }
   if (afterSmall) console.log(describe('after a small', afterSmall, floorFresh));
   console.log(
     `peak RSS (VmHWM): worker ${workerMb.toFixed(0)} MB (goal ≤ ${WORKER_RSS_GOAL_MB} MB) ${verdict(workerMb <= WORKER_RSS_GOAL_MB)}, server ${serverMb.toFixed(0)} MB; ` +

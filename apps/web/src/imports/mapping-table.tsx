@@ -1,10 +1,17 @@
 import { For, Show } from 'solid-js';
 import { MAPPED_FIELDS, type TImport, type TMappedField } from '@acme/shared';
-import { FIELD_LABELS, fieldSourceText, REQUIRED_FIELDS, type DraftMapping } from './review.ts';
+import {
+  closestSuggestion,
+  FIELD_LABELS,
+  fieldSourceText,
+  REQUIRED_FIELDS,
+  type DraftMapping,
+} from './review.ts';
 
 /**
  * One labelled select per product field, listing the file's columns ("not imported" for the
- * optional fields), with how the column in force was chosen beside it.
+ * optional fields), with how the column in force was chosen beside it; a field left without a
+ * column names the closest one the matching found ("suggested 62 %"), too unsure to map by itself.
  */
 export function MappingTable(props: {
   state: TImport;
@@ -70,6 +77,18 @@ export function MappingTable(props: {
                         <span class={`badge ${required ? 'warn' : ''}`}>
                           {required ? 'needed' : 'not imported'}
                         </span>
+                        <Show when={closestSuggestion(props.state, field)}>
+                          {(closest) => (
+                            <span
+                              class="suggested"
+                              data-testid={`suggested-${field}`}
+                              title={`"${closest().column}" fits ${FIELD_LABELS[field]} ${closest().percent} %: too unsure to map by itself. Choose it above to use it.`}
+                            >
+                              suggested {closest().percent} %:{' '}
+                              <span class="mono truncate-line">{closest().column}</span>
+                            </span>
+                          )}
+                        </Show>
                       </Show>
                     }
                   >

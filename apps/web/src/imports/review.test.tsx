@@ -6,6 +6,7 @@ import { ImportHistory } from './import-history.tsx';
 import { ImportView } from './import-view.tsx';
 import {
   changedFields,
+  closestSuggestion,
   fieldSourceText,
   initialDraft,
   isReviewing,
@@ -160,6 +161,27 @@ describe('review helpers', () => {
     expect(fieldSourceText(shopify, 'sku')).toBe('profile');
   });
 
+  it('names the closest column of a field left without one, and none for a mapped field', () => {
+    const near: TImport = {
+      ...unmapped,
+      suggestions: [
+        {
+          field: 'sku',
+          column: null,
+          confidence: 0,
+          candidates: [
+            { column: 'Art.-Code', confidence: 0.618 },
+            { column: 'Lieferbar', confidence: 0.41 },
+          ],
+        },
+        ...unmapped.suggestions!.slice(1),
+      ],
+    };
+    expect(closestSuggestion(near, 'sku')).toEqual({ column: 'Art.-Code', percent: 62 });
+    expect(closestSuggestion(near, 'name')).toBeNull();
+    expect(closestSuggestion(near, 'description')).toBeNull();
+  });
+
   it('lists the fields an update changes, before and after', () => {
     const before = { sku: 'A-1', name: 'Kettle', description: 'Steel', active: true };
     expect(changedFields(before, { ...before, name: 'Kettle 2', active: false })).toEqual([
@@ -244,6 +266,31 @@ describe('ImportView: review', () => {
     expect(screen.getByText('Reading the file')).toBeTruthy();
     expect(screen.getByLabelText<HTMLSelectElement>(/^SKU/).disabled).toBe(true);
     expect(confirm.disabled).toBe(true);
+  });
+
+  it('shows the closest column of an unmapped field with its confidence, until a column is chosen', async () => {
+    const near: TImport = {
+      ...unmapped,
+      columns: ['Art.-Code', 'Bezeichnung', 'Lieferbar'],
+      suggestions: [
+        {
+          field: 'sku',
+          column: null,
+          confidence: 0,
+          candidates: [{ column: 'Art.-Code', confidence: 0.62 }],
+        },
+        ...unmapped.suggestions!.slice(1),
+      ],
+    };
+    const remap = vi.fn().mockResolvedValue({ ...near, status: 'queued', version: 8 });
+    renderWithApi(() => <ImportView id={ID} />, fakeImports(near, { remap: { mutate: remap } }));
+    const suggested = await screen.findByTestId('suggested-sku');
+    expect(suggested.textContent).toBe('suggested 62 %: Art.-Code');
+    expect(suggested.title).toMatch(/too unsure to map by itself/);
+    // A field with neither a column nor a candidate says only that it is not imported.
+    expect(screen.queryByTestId('suggested-description')).toBeNull();
+    fireEvent.change(screen.getByLabelText(/^SKU/), { target: { value: 'Art.-Code' } });
+    await waitFor(() => expect(screen.queryByTestId('suggested-sku')).toBeNull());
   });
 
   it('changing a column re-reads the file with the new mapping; "not imported" leaves a field out', async () => {

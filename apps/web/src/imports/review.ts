@@ -116,6 +116,20 @@ export function fieldSourceText(
   }
 }
 
+/**
+ * The closest column for a field the matching left without one (no column fits with enough
+ * confidence to be mapped by itself): its name and confidence in percent, so the review says why
+ * the field is unmapped and what it would take. Null when a column was chosen, or none comes near.
+ */
+export function closestSuggestion(
+  state: Pick<TImport, 'suggestions'>,
+  field: TMappedField,
+): { column: string; percent: number } | null {
+  const suggestion = state.suggestions?.find((s) => s.field === field);
+  const best = suggestion?.column === null ? suggestion.candidates[0] : undefined;
+  return best ? { column: best.column, percent: Math.round(best.confidence * 100) } : null;
+}
+
 /** The counts a preview promises, labelled as the review shows them. */
 export function previewCounts(preview: TImportPreview): { label: string; value: number }[] {
   return [

@@ -22,23 +22,9 @@ export {
   startLivenessBeacon,
   type LivenessBeacon,
 } from './liveness/worker-liveness.ts';
-export {
-  createRowMapper,
-  headerSignature,
-  mappingProblem,
-  planMapping,
-  rememberedMapping,
-  sameMapping,
-  rememberMapping,
-  type MappingPlan,
-  type RowMapper,
-} from './import/mapping/index.ts';
-export { ImportFailure, MappingNeeded } from './import/import-failure.ts';
-export { readStoredHeader } from './import/file/stored-header.ts';
 // The parse path alone, which bench/parse.ts and bench/xlsx.ts time.
 export { openRecordSource } from './import/file/record-source.ts';
 export { StagingEncoder } from './import/staging-encoder.ts';
-export { dropStagingTables } from './import/catalogue-merge.ts';
 export { stagedChanges, stagedSample } from './import/staged-rows.ts';
 export { sniffFileKind, sniffGzipContent, type FileKind } from './import/file/file-kind.ts';
 export { bulkCatalogueWrite } from './catalogue-bulk-write.ts';

@@ -16,10 +16,16 @@ import {
 import { publicProcedure, router } from '../trpc.ts';
 import { zTrackedIterable } from '../zod-tracked-iterable.ts';
 import { followImport } from './follow-import.ts';
-import { cancelImport, getImport, retryImport } from '@acme/jobs/import-state';
+import {
+  cancelImport,
+  confirmImport,
+  getImport,
+  remapImport,
+  retryImport,
+} from '@acme/jobs/import-state';
 import { listImportErrors, listImports } from './list-imports.ts';
 import { previewRevert, revertImport } from './revert-import.ts';
-import { confirmImport, importSample, listImportChanges, remapImport } from './review-import.ts';
+import { importSample, listImportChanges } from './review-rows.ts';
 
 export const importsRouter = router({
   list: publicProcedure

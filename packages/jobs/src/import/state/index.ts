@@ -1,6 +1,7 @@
 /**
- * The one home of an import's state: every transition (upload → queued, cancel, retry, the
- * worker's attempt, review, fail, complete) commits here and publishes the new state on the bus.
+ * The one home of an import's state: every transition (upload → queued, cancel, retry, confirm
+ * and remap of a review, the worker's attempt, review, fail, complete) commits here and publishes
+ * the new state on the bus.
  * The API, the upload route and the worker call these; nothing else writes `imports.status`.
  */
 export {
@@ -15,6 +16,7 @@ export {
 } from './import-state.ts';
 export { storeUpload, type Upload, type UploadOptions } from './store-upload.ts';
 export { cancelImport, retryImport } from './requests.ts';
+export { confirmImport, remapImport } from './review.ts';
 export {
   announceImport,
   awaitMapping,

@@ -85,12 +85,7 @@ export const ZImportChange = z.object({
 });
 export type TImportChange = z.infer<typeof ZImportChange>;
 
-export const ZImportChangesOutput = z.object({
-  items: z.array(ZImportChange),
-  total: z.number().int(),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-});
+export const ZImportChangesOutput = zPaged(ZImportChange);
 
 /** `imports.remap`: the mapping an import in review is staged again with. */
 export const ZImportRemapInput = z.object({ id: ZImportId, mapping: ZColumnMapping });

@@ -5,7 +5,7 @@ import { AppError, type TRestoreOutput } from '@acme/shared';
 import { notFound } from '../errors.ts';
 
 /**
- * Restorable deletes (SPEC section 2c): what `products.delete` and `products.deleteAll` remove is
+ * Restorable deletes (docs/contract.md; ARCHITECTURE.md, "Undo"): what `products.delete` and `products.deleteAll` remove is
  * copied, whole, into deleted_products under a new deletion (its id is the `restoreId`), in the
  * deleting transaction and with set-based SQL; `products.restore` puts it back.
  */

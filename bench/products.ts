@@ -165,9 +165,10 @@ interface BuildOption {
   concurrently: boolean;
   maintenanceWorkMem: string;
 }
-const TRIGRAM_DESCRIPTION = 'products_description_trgm';
-const REST = Object.keys(SEARCH_INDEXES).filter((name) => name !== TRIGRAM_DESCRIPTION);
-const ALL = [...REST, TRIGRAM_DESCRIPTION];
+// The dearest build by far (name and description trigrams); the others take seconds.
+const TRIGRAM_TEXT = 'products_text_trgm';
+const REST = Object.keys(SEARCH_INDEXES).filter((name) => name !== TRIGRAM_TEXT);
+const ALL = [...REST, TRIGRAM_TEXT];
 
 async function buildIndexes(option: BuildOption): Promise<{ total: number; each: string[] }> {
   await dropSearchIndexes(sql);
@@ -219,7 +220,7 @@ if (args['rebuild-options']) {
     },
     {
       label: 'plain (blocks writes), two sessions, 1GB each',
-      sessions: [REST, [TRIGRAM_DESCRIPTION]],
+      sessions: [REST, [TRIGRAM_TEXT]],
       concurrently: false,
       maintenanceWorkMem: '1GB',
     },

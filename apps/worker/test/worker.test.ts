@@ -26,7 +26,7 @@ describe('worker', () => {
     await sql`create extension if not exists pageinspect`;
     const pendingPages = async () => {
       const [row] = await sql<{ pages: number }[]>`
-        select (gin_metapage_info(get_raw_page('products_description_trgm', 0))).n_pending_pages::int as pages`;
+        select (gin_metapage_info(get_raw_page('products_text_trgm', 0))).n_pending_pages::int as pages`;
       return row!.pages;
     };
     expect(await pendingPages()).toBeGreaterThan(0);

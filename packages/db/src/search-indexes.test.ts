@@ -36,10 +36,10 @@ describe('search indexes', () => {
 
   it('replaces an index left invalid by an interrupted build', async () => {
     await database.sql`update pg_index set indisvalid = false
-      where indexrelid = 'products_name_trgm'::regclass`;
-    expect(await ensureSearchIndexes(database.sql)).toEqual(['products_name_trgm']);
+      where indexrelid = 'products_sku_trgm'::regclass`;
+    expect(await ensureSearchIndexes(database.sql)).toEqual(['products_sku_trgm']);
     const [row] = await database.sql<{ valid: boolean }[]>`
-      select indisvalid as valid from pg_index where indexrelid = 'products_name_trgm'::regclass`;
+      select indisvalid as valid from pg_index where indexrelid = 'products_sku_trgm'::regclass`;
     expect(row!.valid).toBe(true);
   });
 });

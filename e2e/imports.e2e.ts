@@ -158,6 +158,9 @@ describe('import page', () => {
   });
 
   it('"Choose a file" shows its focus and opens the file chooser with Enter', async () => {
+    // Playwright turns on Chromium's file chooser interception without waiting for it: listen
+    // before the page loads, so the interception is on long before Enter is pressed.
+    const chooserOpened = page.waitForEvent('filechooser', WAIT);
     await page.goto(`${stack.baseUrl}/imports`);
     await page.getByRole('heading', { name: 'Import', exact: true }).waitFor();
     const input = page.locator('input[type=file]');
@@ -171,10 +174,8 @@ describe('import page', () => {
     }
     expect(await focused()).toBe(true);
     expect(await shadow()).not.toBe(unfocused);
-    const [chooser] = await Promise.all([
-      page.waitForEvent('filechooser'),
-      page.keyboard.press('Enter'),
-    ]);
+    await page.keyboard.press('Enter');
+    const chooser = await chooserOpened;
     await chooser.setFiles({
       name: 'keyboard.csv',
       mimeType: 'text/csv',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ZImport, ZImportError, ZImportId } from './imports.ts';
-import { ZColumnMapping } from './mapping.ts';
+import { ACTIVE_VALUES_MAX, ZColumnMapping } from './mapping.ts';
 import { zPaged } from './paged.ts';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from './products.ts';
 
@@ -112,3 +112,29 @@ export const ZImportSampleRow = z.object({
 export type TImportSampleRow = z.infer<typeof ZImportSampleRow>;
 
 export const ZImportSampleOutput = z.object({ items: z.array(ZImportSampleRow) });
+
+/** How many distinct values of the active column `imports.activeValues` lists, most rows first. */
+export const ACTIVE_VALUES_LISTED = ACTIVE_VALUES_MAX;
+
+/**
+ * One distinct value of a file's active column (compared trimmed and case-insensitively, shown as
+ * first written): the rows holding it, and how the mapping in force reads it (null: not
+ * understood, so those rows are invalid until it is mapped in `mapping.activeValues`).
+ */
+export const ZActiveColumnValue = z.object({
+  value: z.string(),
+  rows: z.number().int(),
+  active: z.boolean().nullable(),
+});
+export type TActiveColumnValue = z.infer<typeof ZActiveColumnValue>;
+
+/**
+ * `imports.activeValues`: the values of the column mapped to `active` (null when none is), with
+ * `more` true when it held more distinct values than listed.
+ */
+export const ZImportActiveValuesOutput = z.object({
+  column: z.string().nullable(),
+  items: z.array(ZActiveColumnValue),
+  more: z.boolean(),
+});
+export type TImportActiveValues = z.infer<typeof ZImportActiveValuesOutput>;

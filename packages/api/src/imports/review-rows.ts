@@ -1,10 +1,11 @@
-import { isUndefinedTable, type Db, type Sql } from '@acme/db';
+import { eq, imports, isUndefinedTable, type Db, type Sql } from '@acme/db';
 import { stagedChanges, stagedSample } from '@acme/jobs';
 import {
   AppError,
   IMPORT_SAMPLE_ROWS,
   WORKING_IMPORT_STATUSES,
   type TImport,
+  type TImportActiveValues,
   type TImportChangesInput,
   type ZImportChangesInput,
 } from '@acme/shared';
@@ -48,6 +49,30 @@ export async function importSample(deps: { sql: Sql; db: Db }, id: string) {
     if (isUndefinedTable(error)) throw stagingGone(await getImport(deps.db, id));
     throw error;
   }
+}
+
+/**
+ * The distinct values of the column mapped to `active`, counted while the file was staged, each
+ * with how the mapping in force reads it (`imports.activeValues`), so a person can map the ones
+ * not understood. Only while the import waits in review with a preview, like its rows.
+ */
+export async function importActiveValues(
+  deps: { db: Db },
+  id: string,
+): Promise<TImportActiveValues> {
+  const state = await getImport(deps.db, id);
+  assertStaged(state);
+  const column = state.mapping?.active ?? null;
+  if (column === null) return { column, items: [], more: false };
+  const [row] = await deps.db
+    .select({ staged: imports.staged })
+    .from(imports)
+    .where(eq(imports.id, id));
+  return {
+    column,
+    items: row?.staged?.activeValues ?? [],
+    more: row?.staged?.activeValuesMore ?? false,
+  };
 }
 
 /** Staged rows are there to read only while the import waits in review with a preview. */

@@ -1,5 +1,6 @@
 import {
   ZImport,
+  ZImportActiveValuesOutput,
   ZImportById,
   ZImportChangesInput,
   ZImportChangesOutput,
@@ -25,7 +26,7 @@ import {
 } from '@acme/jobs/import-state';
 import { listImportErrors, listImports } from './list-imports.ts';
 import { previewRevert, revertImport } from './revert-import.ts';
-import { importSample, listImportChanges } from './review-rows.ts';
+import { importActiveValues, importSample, listImportChanges } from './review-rows.ts';
 
 export const importsRouter = router({
   list: publicProcedure
@@ -75,6 +76,11 @@ export const importsRouter = router({
     .input(ZImportById)
     .output(ZImportSampleOutput)
     .query(({ ctx, input }) => importSample(ctx, input.id)),
+  /** The values of the active column and how the mapping reads them, for `mapping.activeValues`. */
+  activeValues: publicProcedure
+    .input(ZImportById)
+    .output(ZImportActiveValuesOutput)
+    .query(({ ctx, input }) => importActiveValues(ctx, input.id)),
   onProgress: publicProcedure
     .input(ZImportProgressInput)
     .output(zTrackedIterable(ZImport))

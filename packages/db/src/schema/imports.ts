@@ -17,6 +17,7 @@ import {
   IMPORT_PHASES,
   IMPORT_STATUSES,
   MAPPING_SOURCES,
+  type TActiveColumnValue,
   type TColumnMapping,
   type TFieldSuggestion,
   type TImportFormat,
@@ -38,6 +39,12 @@ export interface StagedSummary {
   bytesRead: number;
   format: TImportFormat;
   warnings: string[];
+  /**
+   * The distinct values of the active column, as read with the mapping (absent: staged before
+   * they were counted); `activeValuesMore` when there were more than listed.
+   */
+  activeValues?: TActiveColumnValue[];
+  activeValuesMore?: boolean;
   /** The classification (`latest` table) and the catalogue version it was made against. */
   classified?: {
     distinct: number;

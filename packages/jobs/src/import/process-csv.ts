@@ -215,6 +215,8 @@ async function runImport(
           bytesRead: records.bytesRead(),
           format: formatOf(encoder, records)!,
           warnings: warningsOf(encoder, records),
+          activeValues: encoder.activeValues().values,
+          activeValuesMore: encoder.activeValues().more,
         };
         await saveStagedSummary(tx, id, summary);
         return summary;

@@ -1,8 +1,10 @@
 import { Transform, type TransformCallback } from 'node:stream';
-import type { TColumnMapping } from '@acme/shared';
+import type { TActiveColumnValue, TColumnMapping } from '@acme/shared';
 import type { CsvRecord } from './file/csv-records.ts';
 import { CopyBatch, copyTextValue } from './copy-text.ts';
 import { missingColumnsFailure, type HeaderMap } from './header.ts';
+import { ActiveValueTally } from './mapping/active-value-tally.ts';
+import { ACTIVE_WORDS } from './mapping/active-values.ts';
 import { MappingNeeded } from './import-failure.ts';
 import { planMapping, type MappingPlan } from './mapping/plan.ts';
 import { headerSignature } from './mapping/remembered.ts';
@@ -47,6 +49,8 @@ export class StagingEncoder extends Transform {
   readonly #options: StagingEncoderOptions;
   readonly #batch = new CopyBatch();
   #mapper: RowMapper | undefined;
+  /** The active column's values (absent: the mapping has no active column). */
+  #activeValues: ActiveValueTally | undefined;
 
   constructor(options: StagingEncoderOptions = {}) {
     super({ writableObjectMode: true, readableObjectMode: false });
@@ -102,8 +106,14 @@ export class StagingEncoder extends Transform {
     return text || undefined;
   }
 
+  /** The active column's distinct values and how the mapping reads them (empty without one). */
+  activeValues(): { values: TActiveColumnValue[]; more: boolean } {
+    return { values: this.#activeValues?.list() ?? [], more: this.#activeValues?.more ?? false };
+  }
+
   /** A row's COPY text when the batch is full (to pass on), else undefined (kept for later). */
   #encode(mapper: RowMapper, record: CsvRecord): string | undefined {
+    if (!record.error) this.#activeValues?.add(record.fields);
     const row = record.error
       ? { sku: skuOf(record.fields, mapper.header), error: record.error }
       : mapper.map(record.fields);
@@ -138,5 +148,8 @@ export class StagingEncoder extends Transform {
     }
     this.#mapper = createRowMapper(fields, plan.mapping, plan.profile);
     this.header = this.#mapper.header;
+    const { active, width, activeValues } = this.header;
+    if (active !== -1)
+      this.#activeValues = new ActiveValueTally(active, width, activeValues ?? ACTIVE_WORDS);
   }
 }

@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { TImport } from '@acme/shared';
+import {
+  eventually,
+  startTestServer,
+  startTestWorker,
+  type TestServer,
+  type TestWorker,
+} from '@acme/testing';
+import { failure, upload } from './helpers.ts';
+
+/** A shop system's list whose Status column says Online/Offline, which no import reads by itself. */
+const ONLINE_OFFLINE =
+  'Artikelnummer;Bezeichnung;Status\n' +
+  'A-1;Wasserkocher;Online\n' +
+  'A-2;Toaster; online \n' +
+  'A-3;Brotmesser;Offline\n' +
+  'A-4;Schneidbrett;ja\n' +
+  'A-5;Eierbecher;\n';
+const MAPPING = { sku: 'Artikelnummer', name: 'Bezeichnung', active: 'Status' };
+
+let t: TestServer;
+let worker: TestWorker;
+beforeAll(async () => {
+  t = await startTestServer();
+  worker = await startTestWorker(t.database, { REDIS_PREFIX: t.config.REDIS_PREFIX });
+});
+afterAll(async () => {
+  await worker?.stop();
+  await t?.close();
+});
+beforeEach(async () => {
+  await t.sql`truncate products, import_mappings`;
+});
+
+function waitFor(id: string, status: TImport['status'], after = -1): Promise<TImport> {
+  return eventually(async () => {
+    const state = await t.api.imports.byId.query({ id });
+    return state.status === status && state.version > after ? state : undefined;
+  }, 20_000);
+}
+
+async function uploadForReview(file: string): Promise<TImport> {
+  const answer = await upload(t.url, file, { filename: 'shop.csv', fields: { review: 'true' } });
+  expect(answer.status).toBe(202);
+  return waitFor(answer.body.importId!, 'review');
+}
+
+describe('imports.activeValues', () => {
+  it('lists the active column’s values with how they read; mapped by hand through remap, they import', async () => {
+    const review = await uploadForReview(ONLINE_OFFLINE);
+    expect(review.mapping).toMatchObject(MAPPING);
+    // Online and Offline are not understood: their three rows are invalid.
+    expect(review.preview).toMatchObject({ created: 2, invalid: 3 });
+    expect(await t.api.imports.activeValues.query({ id: review.id })).toEqual({
+      column: 'Status',
+      items: [
+        // Most rows first; compared trimmed and case-insensitively, shown as first written; empty
+        // cells left out.
+        { value: 'Online', rows: 2, active: null },
+        { value: 'ja', rows: 1, active: true },
+        { value: 'Offline', rows: 1, active: null },
+      ],
+      more: false,
+    });
+
+    const queued = await t.api.imports.remap.mutate({
+      id: review.id,
+      mapping: { ...MAPPING, activeValues: { Online: true, Offline: false } },
+    });
+    const again = await waitFor(review.id, 'review', queued.version);
+    expect(again.preview).toMatchObject({ created: 5, invalid: 0 });
+    expect((await t.api.imports.activeValues.query({ id: review.id })).items).toEqual([
+      { value: 'Online', rows: 2, active: true },
+      { value: 'ja', rows: 1, active: true },
+      { value: 'Offline', rows: 1, active: false },
+    ]);
+
+    await t.api.imports.confirm.mutate({ id: review.id });
+    await waitFor(review.id, 'completed');
+    const stored = await t.sql<{ sku: string; active: boolean }[]>`
+      select sku, active from products order by sku`;
+    expect([...stored]).toEqual([
+      { sku: 'A-1', active: true },
+      { sku: 'A-2', active: true },
+      { sku: 'A-3', active: false },
+      { sku: 'A-4', active: true },
+      { sku: 'A-5', active: true },
+    ]);
+    // Past review the staged values are gone with the rows, and it says so.
+    expect(await failure(t.api.imports.activeValues.query({ id: review.id }))).toMatchObject({
+      code: 'PRECONDITION_FAILED',
+      message: expect.stringMatching(/completed: its rows are listed only while it waits/),
+    });
+  });
+
+  it('says there is no active column, and that a column held more values than listed', async () => {
+    const noActive = await uploadForReview('sku,name\nA-1,Kettle\n');
+    expect(await t.api.imports.activeValues.query({ id: noActive.id })).toEqual({
+      column: null,
+      items: [],
+      more: false,
+    });
+
+    // A column of 60 different words is hardly a yes/no column: 50 are listed, `more` says the rest.
+    const rows = Array.from({ length: 60 }, (_, i) => `B-${i},Item ${i},word${i}`);
+    const wide = await uploadForReview(`sku,name,active\n${rows.join('\n')}\n`);
+    const values = await t.api.imports.activeValues.query({ id: wide.id });
+    expect(values.items).toHaveLength(50);
+    expect(values.more).toBe(true);
+    expect(values.items.every((item) => item.active === null && item.rows === 1)).toBe(true);
+  });
+});

@@ -38,7 +38,10 @@ export type TImportPreview = z.infer<typeof ZImportPreview>;
 
 /** How a file was read (docs/contract.md section 2). */
 export const ZImportFormat = z.object({
-  /** `utf-8`, `utf-16le`, `utf-16be`, `windows-1252` or `macintosh` (WHATWG names); `xlsx` for a workbook. */
+  /**
+   * `utf-8`, `utf-16le`, `utf-16be`, or a code page: `windows-1252`, `macintosh`, `windows-1250`,
+   * `iso-8859-2`, `windows-1251`, `koi8-r`, `shift_jis`, `gb18030` (WHATWG names); `xlsx` for a workbook.
+   */
   encoding: z.string(),
   /** `,` `;` tab or `|`, or what an Excel `sep=` line named; `xlsx` for a workbook (cells). */
   delimiter: z.string(),

@@ -124,6 +124,12 @@ const ENCODINGS: Record<string, string> = {
   'utf-16be': 'UTF-16 BE',
   'windows-1252': 'Windows-1252',
   macintosh: 'Mac Roman',
+  'windows-1250': 'Windows-1250 (Central European)',
+  'iso-8859-2': 'ISO-8859-2 (Central European)',
+  'windows-1251': 'Windows-1251 (Cyrillic)',
+  'koi8-r': 'KOI8-R (Cyrillic)',
+  shift_jis: 'Shift_JIS (Japanese)',
+  gb18030: 'GB18030 (Chinese)',
 };
 const DELIMITERS: Record<string, string> = {
   ',': 'comma',

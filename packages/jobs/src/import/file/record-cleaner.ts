@@ -1,6 +1,7 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { RECORD_MARKER, type RecordProblem } from './csv-normaliser.ts';
 import type { CsvRecord } from './csv-records.ts';
+import { encodingLabel, type TextEncodingName } from './text-encoding.ts';
 
 /** Repeated header lines named in the warning; the rest are counted. */
 const NAMED_REPEATS = 5;
@@ -12,7 +13,7 @@ const NAMED_REPEATS = 5;
  * - skips rows whose fields are all empty or white space, counting them (`blank`);
  * - skips rows that repeat the header (two exports pasted together), with a warning;
  * - turns the normaliser's markers back into the broken row, with its error and column;
- * - flags rows holding U+FFFD once the (UTF-8) file was seen to hold invalid bytes.
+ * - flags rows holding U+FFFD once the file was seen to hold bytes invalid in its encoding.
  */
 export class RecordCleaner extends Transform {
   blank = 0;
@@ -20,16 +21,17 @@ export class RecordCleaner extends Transform {
   #header: string[] | undefined;
   #headerKeys: string[] = [];
   readonly #problems: ReadonlyMap<number, RecordProblem>;
-  readonly #sawInvalidUtf8: () => boolean;
+  readonly #invalidBytesIn: () => TextEncodingName | undefined;
   #decodeField: ((field: string) => string) | undefined;
 
   constructor(options: {
     problems: ReadonlyMap<number, RecordProblem>;
-    sawInvalidUtf8: () => boolean;
+    /** The file's encoding once it was seen to hold bytes invalid in it. */
+    invalidBytesIn: () => TextEncodingName | undefined;
   }) {
     super({ objectMode: true });
     this.#problems = options.problems;
-    this.#sawInvalidUtf8 = options.sawInvalidUtf8;
+    this.#invalidBytesIn = options.invalidBytesIn;
   }
 
   /** From now on fields are latin1 and need mapping to the file's code page. */
@@ -75,12 +77,13 @@ export class RecordCleaner extends Transform {
       callback();
       return;
     }
-    if (this.#sawInvalidUtf8() && fields.some((field) => field.includes('\uFFFD'))) {
+    const invalidIn = this.#invalidBytesIn();
+    if (invalidIn !== undefined && fields.some((field) => field.includes('\uFFFD'))) {
+      const label = encodingLabel(invalidIn);
       callback(null, {
         line: record.line,
         fields,
-        error:
-          'invalid UTF-8: this row holds bytes of another encoding while the rest of the file is UTF-8; fix the row or save the file as "CSV UTF-8"',
+        error: `invalid ${label}: this row holds bytes of another encoding while the rest of the file is ${label}; fix the row or save the file as "CSV UTF-8"`,
       } satisfies CsvRecord);
       return;
     }

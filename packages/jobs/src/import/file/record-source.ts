@@ -15,7 +15,7 @@ import {
   isSingleByte,
   singleByteFieldDecoder,
   TextDecoding,
-  type SingleByteEncoding,
+  type TextEncodingName,
 } from './text-encoding.ts';
 
 /** Text looked at to sniff the dialect. */
@@ -94,16 +94,17 @@ export async function openRecordSource(
   const parser = new LineNumberedCsvParser(dialect, { maxRecordChars: 2 * MAX_RECORD_BYTES });
   const cleaner = new RecordCleaner({
     problems: normaliser.problems,
-    sawInvalidUtf8: () => decoding.sawInvalidUtf8,
+    invalidBytesIn: () => (decoding.sawInvalidBytes ? decoding.encoding : undefined),
   });
-  const useSingleByte = (encoding: SingleByteEncoding) => {
+  const useEncoding = (encoding: TextEncodingName) => {
     format.encoding = encoding;
+    if (!isSingleByte(encoding)) return; // transcoded to UTF-8 by TextDecoding
     parser.decodeFieldsAsLatin1();
     cleaner.useFieldDecoder(singleByteFieldDecoder(encoding));
   };
   // Decided while the head was read, or later: before any non-ASCII byte reaches the parser.
-  if (isSingleByte(decoding.encoding)) useSingleByte(decoding.encoding);
-  decoding.onSingleByte = useSingleByte;
+  useEncoding(decoding.encoding);
+  decoding.onLegacy = useEncoding;
 
   const records = pipeline(
     [Readable.from(head.all), normaliser, parser, cleaner],
@@ -130,7 +131,7 @@ async function openWorkbook(
   const rows = xlsxRecords(Readable.from(stored), progress);
   const first = await rows.next();
   if (first.done) throw new ImportFailure(emptyFile());
-  const cleaner = new RecordCleaner({ problems: new Map(), sawInvalidUtf8: () => false });
+  const cleaner = new RecordCleaner({ problems: new Map(), invalidBytesIn: () => undefined });
   const records = pipeline(
     [
       Readable.from(

@@ -4,12 +4,30 @@ import { TextDecoder } from 'node:util';
 import { ImportFailure } from '../import-failure.ts';
 import { looksBinary, utf16ByteOrder } from './file-kind.ts';
 
-/** The encodings a file is read in (WHATWG names, as `TextDecoder` knows them). */
-export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'macintosh';
+/**
+ * Code pages of files that are not UTF-8, in order of preference when two read equally well:
+ * Excel's plain "CSV" on Windows writes the system's ANSI code page (Western 1252, Central
+ * European 1250, Cyrillic 1251, Japanese Shift_JIS, Simplified Chinese GBK, which GB18030
+ * decodes), Excel for Mac writes Mac Roman, Unix tools and older supplier systems ISO-8859-2 or
+ * KOI8-R.
+ */
+const SINGLE_BYTE = [
+  'windows-1252',
+  'macintosh',
+  'windows-1250',
+  'iso-8859-2',
+  'windows-1251',
+  'koi8-r',
+] as const;
+const MULTI_BYTE = ['shift_jis', 'gb18030'] as const;
+export type SingleByteEncoding = (typeof SINGLE_BYTE)[number];
+export type MultiByteEncoding = (typeof MULTI_BYTE)[number];
+export type LegacyEncoding = SingleByteEncoding | MultiByteEncoding;
+const LEGACY: readonly LegacyEncoding[] = [...SINGLE_BYTE, ...MULTI_BYTE];
 
-/** Single-byte encodings tried, in order of preference, when a file is not UTF-8. */
-const SINGLE_BYTE: readonly SingleByteEncoding[] = ['windows-1252', 'macintosh'];
-export type SingleByteEncoding = 'windows-1252' | 'macintosh';
+/** The encodings a file is read in (WHATWG names, as `TextDecoder` knows them). */
+export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | LegacyEncoding;
+
 export const isSingleByte = (name: TextEncodingName): name is SingleByteEncoding =>
   (SINGLE_BYTE as readonly string[]).includes(name);
 
@@ -19,6 +37,12 @@ const ENCODING_LABELS: Record<TextEncodingName, string> = {
   'utf-16be': 'UTF-16 BE',
   'windows-1252': 'Windows-1252',
   macintosh: 'Mac Roman',
+  'windows-1250': 'Windows-1250 (Central European)',
+  'iso-8859-2': 'ISO-8859-2 (Central European)',
+  'windows-1251': 'Windows-1251 (Cyrillic)',
+  'koi8-r': 'KOI8-R (Cyrillic)',
+  shift_jis: 'Shift_JIS (Japanese)',
+  gb18030: 'GB18030 (Chinese)',
 };
 
 /** How the dashboard and messages name an encoding. */
@@ -36,23 +60,28 @@ const EVIDENCE_BYTES = 65_536;
  *   the same in UTF-8 and in the single-byte encodings, and decodes each field itself (UTF-8, or
  *   latin1 mapped to the code page, see `singleByteFieldDecoder`). Until the first non-ASCII
  *   byte the question does not arise; at it, up to 64 KiB are held back and judged: valid UTF-8
- *   sequences make it UTF-8 (a stray invalid byte later costs only its row), invalid ones make it
- *   Windows-1252, or Mac Roman when its reading is clearly better, or the file is refused naming
- *   both readings when neither is.
+ *   sequences make it UTF-8 (a stray invalid byte later costs only its row); invalid ones make it
+ *   the code page that reads them most plausibly (`chooseLegacyEncoding`), or the file is refused
+ *   naming two readings when neither is clearly better. Shift_JIS and GB18030 put ASCII bytes
+ *   inside their characters, so a file in one of them is decoded here and passed on as UTF-8.
  * A UTF-8 BOM is dropped; binary content is refused.
  */
 export class TextDecoding extends Transform {
   /** Decided so far; a file that stays ASCII is UTF-8. */
   encoding: TextEncodingName = 'utf-8';
-  /** Set once a UTF-8 file shows an invalid sequence: rows holding U+FFFD are then suspect. */
-  sawInvalidUtf8 = false;
-  /** Told the moment a single-byte encoding is chosen, before any of its non-ASCII bytes pass. */
-  onSingleByte: (encoding: SingleByteEncoding) => void = () => {};
+  /**
+   * Set once the file shows bytes that are invalid in its encoding (UTF-8, Shift_JIS, GB18030):
+   * rows holding U+FFFD are then suspect.
+   */
+  sawInvalidBytes = false;
+  /** Told the moment a code page is chosen, before any of its non-ASCII bytes pass. */
+  onLegacy: (encoding: LegacyEncoding) => void = () => {};
 
-  #state: 'start' | 'ascii' | 'deciding' | 'utf-8' | 'utf-16' | 'single-byte' = 'start';
+  #state: 'start' | 'ascii' | 'deciding' | 'utf-8' | 'transcoding' | 'single-byte' = 'start';
   #held: Buffer[] = [];
   #heldBytes = 0;
-  #utf16: TextDecoder | undefined;
+  /** UTF-16, Shift_JIS or GB18030 to text. */
+  #decoder: TextDecoder | undefined;
   /** The ASCII just before the first non-ASCII byte: the words it sits in, for judging. */
   #context: Buffer = Buffer.alloc(0);
   /** The start of a UTF-8 character cut off at the end of the previous piece. */
@@ -71,11 +100,8 @@ export class TextDecoding extends Transform {
     try {
       if (this.#state === 'start' && this.#heldBytes > 0) this.#start(this.#takeHeld(), true);
       if (this.#state === 'deciding') this.#decide(this.#takeHeld());
-      if (this.#state === 'utf-16') {
-        const rest = this.#utf16?.decode() ?? '';
-        if (rest !== '') this.push(Buffer.from(rest, 'utf8'));
-      }
-      if (this.#state === 'utf-8' && this.#carry.length > 0) this.sawInvalidUtf8 = true;
+      if (this.#state === 'transcoding') this.#transcode(this.#decoder!.decode());
+      if (this.#state === 'utf-8' && this.#carry.length > 0) this.sawInvalidBytes = true;
       callback();
     } catch (error) {
       callback(error as Error);
@@ -98,11 +124,9 @@ export class TextDecoding extends Transform {
       case 'utf-8':
         this.#utf8(chunk);
         return;
-      case 'utf-16': {
-        const text = this.#utf16!.decode(chunk, { stream: true });
-        if (text !== '') this.push(Buffer.from(text, 'utf8'));
+      case 'transcoding':
+        this.#transcode(this.#decoder!.decode(chunk, { stream: true }));
         return;
-      }
       case 'single-byte':
         this.push(chunk);
         return;
@@ -126,8 +150,8 @@ export class TextDecoding extends Transform {
     const utf16 = utf16ByteOrder(head);
     if (utf16) {
       this.encoding = utf16;
-      this.#state = 'utf-16';
-      this.#utf16 = new TextDecoder(utf16); // drops the BOM itself
+      this.#state = 'transcoding';
+      this.#decoder = new TextDecoder(utf16); // drops the BOM itself
       this.#take(head);
       return;
     }
@@ -160,10 +184,10 @@ export class TextDecoding extends Transform {
   }
 
   #utf8(chunk: Buffer): void {
-    if (!this.sawInvalidUtf8) {
+    if (!this.sawInvalidBytes) {
       const bytes = this.#carry.length > 0 ? Buffer.concat([this.#carry, chunk]) : chunk;
       const complete = completeUtf8Length(bytes);
-      if (!isUtf8(bytes.subarray(0, complete))) this.sawInvalidUtf8 = true;
+      if (!isUtf8(bytes.subarray(0, complete))) this.sawInvalidBytes = true;
       this.#carry = Buffer.from(bytes.subarray(complete));
     }
     this.push(chunk);
@@ -177,14 +201,27 @@ export class TextDecoding extends Transform {
       this.#utf8(evidence);
       return;
     }
-    const encoding = chooseSingleByte(
+    const encoding = chooseLegacyEncoding(
       Buffer.concat([this.#context, evidence]),
       this.#context.length,
     );
     this.encoding = encoding;
-    this.#state = 'single-byte';
-    this.onSingleByte(encoding);
-    this.push(evidence);
+    this.onLegacy(encoding);
+    if (isSingleByte(encoding)) {
+      this.#state = 'single-byte';
+      this.push(evidence);
+      return;
+    }
+    this.#state = 'transcoding';
+    this.#decoder = new TextDecoder(encoding);
+    this.#take(evidence);
+  }
+
+  /** Decoded text, passed on as UTF-8; U+FFFD marks bytes that are invalid in the file's encoding. */
+  #transcode(text: string): void {
+    if (text === '') return;
+    if (!this.sawInvalidBytes && text.includes('\uFFFD')) this.sawInvalidBytes = true;
+    this.push(Buffer.from(text, 'utf8'));
   }
 }
 
@@ -226,16 +263,39 @@ export function countUtf8Sequences(bytes: Buffer): { valid: number; invalid: num
 const LETTER = /\p{L}/u;
 const LOWER = /\p{Ll}/u;
 const UPPER = /\p{Lu}/u;
+const LATIN = /\p{Script=Latin}/u;
+const ASCII_LETTER = /[A-Za-z]/;
 /** Punctuation and signs that real product text uses (prices, units, typography). */
-const COMMON_SIGNS = new Set('€£¥¢©®™°±§¶•…–—‘’‚“”„«»‹›´·¼½¾¹²³×÷\u00a0¿¡ªº');
+const COMMON_SIGNS = new Set('€£¥¢©®™°±§¶•…–—‘’‚“”„«»‹›´·¼½¾¹²³×÷\u00a0¿¡ªº№');
+/** Signs that open a word: a quote or Spanish ¿ ¡ glued to the letter after them is normal. */
+const OPENING_SIGNS = new Set('‘‚“„«‹¿¡');
 const APOSTROPHES = new Set('’‘´');
+/**
+ * Letters the languages of a code page hardly use, so a reading full of them is suspect (the
+ * bytes of Czech ě, ý read in Windows-1252 as ì, ý; French à read in Windows-1250 as ŕ): `rare`
+ * anywhere, `rareBeforeLetter` unless they end a word (Italian più, così, È).
+ */
+const WESTERN_RARE = { rare: new Set('ÿýþðÝÞÐŸÛÎÏŒı'), rareBeforeLetter: new Set('ìòùÌÒÙÈ') };
+const CENTRAL_EUROPEAN_RARE = { rare: new Set('ŕŔĺĹ'), rareBeforeLetter: new Set<string>() };
+const RARE_LETTERS: Partial<
+  Record<SingleByteEncoding, { rare: Set<string>; rareBeforeLetter: Set<string> }>
+> = {
+  'windows-1252': WESTERN_RARE,
+  macintosh: WESTERN_RARE,
+  'windows-1250': CENTRAL_EUROPEAN_RARE,
+  'iso-8859-2': CENTRAL_EUROPEAN_RARE,
+};
 
 /**
- * How plausible `text` (a single-byte decoding of `bytes`) reads at its non-ASCII characters:
- * letters inside words in a fitting case score, controls (bytes the encoding leaves undefined)
- * and rare symbols wedged between letters cost.
+ * How plausible `text` (a single-byte decoding of `bytes`, one character per byte) reads at its
+ * non-ASCII characters: letters inside words in a fitting case score; controls (bytes the code
+ * page leaves undefined), rare letters, signs wedged into words, a case change inside a word, an
+ * accented Latin letter between two others (Cyrillic read as Latin: "Ïðîäóêò") and a Cyrillic
+ * letter beside a Latin one do not.
  */
-function plausibility(bytes: Buffer, text: string): number {
+function singleBytePlausibility(encoding: SingleByteEncoding, bytes: Buffer, text: string): number {
+  const rare = RARE_LETTERS[encoding];
+  const accented = (neighbour: string) => neighbour >= '\u0080' && LATIN.test(neighbour);
   let score = 0;
   for (let i = 0; i < bytes.length; i++) {
     if (bytes[i]! < 0x80) continue;
@@ -244,42 +304,185 @@ function plausibility(bytes: Buffer, text: string): number {
     const after = text[i + 1] ?? ' ';
     const inWord = LETTER.test(before) || LETTER.test(after);
     const code = c.charCodeAt(0);
-    if (code >= 0x80 && code <= 0x9f) score -= 5;
+    if ((code >= 0x80 && code <= 0x9f) || c === '\uFFFD') score -= 5;
     else if (LETTER.test(c)) {
-      if (!inWord) score += 1;
-      else if (UPPER.test(c) && LOWER.test(before)) score -= 1;
-      else score += 2;
+      const latin = LATIN.test(c);
+      let points = 2;
+      if (!inWord) points = 1;
+      else if (UPPER.test(c) && LOWER.test(before)) points = -1;
+      else if (LOWER.test(c) && UPPER.test(after)) points = -1;
+      else if (latin && accented(before) && accented(after)) points = -2;
+      else if (!latin && (ASCII_LETTER.test(before) || ASCII_LETTER.test(after))) points = -2;
+      const isRare = rare?.rare.has(c) || (rare?.rareBeforeLetter.has(c) && LETTER.test(after));
+      score += isRare ? Math.min(points, 0) : points;
     } else if (APOSTROPHES.has(c)) score += inWord ? 2 : 1;
-    else if (COMMON_SIGNS.has(c)) score += LETTER.test(before) && LETTER.test(after) ? -1 : 1;
-    else score -= 2;
+    else if (COMMON_SIGNS.has(c)) {
+      const wedged = LETTER.test(before) && LETTER.test(after);
+      const glued = LETTER.test(after) && !OPENING_SIGNS.has(c);
+      score += wedged || glued ? -1 : 1;
+    } else score -= 2;
   }
   return score;
 }
 
-/** Mac Roman only wins by this much: Windows-1252 is by far the more common. */
+const isAsciiLetter = (byte: number | undefined) =>
+  byte !== undefined && ((byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a));
+
+/**
+ * In a double-byte reading, whether the two-byte character at `start` is really an accented
+ * letter inside a Latin word: its trail byte an ASCII letter right after a character that is
+ * one (`afterAsciiLetter`), or an ASCII lower-case letter right after it ("Crème" in Mac Roman
+ * read as Shift_JIS: "Cr塾e").
+ */
+function insideLatinWord(bytes: Buffer, start: number, afterAsciiLetter: boolean): boolean {
+  const after = bytes[start + 2];
+  return (
+    (afterAsciiLetter && isAsciiLetter(bytes[start + 1])) ||
+    (after !== undefined && after >= 0x61 && after <= 0x7a)
+  );
+}
+
+/**
+ * How plausible `bytes` read as Shift_JIS, walked character by character: kana and the common
+ * kanji (JIS level 1) score as two letters, level 2 and symbols less, half-width katakana as one
+ * letter, user-defined characters and invalid bytes cost.
+ */
+function shiftJisPlausibility(bytes: Buffer): number {
+  let score = 0;
+  for (let i = 0; i < bytes.length;) {
+    const lead = bytes[i]!;
+    const afterAsciiLetter = isAsciiLetter(bytes[i - 1]) && !(i >= 2 && bytes[i - 2]! >= 0x80);
+    if (lead < 0x80) {
+      i++;
+      continue;
+    }
+    if (lead >= 0xa1 && lead <= 0xdf) {
+      score += 1; // half-width katakana
+      i++;
+      continue;
+    }
+    const trail = bytes[i + 1];
+    if (trail === undefined) break; // cut off at the end of the evidence
+    const validLead = (lead >= 0x81 && lead <= 0x9f) || (lead >= 0xe0 && lead <= 0xfc);
+    const validTrail = (trail >= 0x40 && trail <= 0x7e) || (trail >= 0x80 && trail <= 0xfc);
+    if (!validLead || !validTrail) {
+      score -= 10;
+      i++;
+      continue;
+    }
+    if (insideLatinWord(bytes, i, afterAsciiLetter)) score -= 2;
+    else if (lead === 0x82 || lead === 0x83 || (lead >= 0x88 && lead <= 0x98)) score += 4;
+    else if (lead === 0x81 || (lead >= 0x99 && lead <= 0x9f) || (lead >= 0xe0 && lead <= 0xea))
+      score += 2;
+    else if (lead >= 0xf0 && lead <= 0xf9)
+      score -= 5; // user-defined
+    else score += 1; // NEC and IBM extensions
+    i += 2;
+  }
+  return score;
+}
+
+/**
+ * How plausible `bytes` read as GB18030 (GBK): the common hanzi (GB2312 level 1) and the symbol
+ * rows (full-width punctuation) score as two letters, GB2312 level 2 less, GBK's extensions
+ * nothing, four-byte sequences (rare outside other scripts) and invalid bytes cost.
+ */
+function gb18030Plausibility(bytes: Buffer): number {
+  let score = 0;
+  for (let i = 0; i < bytes.length;) {
+    const lead = bytes[i]!;
+    const afterAsciiLetter = isAsciiLetter(bytes[i - 1]) && !(i >= 2 && bytes[i - 2]! >= 0x80);
+    if (lead < 0x80) {
+      i++;
+      continue;
+    }
+    const trail = bytes[i + 1];
+    if (trail === undefined) break;
+    if (lead === 0x80 || lead === 0xff) {
+      score -= 10;
+      i++;
+    } else if (trail >= 0x30 && trail <= 0x39) {
+      const third = bytes[i + 2];
+      const fourth = bytes[i + 3];
+      if (third === undefined || fourth === undefined) break;
+      if (third >= 0x81 && third <= 0xfe && fourth >= 0x30 && fourth <= 0x39) {
+        score -= 2;
+        i += 4;
+      } else {
+        score -= 10;
+        i++;
+      }
+    } else if ((trail >= 0x40 && trail <= 0x7e) || (trail >= 0x80 && trail <= 0xfe)) {
+      const gb2312 = trail >= 0xa1;
+      if (insideLatinWord(bytes, i, afterAsciiLetter)) score -= 2;
+      else if (gb2312 && ((lead >= 0xb0 && lead <= 0xd7) || (lead >= 0xa1 && lead <= 0xa9)))
+        score += 4;
+      else if (gb2312 && lead >= 0xd8 && lead <= 0xf7) score += 2;
+      i += 2;
+    } else {
+      score -= 10;
+      i++;
+    }
+  }
+  return score;
+}
+
+interface Reading {
+  encoding: LegacyEncoding;
+  score: number;
+}
+
+function reading(encoding: LegacyEncoding, evidence: Buffer): Reading {
+  const score =
+    encoding === 'shift_jis'
+      ? shiftJisPlausibility(evidence)
+      : encoding === 'gb18030'
+        ? gb18030Plausibility(evidence)
+        : singleBytePlausibility(encoding, evidence, new TextDecoder(encoding).decode(evidence));
+  return { encoding, score };
+}
+
+/** A reading only wins over a more common one (earlier in LEGACY) by this much. */
 const MARGIN = 3;
 
-/** `evidence` holds a little ASCII context, then the file's first non-ASCII byte at `first`. */
-function chooseSingleByte(evidence: Buffer, first: number): SingleByteEncoding {
-  const [preferred, other] = SINGLE_BYTE as [SingleByteEncoding, SingleByteEncoding];
-  const readings = SINGLE_BYTE.map((encoding) => {
-    const text = new TextDecoder(encoding).decode(evidence);
-    return { encoding, text, score: plausibility(evidence, text) };
-  });
-  const [mine, theirs] = readings as [(typeof readings)[0], (typeof readings)[0]];
-  const difference = theirs.score - mine.score;
-  if (difference <= 0) return preferred;
-  if (difference >= MARGIN) return other;
-  const word = sampleWord(evidence, first);
+/**
+ * The code page of a file that is not UTF-8, from `evidence` (a little ASCII context, then the
+ * file's first non-ASCII byte at `first`, and up to 64 KiB after it): the most plausible reading,
+ * unless a more common code page reads almost as well, when the file is refused naming both
+ * readings of a sample word (ties go to the more common one: most bytes of Western and Central
+ * European text read the same in both).
+ */
+export function chooseLegacyEncoding(evidence: Buffer, first: number): LegacyEncoding {
+  const readings = LEGACY.map((encoding) => reading(encoding, evidence));
+  const best = readings.reduce((a, b) => (b.score > a.score ? b : a));
+  const rival = readings.find(
+    (candidate) =>
+      LEGACY.indexOf(candidate.encoding) < LEGACY.indexOf(best.encoding) &&
+      best.score - candidate.score < MARGIN,
+  );
+  if (!rival) return best.encoding;
+  const word = sampleWord(evidence, firstDifference(evidence, first, rival, best));
   throw new ImportFailure(
-    `The file is not UTF-8, and it reads as well in ${encodingLabel(preferred)} ("${word(mine.text)}") ` +
-      `as in ${encodingLabel(other)} ("${word(theirs.text)}"), so its accented characters cannot be told apart. ` +
+    `The file is not UTF-8, and it reads as well in ${encodingLabel(rival.encoding)} ("${word(rival)}") ` +
+      `as in ${encodingLabel(best.encoding)} ("${word(best)}"), so its accented characters cannot be told apart. ` +
       'Save it as "CSV UTF-8" and upload it again.',
   );
 }
 
+/**
+ * Where two readings of `bytes` first differ from `first` on (a byte both read alike, such as
+ * Czech Š in Windows-1250 and 1252, would make a useless example), for single-byte readings.
+ */
+function firstDifference(bytes: Buffer, first: number, a: Reading, b: Reading): number {
+  if (!isSingleByte(a.encoding) || !isSingleByte(b.encoding)) return first;
+  const one = new TextDecoder(a.encoding).decode(bytes);
+  const other = new TextDecoder(b.encoding).decode(bytes);
+  for (let i = first; i < bytes.length; i++) if (one[i] !== other[i]) return i;
+  return first;
+}
+
 /** The word around the non-ASCII byte at `at`, as a reading spells it. */
-function sampleWord(bytes: Buffer, at: number): (text: string) => string {
+function sampleWord(bytes: Buffer, at: number): (reading: Reading) => string {
   const isWordByte = (byte: number | undefined) =>
     byte !== undefined &&
     byte !== 0x20 &&
@@ -293,7 +496,7 @@ function sampleWord(bytes: Buffer, at: number): (text: string) => string {
   while (start > 0 && at - start < 30 && isWordByte(bytes[start - 1])) start--;
   let end = at + 1;
   while (end < bytes.length && end - at < 30 && isWordByte(bytes[end])) end++;
-  return (text) => text.slice(start, end);
+  return ({ encoding }) => new TextDecoder(encoding).decode(bytes.subarray(start, end));
 }
 
 /** Maps a field the parser decoded as latin1 (byte = code point) to the file's code page. */

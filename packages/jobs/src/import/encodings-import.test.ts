@@ -1,0 +1,174 @@
+import { readFileSync } from 'node:fs';
+import { beforeEach, describe, expect, test } from 'vitest';
+import {
+  errorsOf,
+  productsBySku,
+  storeFile,
+  useInProcessWorker,
+  waitForFinal,
+} from '@acme/testing';
+
+// Text files in the code pages spreadsheet programs write outside Western Europe, through the
+// whole import (upload rows in PostgreSQL, the worker, the catalogue). file/corpus/README.md says
+// which program and options wrote each one.
+
+const corpus = (name: string) => readFileSync(new URL(`./file/corpus/${name}`, import.meta.url));
+
+const files = useInProcessWorker();
+beforeEach(async () => {
+  await files.database.sql`truncate products`;
+});
+
+const importFile = async (filename: string, content: Buffer) =>
+  waitForFinal(files.database, await storeFile(files.database.sql, filename, content));
+
+const POLISH_AND_CZECH = [
+  {
+    sku: 'CZ-3',
+    name: 'Příliš žluťoučký kůň',
+    description: 'Úpěl ďábelské ódy',
+    active: true,
+  },
+  {
+    sku: 'PL-1',
+    name: 'Zażółć gęślą jaźń',
+    description: 'Czajnik elektryczny, 1,7 l',
+    active: true,
+  },
+  { sku: 'PL-2', name: 'Łódź – kubek', description: 'Śliczny kubek z uchem', active: false },
+];
+
+const RUSSIAN_AND_UKRAINIAN = [
+  {
+    sku: 'RU-1',
+    name: 'Чайник электрический',
+    description: 'Объём 1,7 л, нержавеющая сталь',
+    active: true,
+  },
+  { sku: 'RU-2', name: 'Кружка «Утро»', description: 'Фарфор; 350 мл', active: false },
+  { sku: 'UA-3', name: 'Ґанок і їжак', description: 'Єдиний екземпляр', active: true },
+];
+
+describe('a file in a code page other than Windows-1252', () => {
+  test.each([
+    ['libreoffice-pl-windows-1250.csv', 'windows-1250', ',', POLISH_AND_CZECH],
+    [
+      'libreoffice-pl-iso-8859-2.csv',
+      'iso-8859-2',
+      ',',
+      // ISO-8859-2 has no en dash: LibreOffice wrote a hyphen
+      POLISH_AND_CZECH.map((p) => (p.sku === 'PL-2' ? { ...p, name: 'Łódź - kubek' } : p)),
+    ],
+    ['libreoffice-ru-windows-1251.csv', 'windows-1251', ';', RUSSIAN_AND_UKRAINIAN],
+    [
+      'libreoffice-ru-koi8-r.csv',
+      'koi8-r',
+      ',',
+      // KOI8-R has no «», Ґ, Є or ї: LibreOffice wrote "?" for them
+      [
+        RUSSIAN_AND_UKRAINIAN[0],
+        { ...RUSSIAN_AND_UKRAINIAN[1], name: 'Кружка ?Утро?' },
+        { ...RUSSIAN_AND_UKRAINIAN[2], name: '?анок ? ?жак', description: '?диний екземпляр' },
+      ],
+    ],
+    [
+      'libreoffice-ja-shift-jis.csv',
+      'shift_jis',
+      ',',
+      [
+        { sku: 'JP-1', name: '電気ケトル', description: '湯沸かし 1.2L ステンレス', active: true },
+        {
+          sku: 'JP-2',
+          name: '卓上ランプ',
+          description: '真鍮のアーム、ＬＥＤ電球付き',
+          active: false,
+        },
+        { sku: 'JP-3', name: 'ﾏｸﾞｶｯﾌﾟ', description: '半角カナの商品名', active: true },
+      ],
+    ],
+    [
+      'libreoffice-zh-gb18030.csv',
+      'gb18030',
+      ',',
+      [
+        { sku: 'CN-1', name: '电热水壶', description: '不锈钢 1.7升，快速烧水', active: true },
+        { sku: 'CN-2', name: '台灯', description: '黄铜灯臂，附带LED灯泡', active: false },
+        { sku: 'CN-3', name: '马克杯', description: '陶瓷材质 350毫升', active: true },
+      ],
+    ],
+    ['utf-16be-no-bom.csv', 'utf-16be', ',', POLISH_AND_CZECH],
+  ])('%s reads as %s', async (file, encoding, delimiter, products) => {
+    const final = await importFile(file, corpus(file));
+    expect(final).toMatchObject({
+      status: 'completed',
+      error: null,
+      created: 3,
+      invalid: 0,
+      format: { encoding, delimiter, compression: null },
+      warnings: [],
+    });
+    expect(await productsBySku(files.database.sql)).toEqual(products);
+  });
+
+  test('Shift_JIS: a character ending in the byte of a backslash stays text; a corrupt row costs that row', async () => {
+    const final = await importFile('商品一覧.csv', corpus('shift-jis-corrupt-row.csv'));
+    expect(final).toMatchObject({
+      status: 'completed',
+      created: 4,
+      invalid: 1,
+      format: { encoding: 'shift_jis', delimiter: ',' },
+    });
+    expect(await errorsOf(files.database.sql, final.id)).toEqual([
+      {
+        line: 5,
+        sku: 'JP-4',
+        message:
+          'invalid Shift_JIS (Japanese): this row holds bytes of another encoding while the rest of the file is Shift_JIS (Japanese); fix the row or save the file as "CSV UTF-8"',
+      },
+    ]);
+    expect(await productsBySku(files.database.sql)).toEqual([
+      // ソ and 表 end in the byte of "\": not an escape
+      { sku: 'JP-1', name: 'ソファ', description: '表示価格\u3000税込', active: true },
+      { sku: 'JP-2', name: '能力表', description: 'ソース｜ボトル', active: true },
+      { sku: 'JP-3', name: 'ポット "大"', description: '説明', active: true },
+      { sku: 'JP-5', name: 'ソファ', description: 'ok', active: true },
+    ]);
+  });
+
+  test('Western files keep their code page', async () => {
+    const mac = await importFile('mac.csv', corpus('excel-mac-roman.csv'));
+    expect(mac).toMatchObject({
+      status: 'completed',
+      created: 2,
+      format: { encoding: 'macintosh' },
+    });
+    const german = await importFile('de.csv', corpus('excel-win-de-semicolon.csv'));
+    expect(german).toMatchObject({
+      status: 'completed',
+      created: 2,
+      format: { encoding: 'windows-1252', delimiter: ';' },
+    });
+    expect((await productsBySku(files.database.sql)).map(({ sku, name }) => [sku, name])).toEqual([
+      ['GR-1', 'Größe XL'],
+      ['GR-2', 'Übergröße'],
+      ['MAC-1', 'Crème brûlée torch'],
+      ['MAC-2', 'Müller’s naïve café'],
+    ]);
+  });
+
+  test('Czech text that reads as well in Windows-1252 is refused naming both readings', async () => {
+    // Š is the same byte in both code pages; ř (0xF8) reads as ø in Windows-1252
+    const final = await importFile('nářadí.csv', windows1250('sku,name\nCZ-1,Šroubovák řezný\n'));
+    expect(final.status).toBe('failed');
+    expect(final.error).toBe(
+      'The file is not UTF-8, and it reads as well in Windows-1252 ("øezný") as in Windows-1250 (Central European) ("řezný"), so its accented characters cannot be told apart. Save it as "CSV UTF-8" and upload it again.',
+    );
+    expect(await productsBySku(files.database.sql)).toEqual([]);
+  });
+});
+
+/** `text` in Windows-1250 (the few letters this test uses). */
+function windows1250(text: string): Buffer {
+  const codes: Record<string, number> = { Š: 0x8a, á: 0xe1, ř: 0xf8, ý: 0xfd };
+  return Buffer.from([...text].map((c) => codes[c] ?? c.charCodeAt(0)));
+}

@@ -13,6 +13,10 @@ import { isTitleLine, MAX_TITLE_LINES, titleLinesWarning } from './file/title-li
 import { isInvalid, skuOf } from './validate-row.ts';
 
 /** The staging table's columns, in the order the encoder writes them. */
+/** A workbook's SKU cell holding a number of more than 15 digits (csv-records.ts, inexactNumbers). */
+const INEXACT_SKU =
+  'sku is a number of more than 15 digits, and spreadsheets keep only 15: its last digits are not the ones typed; format the SKU column as Text and enter these SKUs again';
+
 export const STAGING_COLUMNS = ['line', 'sku', 'name', 'description', 'active', 'error'] as const;
 
 export interface StagingEncoderOptions {
@@ -116,7 +120,9 @@ export class StagingEncoder extends Transform {
     if (!record.error) this.#activeValues?.add(record.fields);
     const row = record.error
       ? { sku: skuOf(record.fields, mapper.header), error: record.error }
-      : mapper.map(record.fields);
+      : record.inexactNumbers?.includes(mapper.header.sku)
+        ? { sku: skuOf(record.fields, mapper.header), error: INEXACT_SKU }
+        : mapper.map(record.fields);
     if (row === null) {
       this.blank++;
       return undefined;

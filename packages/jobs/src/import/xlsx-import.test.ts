@@ -32,7 +32,11 @@ describe('an .xlsx workbook', () => {
       invalid: 0,
       blank: 1, // row 8: styled cells, no values
       format: { encoding: 'xlsx', delimiter: 'xlsx', compression: null },
-      warnings: ['Ignored unknown column: released'],
+      warnings: [
+        'Ignored unknown column: released',
+        // the second tab is read past, but not silently
+        'Imported only the sheet "Products"; other sheets with data were not: "Notes" (2 rows).',
+      ],
     });
     expect(await productsBySku(files.database.sql)).toEqual([
       // text keeps its leading zeros; a number formatted 00000 shows them too
@@ -95,6 +99,46 @@ describe('an .xlsx workbook', () => {
       },
       { sku: 'DESK-7', name: 'Desk lamp, brass', description: '', active: true },
       { sku: 'ÄÖÜ-ß', name: 'Umlaut', description: 'Grüße', active: false },
+    ]);
+  });
+
+  test('LibreOffice workbook: an empty cover sheet, a title above the header, a 20-digit number as SKU, merged cells', async () => {
+    // libreoffice-multi-sheet.fods converted by `soffice --convert-to xlsx` (corpus/README.md)
+    const final = await importFile('Preisliste.xlsx', corpus('libreoffice-multi-sheet.xlsx'));
+    expect(final).toMatchObject({
+      status: 'completed',
+      created: 3,
+      invalid: 2,
+      blank: 0,
+      warnings: [
+        'Skipped a title line above the header (line 1): "Price list 2026 — Acme Supplies"',
+        'Ignored unknown column: Price',
+        'The first sheet ("Cover") is empty; imported the sheet "Products".',
+        'Imported only the sheet "Products"; other sheets with data were not: "Notes" (1 row).',
+      ],
+    });
+    expect(await errorsOf(files.database.sql, final.id)).toEqual([
+      {
+        line: 5,
+        sku: '12345678901234600000',
+        message:
+          'sku is a number of more than 15 digits, and spreadsheets keep only 15: its last digits are not the ones typed; format the SKU column as Text and enter these SKUs again',
+      },
+      // the lower cell of a merged pair is empty, as in Excel's own CSV export
+      { line: 8, sku: 'MERGE-2', message: 'name is required' },
+    ]);
+    expect(await productsBySku(files.database.sql)).toEqual([
+      // a number formatted 00000
+      { sku: '00123', name: 'Kettle', description: 'Boils water', active: true },
+      // 13 digits are exact
+      {
+        sku: '4006381333931',
+        name: 'Merged name',
+        description: 'first of merged',
+        active: true,
+      },
+      // a hidden row is data, as in Excel's own CSV export
+      { sku: 'HIDDEN-1', name: 'Hidden row', description: 'in a hidden row', active: true },
     ]);
   });
 

@@ -7,6 +7,12 @@ export interface CsvRecord {
   fields: string[];
   /** Set when the row cannot be read as its writer meant (broken quoting, too large, bad bytes). */
   error?: string;
+  /**
+   * Columns (0-based) of a workbook row whose cell is a number over 15 digits: a spreadsheet keeps
+   * 15 significant digits, so such a code (an 18-digit id typed as a number) has lost its last
+   * digits; a SKU column holding one costs the row (staging-encoder.ts).
+   */
+  inexactNumbers?: number[];
 }
 
 /**

@@ -87,7 +87,12 @@ export class RecordCleaner extends Transform {
       } satisfies CsvRecord);
       return;
     }
-    callback(null, { line: record.line, fields } satisfies CsvRecord);
+    callback(
+      null,
+      (record.inexactNumbers
+        ? { line: record.line, fields, inexactNumbers: record.inexactNumbers }
+        : { line: record.line, fields }) satisfies CsvRecord,
+    );
   }
 
   #repeatsHeader(fields: readonly string[]): boolean {

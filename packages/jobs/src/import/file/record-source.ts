@@ -10,7 +10,7 @@ import { describeGzipError, InflatedSizeLimit } from './decompress.ts';
 import { sniffDialect, type Dialect } from './dialect.ts';
 import { sniffFileKind } from './file-kind.ts';
 import { RecordCleaner } from './record-cleaner.ts';
-import { xlsxRecords } from './xlsx-records.ts';
+import { sheetWarnings, xlsxRecords, type SheetsRead } from './xlsx-records.ts';
 import {
   isSingleByte,
   singleByteFieldDecoder,
@@ -121,14 +121,15 @@ export async function openRecordSource(
   };
 }
 
-/** The first sheet of an .xlsx workbook, as records like a CSV file's (xlsx-records.ts). */
+/** The first sheet with values of an .xlsx workbook, as records like a CSV file's (xlsx-records.ts). */
 async function openWorkbook(
   stored: AsyncGenerator<Buffer>,
   bytesRead: () => number,
   signal: AbortSignal | undefined,
 ): Promise<RecordSource> {
   const progress = { line: 1 };
-  const rows = xlsxRecords(Readable.from(stored), progress);
+  const sheets: SheetsRead = { others: [] };
+  const rows = xlsxRecords(Readable.from(stored), progress, sheets);
   const first = await rows.next();
   if (first.done) throw new ImportFailure(emptyFile());
   const cleaner = new RecordCleaner({ problems: new Map(), invalidBytesIn: () => undefined });
@@ -151,7 +152,7 @@ async function openWorkbook(
     format: { encoding: 'xlsx', delimiter: 'xlsx', compression: null },
     bytesRead,
     blank: () => cleaner.blank,
-    warnings: () => cleaner.warnings,
+    warnings: () => [...sheetWarnings(sheets), ...cleaner.warnings],
     currentLine: () => progress.line,
   };
 }

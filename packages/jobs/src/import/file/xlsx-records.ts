@@ -12,18 +12,32 @@ interface BookReader extends AsyncIterable<SheetReader> {
   properties?: { model?: { date1904?: boolean } };
 }
 
+/** Which sheets an import read and passed over, for its warnings (`sheetWarnings`). */
+export interface SheetsRead {
+  /** The sheet imported. */
+  imported?: string;
+  /** The first sheet, when it had no values and a later one was imported instead. */
+  emptyFirst?: string;
+  /** Sheets with values that were not imported, with their rows that hold values. */
+  others: { name: string; rows: number }[];
+}
+
 /**
- * The first sheet of an `.xlsx` workbook as records `{ line, fields }`, like a CSV file's: the line
- * is the sheet's row number, and every cell becomes the text a person sees in it (see cellText).
+ * The first sheet of an `.xlsx` workbook that has values, as records `{ line, fields }`, like a
+ * CSV file's: the line is the sheet's row number, and every cell becomes the text a person sees
+ * in it (see cellText). Rows without values above the first row with one are not records (a
+ * sheet's header often starts lower down). An empty first sheet (a cover tab) gives way to the
+ * next sheet in the file that has values; `sheets` tells which, and which other sheets held data.
  *
  * exceljs's streaming WorkbookReader reads the ZIP entry by entry: the sheet is parsed as it
  * streams, never held whole. Only the shared strings table (text cells point into it) is kept in
  * memory; when a writer stores it after the sheets (Excel does), exceljs parks each sheet's XML in a
- * temporary file until the table has been read. Later sheets are read past, not imported.
+ * temporary file until the table has been read. Other sheets are read past, not imported.
  */
 export async function* xlsxRecords(
   input: Readable,
   progress: { line: number },
+  sheets: SheetsRead = { others: [] },
 ): AsyncGenerator<CsvRecord> {
   // Loaded with the first workbook, not at start: exceljs is ~10 MB of the worker's resident
   // memory (157 → 147 MB measured after loading @acme/jobs), and most imports are CSV.
@@ -35,18 +49,32 @@ export async function* xlsxRecords(
     hyperlinks: 'ignore',
     entries: 'ignore',
   }) as unknown as BookReader;
-  let imported = false;
+  let seen = 0;
   try {
     for await (const sheet of book) {
+      seen++;
       // The first in the workbook's order (its tab), whatever the order of the ZIP's entries.
       const first = book.model?.sheets?.[0]?.name;
-      if (imported || (first !== undefined && sheet.name !== undefined && sheet.name !== first)) {
-        // exceljs deletes a parked sheet's file once it has been read through.
-        for await (const row of sheet) void row;
+      const name = sheet.name ?? first ?? `Sheet${seen}`;
+      const isFirst = first === undefined || sheet.name === undefined || sheet.name === first;
+      if (sheets.imported === undefined && (isFirst || sheets.emptyFirst !== undefined)) {
+        let any = false;
+        for await (const record of sheetRecords(
+          sheet,
+          book.properties?.model?.date1904 === true,
+          progress,
+        )) {
+          any = true;
+          yield record;
+        }
+        if (any) sheets.imported = name;
+        else sheets.emptyFirst ??= name;
         continue;
       }
-      imported = true;
-      yield* sheetRecords(sheet, book.properties?.model?.date1904 === true, progress);
+      // Read through (exceljs deletes a parked sheet's file then), counting rows with values.
+      let rows = 0;
+      for await (const row of sheet) if (row.hasValues) rows++;
+      if (rows > 0) sheets.others.push({ name, rows });
     }
   } catch (error) {
     if (error instanceof ImportFailure) throw error;
@@ -54,8 +82,35 @@ export async function* xlsxRecords(
       `The workbook could not be read (${(error as Error).message}); open it in Excel and save it again, or save it as "CSV UTF-8".`,
     );
   }
-  if (!imported)
+  if (seen === 0)
     throw new ImportFailure('The workbook has no worksheet; save the sheet as "CSV UTF-8".');
+}
+
+/** Sheets named in a warning; the rest are counted. */
+const NAMED_SHEETS = 5;
+
+/** What the import should say about the sheets it did not read. */
+export function sheetWarnings(sheets: SheetsRead): string[] {
+  const warnings: string[] = [];
+  if (sheets.imported !== undefined && sheets.emptyFirst !== undefined)
+    warnings.push(
+      `The first sheet ("${sheets.emptyFirst}") is empty; imported the sheet "${sheets.imported}".`,
+    );
+  if (sheets.imported !== undefined && sheets.others.length > 0) {
+    const named = sheets.others
+      .slice(0, NAMED_SHEETS)
+      .map(
+        ({ name, rows }) =>
+          `"${name}" (${rows.toLocaleString('en')} ${rows === 1 ? 'row' : 'rows'})`,
+      )
+      .join(', ');
+    const more =
+      sheets.others.length > NAMED_SHEETS ? ` and ${sheets.others.length - NAMED_SHEETS} more` : '';
+    warnings.push(
+      `Imported only the sheet "${sheets.imported}"; other sheets with data were not: ${named}${more}.`,
+    );
+  }
+  return warnings;
 }
 
 async function* sheetRecords(
@@ -67,15 +122,21 @@ async function* sheetRecords(
   for await (const row of sheet) {
     progress.line = row.number;
     const fields: string[] = [];
+    let inexactNumbers: number[] | undefined;
     row.eachCell({ includeEmpty: true }, (cell, column) => {
       fields[column - 1] = cellText(cell, date1904);
+      if (isInexactNumber(cell)) (inexactNumbers ??= []).push(column - 1);
     });
     for (let i = 0; i < fields.length; i++) fields[i] ??= '';
+    // Rows without values above the first one with values (above the header) are no records.
+    if (width === undefined && fields.every((field) => field.trim() === '')) continue;
     // Cells styled but empty at the end of a row are not values.
     while (fields.length > (width ?? 0) && fields.at(-1)?.trim() === '') fields.pop();
     width ??= fields.length;
     while (fields.length < width) fields.push('');
-    yield { line: row.number, fields };
+    yield inexactNumbers
+      ? { line: row.number, fields, inexactNumbers }
+      : { line: row.number, fields };
   }
 }
 
@@ -113,6 +174,22 @@ export function cellText(cell: Pick<ExcelJS.Cell, 'value' | 'numFmt'>, date1904 
   }
   // A cell kind exceljs may add later: its data rather than "[object Object]".
   return JSON.stringify(value) ?? '';
+}
+
+/**
+ * Whether a cell holds a whole number of more than 15 digits (not a date): spreadsheets keep 15
+ * significant digits, so the digits after them are not the ones typed.
+ */
+function isInexactNumber(cell: Pick<ExcelJS.Cell, 'value' | 'numFmt'>): boolean {
+  let value = cell.value as unknown;
+  if (value !== null && typeof value === 'object' && 'result' in value)
+    value = (value as { result: unknown }).result;
+  return (
+    typeof value === 'number' &&
+    Number.isInteger(value) &&
+    Math.abs(value) >= 1e15 &&
+    !isDateFormat(cell.numFmt)
+  );
 }
 
 function numberText(value: number, numFmt: string | undefined): string {

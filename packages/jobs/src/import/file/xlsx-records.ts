@@ -182,8 +182,7 @@ export function cellText(cell: Pick<ExcelJS.Cell, 'value' | 'numFmt'>, date1904 
  */
 function isInexactNumber(cell: Pick<ExcelJS.Cell, 'value' | 'numFmt'>): boolean {
   let value = cell.value as unknown;
-  if (value !== null && typeof value === 'object' && 'result' in value)
-    value = (value as { result: unknown }).result;
+  if (value !== null && typeof value === 'object' && 'result' in value) value = value.result;
   return (
     typeof value === 'number' &&
     Number.isInteger(value) &&

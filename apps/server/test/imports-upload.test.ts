@@ -101,6 +101,52 @@ describe('POST /api/imports', () => {
       expect((await upload(t.url, workbook, { filename, type })).status).toBe(202);
   });
 
+  it('refuses the spreadsheet formats it does not read, saying to save as .xlsx or CSV, and takes .xlsm', async () => {
+    const before = await storedRows(t);
+    const corpus = (name: string) =>
+      readFileSync(
+        new URL(`../../../packages/jobs/src/import/file/corpus/${name}`, import.meta.url),
+      );
+    // LibreOffice's .ods by its name and type, and by its content under another name
+    const ods = corpus('libreoffice-multi-sheet.ods');
+    expect(
+      await upload(t.url, ods, {
+        filename: 'Preisliste.ods',
+        type: 'application/vnd.oasis.opendocument.spreadsheet',
+      }),
+    ).toEqual({
+      status: 400,
+      body: {
+        code: 'BAD_REQUEST',
+        message:
+          '"Preisliste.ods" is an OpenDocument spreadsheet (.ods), which the import does not read; save it as an Excel workbook (.xlsx) or as "CSV UTF-8" and upload that file.',
+      },
+    });
+    expect(
+      (await upload(t.url, ods, { filename: 'Preisliste.csv', type: 'text/csv' })).body.message,
+    ).toBe(
+      'This looks like an OpenDocument spreadsheet (.ods), which the import does not read; save it as an Excel workbook (.xlsx) or as "CSV UTF-8" and upload that file',
+    );
+    // LibreOffice's .xls, sent with the type browsers give it
+    expect(
+      (
+        await upload(t.url, corpus('libreoffice-multi-sheet.xls'), {
+          filename: 'Preisliste.xls',
+          type: 'application/vnd.ms-excel',
+        })
+      ).body.message,
+    ).toBe(
+      'This looks like an Excel 97-2003 (.xls) file, which the import does not read; save it as an Excel workbook (.xlsx) or as "CSV UTF-8" and upload that file',
+    );
+    expect(await storedRows(t)).toEqual(before);
+    // a macro-enabled workbook is an .xlsx with macros: read like one
+    const xlsm = await upload(t.url, corpus('libreoffice-multi-sheet.xlsm'), {
+      filename: 'Preisliste.xlsm',
+      type: 'application/vnd.ms-excel.sheet.macroEnabled.12',
+    });
+    expect(xlsm.status).toBe(202);
+  });
+
   it('stores a part with filename="" as upload.csv, whatever its type', async () => {
     // busboy alone would take such a part for a plain form field unless it is octet-stream.
     for (const type of ['text/csv', 'text/plain', 'application/vnd.ms-excel']) {

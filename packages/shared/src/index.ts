@@ -7,3 +7,4 @@ export * from './mapping.ts';
 export * from './imports.ts';
 export * from './imports-api.ts';
 export * from './webhooks.ts';
+export * from './import-files.ts';

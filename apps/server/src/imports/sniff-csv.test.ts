@@ -16,6 +16,9 @@ describe('hasCsvNameOrType', () => {
     expect(hasCsvNameOrType('products.csv.gz', 'application/x-gzip')).toBe(true);
     expect(hasCsvNameOrType('products', 'application/gzip')).toBe(true);
     expect(hasCsvNameOrType('Products.XLSX', 'application/octet-stream')).toBe(true);
+    expect(hasCsvNameOrType('Preisliste.xlsm', 'application/octet-stream')).toBe(true);
+    expect(hasCsvNameOrType('export', 'application/vnd.ms-excel.sheet.macroEnabled.12')).toBe(true);
+    expect(hasCsvNameOrType('products.tab', '')).toBe(true);
     expect(
       hasCsvNameOrType(
         'export',
@@ -51,6 +54,14 @@ describe('describeNonCsv', () => {
         /OpenDocument spreadsheet/,
       ],
       [Buffer.concat([zip, Buffer.from('[Content_Types].xml word/document.xml')]), /Word document/],
+      [
+        Buffer.concat([zip, Buffer.from('[Content_Types].xml xl/workbook.bin')]),
+        /^This looks like an Excel binary workbook \(\.xlsb\), which the import does not read; save it as an Excel workbook \(\.xlsx\) or as "CSV UTF-8"/,
+      ],
+      [
+        Buffer.concat([zip, Buffer.from('Index/Document.iwa')]),
+        /^This looks like an Apple Numbers document, which the import does not read; in Numbers choose File → Export To → Excel or CSV/,
+      ],
       [Buffer.concat([zip, Buffer.from('products.csv')]), /ZIP archive/],
       [bytes(0x50, 0x4b, 0x05, 0x06, 0, 0), /ZIP archive/],
       [bytes(0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1), /Excel 97-2003/],

@@ -1,4 +1,5 @@
 import { sniffFileKind, sniffGzipContent } from '@acme/jobs';
+import { hasImportFileExtension } from '@acme/shared';
 
 /**
  * Tells a CSV (or .xlsx workbook) upload from the other files people pick by mistake: first by its name and declared
@@ -6,8 +7,6 @@ import { sniffFileKind, sniffGzipContent } from '@acme/jobs';
  * are easy to get wrong.
  */
 
-/** Delimited text, optionally gzip-compressed, or an Excel workbook (its first sheet is read). */
-const CSV_EXTENSION = /\.(csv|tsv|tab|txt)(\.gz)?$|\.gz$|\.xlsx$/i;
 /** What browsers really send for these files (Windows sends Excel's type for .csv). */
 const CSV_MEDIA_TYPES = new Set([
   'text/csv',
@@ -24,12 +23,16 @@ const CSV_MEDIA_TYPES = new Set([
   'application/x-gzip-compressed',
   'application/gzip-compressed',
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.ms-excel.sheet.macroenabled.12',
 ]);
 
-/** A name ending in .csv/.tsv/.txt (optionally .gz) or .xlsx, or a media type browsers send for them. */
+/**
+ * A name the import takes (IMPORT_FILE_EXTENSIONS: .csv/.tsv/.tab/.txt, optionally .gz, .xlsx,
+ * .xlsm), or a media type browsers send for them.
+ */
 export function hasCsvNameOrType(filename: string, mediaType: string): boolean {
   const type = mediaType.split(';')[0]?.trim().toLowerCase() ?? '';
-  return CSV_EXTENSION.test(filename) || CSV_MEDIA_TYPES.has(type);
+  return hasImportFileExtension(filename) || CSV_MEDIA_TYPES.has(type);
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Sql } from '@acme/db';
 import { fileTooLarge, storeUpload } from '@acme/jobs/import-state';
 import type { Logger } from '@acme/runtime/logger';
 import { sendError, sendJson } from '../http-utils.ts';
-import { AppError } from '@acme/shared';
+import { AppError, unreadSpreadsheetReason } from '@acme/shared';
 import { describeNonCsv, hasCsvNameOrType } from './sniff-csv.ts';
 import { UploadAborted } from './upload-error.ts';
 import { uploadOptions } from './upload-fields.ts';
@@ -54,7 +54,8 @@ async function storeImport(
   if (!hasCsvNameOrType(filename, info.mimeType)) {
     throw new AppError(
       'BAD_REQUEST',
-      `"${filename}" (${info.mimeType}) is not a CSV file; upload a .csv, .tsv or .txt file (optionally gzipped, .gz) saved as CSV UTF-8`,
+      unreadSpreadsheetReason(filename) ??
+        `"${filename}" (${info.mimeType}) is not a CSV file; upload a .csv, .tsv or .txt file (optionally gzipped, .gz) saved as CSV UTF-8, or an Excel workbook (.xlsx)`,
     );
   }
   return storeUpload(deps.sql, {

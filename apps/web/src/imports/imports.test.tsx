@@ -356,4 +356,43 @@ describe('ImportsPage', () => {
     await screen.findByText('Upload cancelled.');
     await screen.findByRole('heading', { name: 'Import failed' });
   });
+
+  it('says what to do with an .ods or .xls file instead of sending it; the picker offers what the server takes', async () => {
+    const open = vi.fn();
+    globalThis.XMLHttpRequest = class {
+      upload = { onprogress: null };
+      open = open;
+      send() {}
+      abort() {}
+    } as unknown as typeof XMLHttpRequest;
+    renderWithApi(() => <ImportsPage />, {
+      imports: {
+        list: { query: vi.fn().mockResolvedValue({ items: [], total: 0, page: 1, pageSize: 10 }) },
+      },
+    });
+    const input = document.querySelector<HTMLInputElement>('input[type=file]')!;
+    expect(input.accept.split(',').slice(0, 7)).toEqual([
+      '.csv',
+      '.tsv',
+      '.tab',
+      '.txt',
+      '.gz',
+      '.xlsx',
+      '.xlsm',
+    ]);
+    for (const [name, type, kind] of [
+      [
+        'Preisliste.ods',
+        'application/vnd.oasis.opendocument.spreadsheet',
+        'an OpenDocument spreadsheet (.ods)',
+      ],
+      ['Old.xls', 'application/vnd.ms-excel', 'an Excel 97-2003 workbook (.xls)'],
+    ] as const) {
+      fireEvent.change(input, { target: { files: [new File(['x'], name, { type })] } });
+      await screen.findByText(
+        `"${name}" is ${kind}, which the import does not read; save it as an Excel workbook (.xlsx) or as "CSV UTF-8" and upload that file.`,
+      );
+    }
+    expect(open).not.toHaveBeenCalled();
+  });
 });

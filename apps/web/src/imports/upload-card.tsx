@@ -1,4 +1,9 @@
 import { createSignal, onCleanup, Show } from 'solid-js';
+import {
+  hasImportFileExtension,
+  IMPORT_FILE_EXTENSIONS,
+  unreadSpreadsheetReason,
+} from '@acme/shared';
 import { useApi } from '../api/context.tsx';
 import { formatBytes } from './format.ts';
 import { uploadCsv, type UploadProgress } from './upload.ts';
@@ -6,7 +11,7 @@ import { uploadCsv, type UploadProgress } from './upload.ts';
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const looksLikeCsv = (file: File) =>
-  /\.(csv|tsv|txt|gz|xlsx)$/i.test(file.name) ||
+  hasImportFileExtension(file.name) ||
   file.type === 'text/csv' ||
   file.type === 'application/vnd.ms-excel' ||
   file.type === XLSX_TYPE;
@@ -29,6 +34,11 @@ export function UploadCard(props: {
   const start = (picked: File | undefined) => {
     if (!picked) return;
     setError(null);
+    const unread = unreadSpreadsheetReason(picked.name);
+    if (unread) {
+      setError(unread);
+      return;
+    }
     if (!looksLikeCsv(picked)) {
       setError(`"${picked.name}" is not a CSV file. Choose a .csv or .xlsx file.`);
       return;
@@ -82,7 +92,7 @@ export function UploadCard(props: {
                 ref={(el) => (input = el)}
                 class="visually-hidden"
                 type="file"
-                accept={`.csv,.tsv,.txt,.gz,.xlsx,text/csv,text/tab-separated-values,text/plain,application/gzip,${XLSX_TYPE}`}
+                accept={`${IMPORT_FILE_EXTENSIONS.join(',')},text/csv,text/tab-separated-values,text/plain,application/gzip,${XLSX_TYPE}`}
                 onChange={(event) => start(event.currentTarget.files?.[0])}
                 // Space opens a file input; Enter does too here, as on any button.
                 onKeyDown={(event) => {

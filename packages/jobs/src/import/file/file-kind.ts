@@ -1,4 +1,5 @@
 import { gunzipSync, constants as zlib } from 'node:zlib';
+import { SAVE_AS_READABLE } from '@acme/shared';
 
 /**
  * What the first bytes of an upload say it is. Names and media types are easy to get wrong, so
@@ -16,7 +17,7 @@ const startsWith = (head: Buffer, magic: readonly number[]) =>
 const MAGIC: readonly (readonly [readonly number[], string])[] = [
   [
     [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1],
-    `This looks like an Excel 97-2003 (.xls) file; ${SAVE_AS_CSV}`,
+    `This looks like an Excel 97-2003 (.xls) file, which the import does not read; ${SAVE_AS_READABLE}`,
   ],
   [
     [0x25, 0x50, 0x44, 0x46, 0x2d],
@@ -39,6 +40,11 @@ const MAGIC: readonly (readonly [readonly number[], string])[] = [
 /** Office formats are ZIP archives; their first entries name what is inside. */
 function zipKind(head: Buffer): FileKind {
   const text = head.toString('latin1');
+  if (text.includes('xl/workbook.bin'))
+    return {
+      kind: 'refused',
+      reason: `This looks like an Excel binary workbook (.xlsb), which the import does not read; ${SAVE_AS_READABLE}`,
+    };
   if (text.includes('xl/') || text.includes('[Content_Types].xml')) {
     if (text.includes('xl/')) return { kind: 'xlsx' };
     if (text.includes('word/'))
@@ -51,7 +57,13 @@ function zipKind(head: Buffer): FileKind {
   if (text.includes('application/vnd.oasis.opendocument.spreadsheet'))
     return {
       kind: 'refused',
-      reason: `This looks like an OpenDocument spreadsheet (.ods); ${SAVE_AS_CSV}`,
+      reason: `This looks like an OpenDocument spreadsheet (.ods), which the import does not read; ${SAVE_AS_READABLE}`,
+    };
+  if (text.includes('Index/Document.iwa'))
+    return {
+      kind: 'refused',
+      reason:
+        'This looks like an Apple Numbers document, which the import does not read; in Numbers choose File → Export To → Excel or CSV and upload that file',
     };
   return {
     kind: 'refused',

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
-import { afterAll, beforeAll, expect, onTestFailed, test } from 'vitest';
+import { afterAll, beforeAll, expect, onTestFailed, test, vi } from 'vitest';
 import { transaction, type Sql } from '@acme/db';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '@acme/db/embedded';
 import { migrateDatabase } from '@acme/db/migrate';
@@ -80,16 +80,23 @@ afterAll(async () => {
   if (directory) await rm(directory, { recursive: true, force: true });
 }, 60_000);
 
+/** The check's first value within the deadline; fails at once, saying so, if the worker died. */
 async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check().catch(() => undefined); // PostgreSQL may be restarting
-    if (value !== undefined) return value;
-    if (worker.exitCode !== null || worker.signalCode !== null)
-      throw new Error(`${what}: the worker died (${worker.exitCode ?? worker.signalCode})`);
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  let died: string | undefined;
+  const value = await vi.waitFor(
+    async () => {
+      if (worker.exitCode !== null || worker.signalCode !== null) {
+        died = `${what}: the worker died (${worker.exitCode ?? worker.signalCode})`;
+        return null;
+      }
+      const checked = await check().catch(() => undefined); // PostgreSQL may be restarting
+      if (checked === undefined) throw new Error(`${what}: not within ${timeoutMs} ms`);
+      return { checked };
+    },
+    { timeout: timeoutMs, interval: 25 },
+  );
+  if (!value) throw new Error(died);
+  return value.checked;
 }
 
 const importState = (id: string) =>

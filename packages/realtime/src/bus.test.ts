@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { createLogger } from '@acme/runtime/logger';
 import { createBus, type Bus } from './bus.ts';
@@ -25,14 +25,18 @@ async function take(iterator: AsyncGenerator<unknown>, count: number): Promise<u
   return received;
 }
 
-/** Publishes until the subscriber (already iterating) is registered in Redis. */
-async function publishUntilHeard(publisher: Bus, channel: string, received: Promise<unknown[]>) {
+/** Runs `publish` every 20 ms until `received` settles (the subscriber heard one), within 5 s. */
+async function publishUntilHeard(received: Promise<unknown[]>, publish: () => Promise<unknown>) {
   let settled = false;
   void received.finally(() => (settled = true));
-  for (let i = 0; !settled && i < 100; i++) {
-    await publisher.publish(channel, { probe: i });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await vi.waitFor(
+    async () => {
+      if (settled) return;
+      await publish();
+      throw new Error('the subscriber heard nothing yet');
+    },
+    { timeout: 5_000, interval: 20 },
+  );
 }
 
 describe('bus', () => {
@@ -42,7 +46,8 @@ describe('bus', () => {
     const subscriber = bus({ prefix: shared });
     const controller = new AbortController();
     const received = take(subscriber.subscribe('import:1', controller.signal), 1);
-    await publishUntilHeard(publisher, 'import:1', received);
+    let probe = 0;
+    await publishUntilHeard(received, () => publisher.publish('import:1', { probe: probe++ }));
     expect(await received).toEqual([{ probe: expect.any(Number) as number }]);
     controller.abort();
   });
@@ -53,7 +58,10 @@ describe('bus', () => {
     const subscriber = bus({ prefix: shared });
     const controllers = [new AbortController(), new AbortController()];
     const [a, b] = controllers.map((c) => take(subscriber.subscribe('ch', c.signal), 1));
-    await publishUntilHeard(publisher, 'ch', Promise.all([a!, b!]));
+    let probe = 0;
+    await publishUntilHeard(Promise.all([a!, b!]), () =>
+      publisher.publish('ch', { probe: probe++ }),
+    );
     expect((await a!).length).toBe(1);
     expect((await b!).length).toBe(1);
     for (const c of controllers) c.abort();
@@ -69,13 +77,10 @@ describe('bus', () => {
     await subscriber.ready();
     // The foreign prefix publishes first; only the own-prefix message may arrive.
     await publisher.publish('ch', { from: 'other' });
-    let settled = false;
-    void received.finally(() => (settled = true));
-    for (let i = 0; !settled && i < 100; i++) {
+    await publishUntilHeard(received, async () => {
       await publisher.publish('ch', { from: 'other' });
       await samePrefixPublisher.publish('ch', { from: 'mine' });
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    });
     expect(await received).toEqual([{ from: 'mine' }]);
     controller.abort();
   });

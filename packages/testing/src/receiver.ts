@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { vi } from 'vitest';
 
 export interface ReceivedRequest {
   method: string;
@@ -48,16 +49,16 @@ export async function startTestReceiver(): Promise<TestReceiver> {
     respond: (next) => {
       responder = next;
     },
-    waitFor: async (count, timeoutMs = 10_000) => {
-      const deadline = Date.now() + timeoutMs;
-      while (received.length < count) {
-        if (Date.now() > deadline) {
-          throw new Error(`receiver got ${received.length} requests, expected ${count}`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      return received;
-    },
+    waitFor: (count, timeoutMs = 10_000) =>
+      vi.waitFor(
+        () => {
+          if (received.length < count) {
+            throw new Error(`receiver got ${received.length} requests, expected ${count}`);
+          }
+          return received;
+        },
+        { timeout: timeoutMs, interval: 20 },
+      ),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

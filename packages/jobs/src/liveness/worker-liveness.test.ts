@@ -81,10 +81,7 @@ describe('startLivenessBeacon', () => {
       (await database.sql<{ id: string }[]>`select worker_id as id from worker_heartbeats`)
         .map((r) => r.id)
         .sort();
-    for (let i = 0; i < 100 && (await ids()).length < 2; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    expect(await ids()).toEqual(['worker-a', 'worker-b']);
+    await expect.poll(ids, { timeout: 2_000, interval: 20 }).toEqual(['worker-a', 'worker-b']);
     await beacon.stop();
     expect(await ids()).toEqual([]);
   });

@@ -13,7 +13,7 @@ import {
   TEST_REDIS_URL,
   type TestReceiver,
 } from '@acme/testing';
-import { FINAL_IMPORT_STATUSES, type TImport } from '@acme/shared';
+import { FINAL_IMPORT_STATUSES, type TImport, type TImportStatus } from '@acme/shared';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 /** Deliveries a minute to one webhook, shared by both workers through Redis. */
@@ -131,7 +131,9 @@ async function productCount(): Promise<number> {
 }
 
 async function readImport(id: string) {
-  const [row] = await database.sql<{ status: string; rowsProcessed: number; attempts: number }[]>`
+  const [row] = await database.sql<
+    { status: TImportStatus; rowsProcessed: number; attempts: number }[]
+  >`
     select status, rows_processed::int as "rowsProcessed", attempts from imports where id = ${id}`;
   return row!;
 }
@@ -320,7 +322,7 @@ describe('two servers and two workers on one PostgreSQL and one Redis', () => {
       'the import finished by the other worker',
       async () => {
         const state = await readImport(id);
-        return ['completed', 'failed', 'cancelled'].includes(state.status) && state;
+        return FINAL_IMPORT_STATUSES.includes(state.status) && state;
       },
       90_000,
     );

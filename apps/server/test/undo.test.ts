@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TestDatabase } from '@acme/db/testing';
-import type { TImport } from '@acme/shared';
+import { FINAL_IMPORT_STATUSES, type TImport } from '@acme/shared';
 import {
   eventually,
   startTestReceiver,
@@ -55,7 +55,7 @@ async function importCsv(csv: string): Promise<TImport> {
   const id = body.importId!;
   return eventually(async () => {
     const state = await api.imports.byId.query({ id });
-    return ['completed', 'failed', 'cancelled'].includes(state.status) ? state : undefined;
+    return FINAL_IMPORT_STATUSES.includes(state.status) ? state : undefined;
   }, 20_000);
 }
 

@@ -21,6 +21,7 @@ import {
   type TestReceiver,
 } from '@acme/testing';
 import { createLogger } from '@acme/runtime/logger';
+import { FINAL_IMPORT_STATUSES, type TImportStatus } from '@acme/shared';
 import { insertWebhook } from '../src/webhook-test-helpers.ts';
 
 /*
@@ -100,7 +101,7 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, timeo
 }
 
 const importState = (id: string) =>
-  sql<{ status: string; rowsProcessed: number; created: number; attempts: number }[]>`
+  sql<{ status: TImportStatus; rowsProcessed: number; created: number; attempts: number }[]>`
     select status, rows_processed as "rowsProcessed", created, attempts
     from imports where id = ${id}`.then((rows) => rows[0]!);
 
@@ -185,7 +186,7 @@ test('the worker rides out a PostgreSQL restart and a terminated COPY session: t
     'the import final',
     async () => {
       const state = await importState(id);
-      return ['completed', 'failed', 'cancelled'].includes(state.status) ? state : undefined;
+      return FINAL_IMPORT_STATUSES.includes(state.status) ? state : undefined;
     },
     120_000,
   );

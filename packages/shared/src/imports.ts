@@ -31,7 +31,9 @@ export const ZImportPreview = z.object({
   updated: z.number().int(),
   unchanged: z.number().int(),
   invalid: z.number().int(),
+  /** Valid rows superseded by a later row of the same SKU (the last one wins). */
   duplicates: z.number().int(),
+  /** Rows whose fields were all empty or white space (skipped, not invalid). */
   blank: z.number().int(),
 });
 export type TImportPreview = z.infer<typeof ZImportPreview>;
@@ -84,14 +86,8 @@ export const ZImport = z.object({
   bytesTotal: z.number().int(),
   bytesProcessed: z.number().int(),
   rowsProcessed: z.number().int(),
-  created: z.number().int(),
-  updated: z.number().int(),
-  unchanged: z.number().int(),
-  invalid: z.number().int(),
-  /** Valid rows superseded by a later row of the same SKU (the last one wins). */
-  duplicates: z.number().int(),
-  /** Rows whose fields were all empty or white space (skipped, not invalid). */
-  blank: z.number().int(),
+  /** What the import did (so far): the counts its preview would give. */
+  ...ZImportPreview.shape,
   /** How the file was read; null until its first bytes were. */
   format: ZImportFormat.nullable(),
   /** The file's header names as written (trimmed); null until its header was read. */

@@ -30,26 +30,11 @@ export const deliveryJobKey = (deliveryId: string): string => DELIVERY_JOB_KEY_P
  * per webhook, in one statement on the caller's connection, so they commit or roll back with the
  * change. Returns how many deliveries were queued.
  */
-export async function enqueueDeliveries(
+export function enqueueDeliveries(
   sql: Sql | TransactionSql,
   event: { id: string; type: string },
 ): Promise<number> {
-  const [row] = await sql<{ queued: number }[]>`
-    with deliveries as (
-      insert into webhook_deliveries (webhook_id, event_id, event_type)
-      select id, ${event.id}, ${event.type} from webhooks
-      where enabled and ${event.type} = any(events)
-      returning id
-    ), jobs as (
-      select graphile_worker.add_job(
-        identifier => ${DELIVER_WEBHOOK},
-        payload => json_build_object('deliveryId', id),
-        max_attempts => ${DELIVERY_JOB_MAX_RUNS},
-        job_key => ${DELIVERY_JOB_KEY_PREFIX}::text || id::text
-      ) from deliveries
-    )
-    select count(*)::int as queued from jobs`;
-  return row?.queued ?? 0;
+  return enqueueDeliveriesOfEvents(sql, event.type, [event.id]);
 }
 
 /**

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@acme/db/testing';
-import { pruneHistory, REVIEW_EXPIRED, REVIEW_EXPIRY_HOURS } from './prune-history.ts';
+import { createMemoryBus } from '@acme/realtime';
+import { importChannel } from '@acme/shared';
+import { pruneHistory } from './prune-history.ts';
+import { REVIEW_EXPIRED, REVIEW_EXPIRY_HOURS } from '../import/state/index.ts';
 
 let database: TestDatabase;
 const NOW = new Date('2026-11-22T12:00:00Z');
@@ -12,6 +15,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await database?.drop();
 });
+const bus = createMemoryBus();
+const store = () => ({ sql: database.sql, bus });
 beforeEach(async () => {
   await database.sql`truncate imports, events, webhooks, import_journal, product_deletions, deleted_products cascade`;
 });
@@ -76,7 +81,7 @@ describe('pruneHistory', () => {
     const queued = await seedImport('queued', null);
     const running = await seedImport('importing', null);
 
-    const result = await pruneHistory(database.sql, { importFileDays: 7, webhookLogDays: 0 }, NOW);
+    const result = await pruneHistory(store(), { importFileDays: 7, webhookLogDays: 0 }, NOW);
 
     expect(result.importFiles).toBe(6);
     expect(await chunksOf(oldFailed)).toBe(0);
@@ -98,7 +103,7 @@ describe('pruneHistory', () => {
     const oldPendingTest = await seedTestDelivery(hook, 45, 'pending');
     const recentTest = await seedTestDelivery(hook, 1, 'succeeded');
 
-    const result = await pruneHistory(database.sql, { importFileDays: 0, webhookLogDays: 30 }, NOW);
+    const result = await pruneHistory(store(), { importFileDays: 0, webhookLogDays: 30 }, NOW);
 
     expect(result).toEqual({
       expiredReviews: 0,
@@ -125,7 +130,7 @@ describe('pruneHistory', () => {
       insert into events (type, data, created_at)
       select 'product.updated', '{}'::jsonb, ${daysAgo(60)}::timestamptz
       from generate_series(1, 5003)`;
-    const result = await pruneHistory(database.sql, { importFileDays: 0, webhookLogDays: 30 }, NOW);
+    const result = await pruneHistory(store(), { importFileDays: 0, webhookLogDays: 30 }, NOW);
     expect(result.events).toBe(5_003);
     expect(await ids('events')).toEqual([]);
   });
@@ -134,7 +139,7 @@ describe('pruneHistory', () => {
     const hook = await seedWebhook();
     await seedEvent(hook, 400, 'succeeded');
     const failed = await seedImport('failed', 400);
-    const result = await pruneHistory(database.sql, { importFileDays: 0, webhookLogDays: 0 }, NOW);
+    const result = await pruneHistory(store(), { importFileDays: 0, webhookLogDays: 0 }, NOW);
     expect(result).toEqual({
       expiredReviews: 0,
       importFiles: 0,
@@ -179,7 +184,7 @@ describe('pruneHistory', () => {
     const expiredDeletion = await deletion(9, 2);
     const currentDeletion = await deletion(2, 3);
 
-    const result = await pruneHistory(database.sql, { importFileDays: 0, webhookLogDays: 0 }, NOW);
+    const result = await pruneHistory(store(), { importFileDays: 0, webhookLogDays: 0 }, NOW);
 
     expect(result).toMatchObject({ journalRows: 5_005, deletedProducts: 2 });
     const journal = await database.sql<{ id: string; n: number }[]>`
@@ -212,8 +217,18 @@ describe('pruneHistory', () => {
         await database.sql<{ found: boolean }[]>`select to_regclass(${table}) is not null as found`
       )[0]?.found;
 
-    const result = await pruneHistory(database.sql, { importFileDays: 7, webhookLogDays: 0 }, NOW);
+    const listening = new AbortController();
+    const published = (async () => {
+      for await (const state of bus.subscribe(importChannel(abandoned.id), listening.signal)) {
+        return state;
+      }
+    })();
+
+    const result = await pruneHistory(store(), { importFileDays: 7, webhookLogDays: 0 }, NOW);
     expect(result.expiredReviews).toBe(1);
+    // Subscribers hear of the cancel like of any other transition.
+    expect(await published).toMatchObject({ id: abandoned.id, status: 'cancelled', version: 1 });
+    listening.abort();
     const rows = await database.sql<{ id: string; status: string; warnings: string[] }[]>`
       select id, status, warnings from imports order by status::text`;
     expect(rows).toEqual([

@@ -1,21 +1,14 @@
 import type { Task } from 'graphile-worker';
 import type { Sql } from '@acme/db';
+import type { Bus } from '@acme/realtime';
 import type { JobDeps } from '../deps.ts';
-import { dropStagingTables } from '../import/catalogue-merge.ts';
+import { expireReviews } from '../import/state/index.ts';
 
 export const PRUNE_HISTORY = 'history:prune';
 
 /** Rows deleted per statement: short transactions, so pruning never holds locks for long. */
 const BATCH = 5_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-/**
- * An import left in `review` this long without a confirm or a cancel is cancelled, and its staging
- * tables (a copy of the file's rows) dropped; its file stays for a retry like any cancelled one.
- */
-export const REVIEW_EXPIRY_HOURS = 24;
-export const REVIEW_EXPIRED =
-  'Cancelled after waiting 24 hours for review; retry it to review it again.';
 
 export interface PruneResult {
   /** Imports cancelled because they waited in review for REVIEW_EXPIRY_HOURS. */
@@ -51,12 +44,12 @@ async function deleteInBatches(run: () => Promise<number>): Promise<number> {
  * stay: they are the history the dashboard shows.
  */
 export async function pruneHistory(
-  sql: Sql,
+  { sql, bus }: { sql: Sql; bus: Bus },
   retention: { importFileDays: number; webhookLogDays: number },
   now = new Date(),
 ): Promise<PruneResult> {
   const result: PruneResult = {
-    expiredReviews: await expireReviews(sql, now),
+    expiredReviews: await expireReviews({ sql, bus }, now),
     importFiles: 0,
     events: 0,
     testDeliveries: 0,
@@ -156,23 +149,10 @@ async function pruneEach(
   return rows;
 }
 
-/** Cancels the imports abandoned in review and drops their staging tables; returns how many. */
-async function expireReviews(sql: Sql, now: Date): Promise<number> {
-  const cutoff = new Date(now.getTime() - REVIEW_EXPIRY_HOURS * 60 * 60 * 1000).toISOString();
-  const expired = await sql<{ id: string }[]>`
-    update imports
-    set status = 'cancelled', finished_at = now(), updated_at = now(), version = version + 1,
-      warnings = warnings || jsonb_build_array(${REVIEW_EXPIRED}::text)
-    where status = 'review' and updated_at < ${cutoff}::timestamptz
-    returning id`;
-  for (const { id } of expired) await dropStagingTables(sql, id);
-  return expired.length;
-}
-
 /** `history:prune`, hourly from cron. */
 export function pruneHistoryTask(deps: JobDeps): Task {
   return async (_payload, helpers) => {
-    const result = await pruneHistory(deps.sql, {
+    const result = await pruneHistory(deps, {
       importFileDays: deps.config.IMPORT_FILE_RETENTION_DAYS,
       webhookLogDays: deps.config.WEBHOOK_LOG_RETENTION_DAYS,
     });

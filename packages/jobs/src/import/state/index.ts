@@ -1,6 +1,6 @@
 /**
- * The one home of an import's state: every transition (upload → queued, cancel, retry, confirm
- * and remap of a review, the worker's attempt, review, fail, complete) commits here and publishes
+ * The one home of an import's state: every transition (upload → queued, cancel, retry, confirm,
+ * remap and expiry of a review, the worker's attempt, review, fail, complete) commits here and publishes
  * the new state on the bus.
  * The API, the upload route and the worker call these; nothing else writes `imports.status`.
  */
@@ -16,7 +16,13 @@ export {
 } from './import-state.ts';
 export { storeUpload, type Upload, type UploadOptions } from './store-upload.ts';
 export { cancelImport, retryImport } from './requests.ts';
-export { confirmImport, remapImport } from './review.ts';
+export {
+  confirmImport,
+  expireReviews,
+  remapImport,
+  REVIEW_EXPIRED,
+  REVIEW_EXPIRY_HOURS,
+} from './review.ts';
 export {
   announceImport,
   awaitMapping,

@@ -6,8 +6,9 @@ import { enqueueImport } from '../enqueue-import.ts';
 import { mappingProblem, rememberMapping, sameMapping } from '../mapping/index.ts';
 import { importNotFound, importStateColumns, publishImport } from './import-state.ts';
 
-// A person's side of an import waiting in `review`: apply it (`imports.confirm`) or stage it again
-// with another mapping (`imports.remap`). Each commits with its job, then publishes the new state.
+// An import waiting in `review`: a person applies it (`imports.confirm`) or stages it again with
+// another mapping (`imports.remap`), each committing with its job; or nobody does, and
+// `history:prune` ends it (`expireReviews`). Each then publishes the new state.
 
 interface ReviewDeps {
   sql: Sql;
@@ -146,4 +147,37 @@ async function requeue(tx: Transaction, id: string, patch: ReviewPatch): Promise
   if (!queued) throw importNotFound(id);
   await enqueueImport(tx.sql, id);
   return queued;
+}
+
+/**
+ * An import left in `review` this long without a confirm or a cancel is cancelled, and its staging
+ * tables (a copy of the file's rows) dropped; its file stays for a retry like any cancelled one.
+ */
+export const REVIEW_EXPIRY_HOURS = 24;
+export const REVIEW_EXPIRED =
+  'Cancelled after waiting 24 hours for review; retry it to review it again.';
+
+/**
+ * Cancels the imports abandoned in review (`history:prune`) and drops their staging tables, in one
+ * transaction; returns how many.
+ */
+export async function expireReviews(deps: ReviewDeps, now: Date): Promise<number> {
+  const cutoff = new Date(now.getTime() - REVIEW_EXPIRY_HOURS * 60 * 60 * 1000).toISOString();
+  const expired = await transaction(deps.sql, async (tx) => {
+    const cancelled = await tx.db
+      .update(imports)
+      .set({
+        status: 'cancelled',
+        finishedAt: sql`now()`,
+        updatedAt: sql`now()`,
+        version: sql`${imports.version} + 1`,
+        warnings: sql`${imports.warnings} || jsonb_build_array(${REVIEW_EXPIRED}::text)`,
+      })
+      .where(sql`${imports.status} = 'review' and ${imports.updatedAt} < ${cutoff}::timestamptz`)
+      .returning(importStateColumns);
+    for (const { id } of cancelled) await dropStagingTables(tx.sql, id);
+    return cancelled;
+  });
+  for (const state of expired) await publishImport(deps.bus, state);
+  return expired.length;
 }

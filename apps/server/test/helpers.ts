@@ -2,8 +2,9 @@ import { request } from 'node:http';
 import { TRPCClientError } from '@trpc/client';
 import type { AppRouter } from '@acme/api';
 import { eq, importFileChunks, imports, sql } from '@acme/db';
-import { importChannel, ZImport, type TImport } from '@acme/shared';
-import type { TestServer } from '@acme/testing';
+import { expect, vi } from 'vitest';
+import { importChannel, ZImport, type TImport, type TImportStatus } from '@acme/shared';
+import { startTestServer, startTestWorker, type TestServer, type TestWorker } from '@acme/testing';
 
 type ImportValues = typeof imports.$inferInsert;
 
@@ -173,4 +174,74 @@ export async function failure(call: Promise<unknown>) {
     throw error;
   }
   throw new Error('the call succeeded');
+}
+
+export interface ServerWithWorker extends TestServer {
+  worker: TestWorker;
+  /** Stops the worker, then closes the server and drops the database. */
+  close: () => Promise<void>;
+}
+
+/**
+ * The server and a worker in this process on one database and one Redis prefix, as in a
+ * deployment: the worker's progress reaches imports.onProgress over the bus. `env` goes to both.
+ */
+export async function startServerWithWorker(
+  env: Record<string, string> = {},
+): Promise<ServerWithWorker> {
+  const server = await startTestServer(env);
+  const worker = await startTestWorker(server.database, {
+    ...env,
+    REDIS_PREFIX: server.config.REDIS_PREFIX,
+  }).catch(async (error: unknown) => {
+    await server.close();
+    throw error;
+  });
+  return {
+    ...server,
+    worker,
+    close: async () => {
+      await worker.stop();
+      await server.close();
+    },
+  };
+}
+
+/** Waits (20 s at most) until the import is in one of `statuses` at a version above `newerThan`. */
+export function waitForImport(
+  t: TestServer,
+  id: string,
+  statuses: readonly TImportStatus[],
+  newerThan = -1,
+): Promise<TImport> {
+  return vi.waitFor(
+    async () => {
+      const state = await t.api.imports.byId.query({ id });
+      if (!statuses.includes(state.status) || state.version <= newerThan) {
+        throw new Error(`import ${id} is ${state.status} at version ${state.version}`);
+      }
+      return state;
+    },
+    { timeout: 20_000, interval: 50 },
+  );
+}
+
+/** Uploads a file asking for review, and waits until it waits in review. */
+export async function uploadForReview(
+  t: TestServer,
+  file: string,
+  filename = 'products.csv',
+): Promise<TImport> {
+  const answer = await upload(t.url, file, { filename, fields: { review: 'true' } });
+  expect(answer.status).toBe(202);
+  return waitForImport(t, answer.body.importId!, ['review']);
+}
+
+/** How many of the import's two staging tables (staged rows, their classification) exist. */
+export async function stagingTables(t: TestServer, id: string): Promise<number> {
+  const suffix = id.replaceAll('-', '');
+  const [row] = await t.sql<{ n: number }[]>`
+    select count(*)::int as n from pg_class
+    where relname in (${`import_stage_${suffix}`}, ${`import_latest_${suffix}`})`;
+  return row?.n ?? 0;
 }

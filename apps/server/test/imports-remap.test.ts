@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TImport } from '@acme/shared';
+import { eventually, productsBySku } from '@acme/testing';
 import {
-  eventually,
-  startTestServer,
-  startTestWorker,
-  type TestServer,
-  type TestWorker,
-} from '@acme/testing';
-import { failure, upload } from './helpers.ts';
+  failure,
+  stagingTables,
+  startServerWithWorker,
+  uploadForReview,
+  waitForImport,
+  type ServerWithWorker,
+} from './helpers.ts';
 
 /**
  * A German supplier's list: its own order number (`Bestellnummer`) comes first and is matched to
@@ -43,17 +44,11 @@ const UNMAPPABLE = readFileSync(
   'utf8',
 );
 
-let t: TestServer;
-let worker: TestWorker;
+let t: ServerWithWorker;
 beforeAll(async () => {
-  t = await startTestServer();
-  // On the server's Redis prefix: the worker's progress reaches imports.onProgress over the bus.
-  worker = await startTestWorker(t.database, { REDIS_PREFIX: t.config.REDIS_PREFIX });
+  t = await startServerWithWorker();
 });
-afterAll(async () => {
-  await worker?.stop();
-  await t?.close();
-});
+afterAll(() => t?.close());
 beforeEach(async () => {
   await t.sql`truncate products, import_mappings`;
   await t.sql`
@@ -61,35 +56,9 @@ beforeEach(async () => {
       ('10-4711', 'Wasserkocher', 'Edelstahl', true), ('10-4712', 'Toaster', '2 Scheiben', true)`;
 });
 
-/** Waits until the import is in one of the statuses, newer than `after` (a version) if given. */
-function waitFor(id: string, status: TImport['status'], after = -1): Promise<TImport> {
-  return eventually(async () => {
-    const state = await t.api.imports.byId.query({ id });
-    return state.status === status && state.version > after ? state : undefined;
-  }, 20_000);
-}
-
-async function uploadForReview(file: string, filename = 'Lieferant.csv'): Promise<TImport> {
-  const answer = await upload(t.url, file, { filename, fields: { review: 'true' } });
-  expect(answer.status).toBe(202);
-  return waitFor(answer.body.importId!, 'review');
-}
-
-const products = () =>
-  t.sql<{ sku: string; name: string; description: string; active: boolean }[]>`
-    select sku, name, description, active from products order by sku`.then((rows) => [...rows]);
-
-const stagingTables = async (id: string) => {
-  const suffix = id.replaceAll('-', '');
-  const [row] = await t.sql<{ n: number }[]>`
-    select count(*)::int as n from pg_class
-    where relname in (${`import_stage_${suffix}`}, ${`import_latest_${suffix}`})`;
-  return row?.n ?? 0;
-};
-
 describe('imports.remap', () => {
   it('stages a wrongly matched supplier file again from the stored file, through parsing back to review', async () => {
-    const review = await uploadForReview(SUPPLIER);
+    const review = await uploadForReview(t, SUPPLIER);
     // Matched by alias: the supplier's order number, not the article number.
     expect(review).toMatchObject({
       mapping: { sku: 'Bestellnummer', name: 'Bezeichnung' },
@@ -113,7 +82,7 @@ describe('imports.remap', () => {
         preview: null,
         confirmedAt: null,
       });
-      const again = await waitFor(review.id, 'review', queued.version);
+      const again = await waitForImport(t, review.id, ['review'], queued.version);
       expect(again).toMatchObject({
         mapping: BY_ARTICLE,
         mappingSource: 'given',
@@ -149,14 +118,14 @@ describe('imports.remap', () => {
 
     // Nothing changed in the catalogue meanwhile: the applied counts are the preview's.
     const confirmed = await t.api.imports.confirm.mutate({ id: review.id });
-    const final = await waitFor(review.id, 'completed', confirmed.version);
+    const final = await waitForImport(t, review.id, ['completed'], confirmed.version);
     expect(final).toMatchObject({
       ...ARTICLE_COUNTS,
       preview: ARTICLE_COUNTS,
       // No word of a changed catalogue: the classification of the review was written as it was.
       warnings: ['Ignored unknown column: Bestellnummer'],
     });
-    expect(await products()).toEqual([
+    expect(await productsBySku(t.sql)).toEqual([
       { sku: '10-4711', name: 'Wasserkocher', description: 'Edelstahl, 1,7 l', active: true },
       { sku: '10-4712', name: 'Toaster', description: '2 Scheiben', active: true },
       { sku: '10-4713', name: 'Brotmesser 20 cm', description: 'Wellenschliff', active: false },
@@ -164,7 +133,7 @@ describe('imports.remap', () => {
   });
 
   it('refuses a mapping naming a column the file lacks, and leaves the import as it was', async () => {
-    const review = await uploadForReview(SUPPLIER);
+    const review = await uploadForReview(t, SUPPLIER);
     const mapping = { ...BY_ARTICLE, sku: 'Artikel-Nr' };
     expect(await failure(t.api.imports.remap.mutate({ id: review.id, mapping }))).toEqual({
       code: 'BAD_REQUEST',
@@ -182,7 +151,7 @@ describe('imports.remap', () => {
       ),
     ).toMatchObject({ code: 'BAD_REQUEST' });
     expect(await t.api.imports.byId.query({ id: review.id })).toEqual(review);
-    expect(await stagingTables(review.id)).toBe(2);
+    expect(await stagingTables(t, review.id)).toBe(2);
     expect(await t.sql`select 1 from import_mappings`).toHaveLength(0);
 
     await t.api.imports.cancel.mutate({ id: review.id });
@@ -195,13 +164,13 @@ describe('imports.remap', () => {
   });
 
   it('maps an import that waits in review because its columns could not be mapped', async () => {
-    const waiting = await uploadForReview(UNMAPPABLE, 'tarifs.csv');
+    const waiting = await uploadForReview(t, UNMAPPABLE, 'tarifs.csv');
     expect(waiting).toMatchObject({ preview: null, mapping: null, mappingSource: null });
     const queued = await t.api.imports.remap.mutate({
       id: waiting.id,
       mapping: { sku: 'Code', name: 'Libel' },
     });
-    const mapped = await waitFor(waiting.id, 'review', queued.version);
+    const mapped = await waitForImport(t, waiting.id, ['review'], queued.version);
     expect(mapped).toMatchObject({
       mapping: { sku: 'Code', name: 'Libel' },
       mappingSource: 'given',
@@ -213,7 +182,7 @@ describe('imports.remap', () => {
 
 describe('imports.confirm with a mapping', () => {
   it('applies an unmappable review with the mapping given, and remembers it for the same columns in any order', async () => {
-    const waiting = await uploadForReview(UNMAPPABLE, 'tarifs.csv');
+    const waiting = await uploadForReview(t, UNMAPPABLE, 'tarifs.csv');
     expect(await failure(t.api.imports.confirm.mutate({ id: waiting.id }))).toEqual({
       code: 'PRECONDITION_FAILED',
       message: `Import ${waiting.id} cannot be applied yet: map its columns to sku and name first`,
@@ -225,12 +194,13 @@ describe('imports.confirm with a mapping', () => {
     expect(confirmed.confirmedAt).toBeInstanceOf(Date);
     // Remembered in the confirming transaction.
     expect(await t.sql`select mapping from import_mappings`).toEqual([{ mapping }]);
-    const final = await waitFor(waiting.id, 'completed', confirmed.version);
+    const final = await waitForImport(t, waiting.id, ['completed'], confirmed.version);
     expect(final).toMatchObject({ created: 2, invalid: 0, mapping, mappingSource: 'given' });
-    expect((await products()).map((product) => product.sku)).toContain('A-101');
+    expect((await productsBySku(t.sql)).map((product) => product.sku)).toContain('A-101');
 
     // The same columns in another order (and spelling of case) map themselves, shown in review.
     const next = await uploadForReview(
+      t,
       'STOCK;Libel;Prix HT;Code\n30;Soucoupe bleue;2,10;A-101\n5;Bol;3,00;A-102\n',
       'tarifs-mai.csv',
     );
@@ -248,7 +218,7 @@ describe('imports.confirm with a mapping', () => {
       id: next.id,
       mapping: { sku: 'Code', name: 'Libel', description: 'Prix HT' },
     });
-    expect(await waitFor(next.id, 'review', remapped.version)).toMatchObject({
+    expect(await waitForImport(t, next.id, ['review'], remapped.version)).toMatchObject({
       mappingSource: 'given',
       preview: { created: 1, updated: 1 },
     });
@@ -256,15 +226,15 @@ describe('imports.confirm with a mapping', () => {
   });
 
   it('with a mapping other than the reviewed one, stages again and applies without stopping in review', async () => {
-    const review = await uploadForReview(SUPPLIER);
+    const review = await uploadForReview(t, SUPPLIER);
     expect(review.preview).toMatchObject({ created: 4 });
     const confirmed = await t.api.imports.confirm.mutate({ id: review.id, mapping: BY_ARTICLE });
     expect(confirmed).toMatchObject({ status: 'queued', preview: null, mappingSource: 'given' });
-    expect(await stagingTables(review.id)).toBe(0);
-    const final = await waitFor(review.id, 'completed', confirmed.version);
+    expect(await stagingTables(t, review.id)).toBe(0);
+    const final = await waitForImport(t, review.id, ['completed'], confirmed.version);
     // The real counts of the new mapping, not the reviewed preview's.
     expect(final).toMatchObject({ ...ARTICLE_COUNTS, mapping: BY_ARTICLE });
-    expect((await products()).map((product) => product.sku)).toEqual([
+    expect((await productsBySku(t.sql)).map((product) => product.sku)).toEqual([
       '10-4711',
       '10-4712',
       '10-4713',
@@ -274,14 +244,14 @@ describe('imports.confirm with a mapping', () => {
   });
 
   it('confirming the reviewed mapping unchanged writes the staged rows and remembers the matched mapping', async () => {
-    const review = await uploadForReview(SUPPLIER);
+    const review = await uploadForReview(t, SUPPLIER);
     const confirmed = await t.api.imports.confirm.mutate({
       id: review.id,
       // The same columns, spelled in another case: the same mapping.
       mapping: { ...review.mapping!, sku: 'BESTELLNUMMER' },
     });
     expect(confirmed).toMatchObject({ mappingSource: 'matched', preview: review.preview });
-    const final = await waitFor(review.id, 'completed', confirmed.version);
+    const final = await waitForImport(t, review.id, ['completed'], confirmed.version);
     expect(final).toMatchObject({ created: 4, invalid: 1, preview: review.preview });
     const [remembered] = await t.sql<{ mapping: unknown }[]>`select mapping from import_mappings`;
     expect(remembered?.mapping).toEqual(review.mapping);

@@ -1,25 +1,22 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { rescueStalledImports } from '@acme/jobs';
-import type { TImport } from '@acme/shared';
+import { testLogger } from '@acme/testing';
 import {
-  startTestServer,
-  startTestWorker,
-  testLogger,
-  type TestServer,
-  type TestWorker,
-} from '@acme/testing';
-import { seedImport, upload, failure } from './helpers.ts';
+  failure,
+  upload,
+  seedImport,
+  stagingTables,
+  startServerWithWorker,
+  uploadForReview,
+  waitForImport,
+  type ServerWithWorker,
+} from './helpers.ts';
 
-let t: TestServer;
-let worker: TestWorker;
+let t: ServerWithWorker;
 beforeAll(async () => {
-  t = await startTestServer();
-  worker = await startTestWorker(t.database);
+  t = await startServerWithWorker();
 });
-afterAll(async () => {
-  await worker?.stop();
-  await t?.close();
-});
+afterAll(() => t?.close());
 beforeEach(async () => {
   await t.sql`truncate products`;
   await t.sql`
@@ -34,34 +31,9 @@ const FILE =
   'NEW-1,Mug,Holds tea,no\n' +
   'NEW-2,,No name,\n';
 
-async function uploadForReview(file = FILE): Promise<TImport> {
-  const answer = await upload(t.url, file, { fields: { review: 'true' } });
-  expect(answer.status).toBe(202);
-  return waitForStatus(answer.body.importId!, 'review');
-}
-
-function waitForStatus(id: string, ...statuses: TImport['status'][]): Promise<TImport> {
-  return vi.waitFor(
-    async () => {
-      const state = await t.api.imports.byId.query({ id });
-      if (!statuses.includes(state.status)) throw new Error(`import is ${state.status}`);
-      return state;
-    },
-    { timeout: 20_000, interval: 50 },
-  );
-}
-
-const stagingTables = async (id: string) => {
-  const suffix = id.replaceAll('-', '');
-  const [row] = await t.sql<{ n: number }[]>`
-    select count(*)::int as n from pg_class
-    where relname in (${`import_stage_${suffix}`}, ${`import_latest_${suffix}`})`;
-  return row?.n ?? 0;
-};
-
 describe('an upload with review=true', () => {
   it('waits in review with its preview; changes, sample, then confirm applies the same counts', async () => {
-    const review = await uploadForReview();
+    const review = await uploadForReview(t, FILE);
     expect(review).toMatchObject({
       status: 'review',
       review: true,
@@ -102,10 +74,10 @@ describe('an upload with review=true', () => {
     const confirmed = await t.api.imports.confirm.mutate({ id: review.id });
     expect(confirmed).toMatchObject({ status: 'queued' });
     expect(confirmed.confirmedAt).toBeInstanceOf(Date);
-    const final = await waitForStatus(review.id, 'completed');
+    const final = await waitForImport(t, review.id, ['completed']);
     expect(final).toMatchObject({ created: 1, updated: 1, unchanged: 1, invalid: 1 });
     // Dropped on the attempt's way out, just after the final state commits.
-    await expect.poll(() => stagingTables(review.id)).toBe(0);
+    await expect.poll(() => stagingTables(t, review.id)).toBe(0);
 
     // Once written, the staged rows are gone (said in words); the invalid rows stay listed.
     expect(await failure(t.api.imports.changes.query({ id: review.id, kind: 'updated' }))).toEqual({
@@ -122,23 +94,23 @@ describe('an upload with review=true', () => {
   });
 
   it('cancel discards a review: cancelled, staging tables dropped, catalogue untouched', async () => {
-    const review = await uploadForReview();
-    expect(await stagingTables(review.id)).toBe(2);
+    const review = await uploadForReview(t, FILE);
+    expect(await stagingTables(t, review.id)).toBe(2);
     const cancelled = await t.api.imports.cancel.mutate({ id: review.id });
     expect(cancelled.status).toBe('cancelled');
-    expect(await stagingTables(review.id)).toBe(0);
+    expect(await stagingTables(t, review.id)).toBe(0);
     expect(await t.sql`select 1 from products`).toHaveLength(2);
     expect(await failure(t.api.imports.sample.query({ id: review.id }))).toMatchObject({
       code: 'PRECONDITION_FAILED',
     });
     // A retry reviews it again from the stored file.
     await t.api.imports.retry.mutate({ id: review.id });
-    const again = await waitForStatus(review.id, 'review');
+    const again = await waitForImport(t, review.id, ['review']);
     expect(again.preview).toMatchObject({ created: 1, updated: 1 });
   });
 
   it('a review is never rescued as stalled, nor retried', async () => {
-    const review = await uploadForReview();
+    const review = await uploadForReview(t, FILE);
     expect(await failure(t.api.imports.retry.mutate({ id: review.id }))).toEqual({
       code: 'CONFLICT',
       message: `Import ${review.id} is waiting for review; confirm or cancel it`,
@@ -147,7 +119,7 @@ describe('an upload with review=true', () => {
     const rescued = await rescueStalledImports({ sql: t.sql, bus: t.bus, logger: testLogger() });
     expect(rescued).not.toContain(review.id);
     expect((await t.api.imports.byId.query({ id: review.id })).status).toBe('review');
-    expect(await stagingTables(review.id)).toBe(2);
+    expect(await stagingTables(t, review.id)).toBe(2);
     await t.api.imports.cancel.mutate({ id: review.id });
   });
 

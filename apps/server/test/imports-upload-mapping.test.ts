@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FINAL_IMPORT_STATUSES } from '@acme/shared';
-import { startTestServer, startTestWorker, type TestServer, type TestWorker } from '@acme/testing';
+import { productsBySku } from '@acme/testing';
+import { startServerWithWorker, waitForImport, type ServerWithWorker } from './helpers.ts';
 
 /** A supplier's price list with its own column names (packages/jobs/src/import/file/corpus). */
 const SUPPLIER = readFileSync(
@@ -18,16 +19,11 @@ const MAPPING = {
   activeValues: { lieferbar: true, 'nicht lieferbar': false },
 };
 
-let t: TestServer;
-let worker: TestWorker;
+let t: ServerWithWorker;
 beforeAll(async () => {
-  t = await startTestServer();
-  worker = await startTestWorker(t.database);
+  t = await startServerWithWorker();
 });
-afterAll(async () => {
-  await worker?.stop();
-  await t?.close();
-});
+afterAll(() => t?.close());
 
 /** Uploads a file with form fields beside it, as an API client would (fields after the file). */
 async function uploadWith(
@@ -45,26 +41,13 @@ async function uploadWith(
   };
 }
 
-async function finalState(id: string) {
-  return vi.waitFor(
-    async () => {
-      const state = await t.api.imports.byId.query({ id });
-      if (!FINAL_IMPORT_STATUSES.includes(state.status)) throw new Error(`still ${state.status}`);
-      return state;
-    },
-    { timeout: 20_000, interval: 100 },
-  );
-}
+const finalState = (id: string) => waitForImport(t, id, FINAL_IMPORT_STATUSES);
 
 /** Imports and stored file pieces (jobs are left out: the worker takes and finishes its own). */
 const storedImports = () =>
   t.sql<{ imports: number; chunks: number }[]>`
     select (select count(*)::int from imports) as imports,
            (select count(*)::int from import_file_chunks) as chunks`.then(([row]) => row);
-
-const products = () =>
-  t.sql<{ sku: string; name: string; description: string; active: boolean }[]>`
-    select sku, name, description, active from products order by sku`.then((rows) => [...rows]);
 
 describe('POST /api/imports with a mapping', () => {
   it('applies the mapping given as JSON, and remembers it for the next file with these columns', async () => {
@@ -79,7 +62,7 @@ describe('POST /api/imports with a mapping', () => {
       mapping: MAPPING,
       warnings: ['Ignored unknown column: VK brutto'],
     });
-    expect(await products()).toEqual([
+    expect(await productsBySku(t.sql)).toEqual([
       {
         sku: 'SUP-001',
         name: 'Espressotasse 2er-Set',
@@ -100,7 +83,7 @@ describe('POST /api/imports with a mapping', () => {
       updated: 1,
       mapping: MAPPING,
     });
-    expect((await products())[0]).toMatchObject({ sku: 'SUP-001', active: false });
+    expect((await productsBySku(t.sql))[0]).toMatchObject({ sku: 'SUP-001', active: false });
   });
 
   it.each([

@@ -62,3 +62,10 @@ export const importSampleQuery = (client: ApiClient, id: string, version: number
     queryKey: ['imports', 'sample', { id }, version] as const,
     queryFn: ({ signal }) => importsClient(client).sample.query({ id }, { signal }),
   });
+
+/** The values of the active column and how they read (keyed by version, as above). */
+export const importActiveValuesQuery = (client: ApiClient, id: string, version: number) =>
+  queryOptions({
+    queryKey: ['imports', 'activeValues', { id }, version] as const,
+    queryFn: ({ signal }) => importsClient(client).activeValues.query({ id }, { signal }),
+  });

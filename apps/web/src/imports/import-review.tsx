@@ -7,6 +7,7 @@ import { errorMessage } from '../api/query.ts';
 import { importsClient } from '../api/routers.ts';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { delimiterText, encodingText, formatBytes } from './format.ts';
+import { ActiveValues } from './active-values.tsx';
 import { applyImportState, IMPORTS_KEY } from './import-queries.ts';
 import { MappingTable } from './mapping-table.tsx';
 import { ReviewChanges } from './review-changes.tsx';
@@ -19,6 +20,7 @@ import {
   neededText,
   previewCounts,
   readingText,
+  withActiveValue,
   type DraftMapping,
 } from './review.ts';
 
@@ -90,6 +92,12 @@ export function ImportReview(props: { state: TImport }) {
     setDraft(next);
     const mapping = mappingOf(next, props.state.mapping);
     if (mapping && draftDiffers(next, props.state.mapping)) remap.mutate(mapping);
+  };
+
+  /** A value of the active column mapped by hand: the file is read again, as for a column. */
+  const mapActiveValue = (value: string, active: boolean) => {
+    const current = props.state.mapping;
+    if (current) remap.mutate(withActiveValue(current, value, active));
   };
 
   const titleId = () => `review-title-${props.state.id}`;
@@ -182,6 +190,11 @@ export function ImportReview(props: { state: TImport }) {
       <Show when={waiting() && props.state.preview}>
         {(preview) => (
           <>
+            <ActiveValues
+              state={props.state}
+              disabled={!waiting() || draftDiffers(draft(), props.state.mapping)}
+              onMap={mapActiveValue}
+            />
             <For each={props.state.warnings}>
               {(warning) => <p class="alert warn">{warning}</p>}
             </For>

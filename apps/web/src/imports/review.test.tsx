@@ -12,6 +12,8 @@ import {
   isReviewing,
   mappingOf,
   missingFields,
+  notUnderstoodText,
+  withActiveValue,
 } from './review.ts';
 
 const ID = '7c1e0d8e-8a40-4c1e-9f57-0000000000aa';
@@ -97,12 +99,23 @@ const sample = {
   ],
 };
 
+/** The Shopify export's Status values: all understood. */
+const statusValues = {
+  column: 'Status',
+  items: [
+    { value: 'active', rows: 5, active: true },
+    { value: 'draft', rows: 1, active: false },
+  ],
+  more: false,
+};
+
 function fakeImports(state: TImport, more: Record<string, unknown> = {}) {
   return {
     imports: {
       byId: { query: vi.fn().mockResolvedValue(state) },
       sample: { query: vi.fn().mockResolvedValue(sample) },
       changes: { query: vi.fn().mockResolvedValue({ items: [], total: 0, page: 1, pageSize: 20 }) },
+      activeValues: { query: vi.fn().mockResolvedValue(statusValues) },
       ...more,
     },
   };
@@ -131,6 +144,28 @@ describe('review helpers', () => {
       sku: 'Art.',
       name: 'Bezeichnung',
     });
+  });
+
+  it('maps an active value by hand over an earlier spelling, and says what values not understood cost', () => {
+    const current = {
+      sku: 'Art.',
+      name: 'Text',
+      active: 'Status',
+      activeValues: { ONLINE: false },
+    };
+    expect(withActiveValue(current, ' Online ', true)).toEqual({
+      ...current,
+      activeValues: { Online: true },
+    });
+    expect(withActiveValue({ sku: 'Art.', name: 'Text' }, 'x', false).activeValues).toEqual({
+      x: false,
+    });
+    expect(notUnderstoodText([{ value: 'Online', rows: 1200 }])).toBe(
+      '"Online" is not understood: 1,200 rows will be invalid. Choose whether it means active or inactive.',
+    );
+    expect(notUnderstoodText(['a', 'b', 'c', 'd'].map((value) => ({ value, rows: 1 })))).toMatch(
+      /^"a", "b", "c" and 1 more are not understood: 4 rows will be invalid\. Choose whether each/,
+    );
   });
 
   it('says how each column was chosen', () => {
@@ -304,6 +339,51 @@ describe('ImportView: review', () => {
         mapping: { sku: 'Variant SKU', name: 'Title', active: 'Status' },
       }),
     );
+  });
+
+  it("shows the active column's values, flags those not understood, and maps one by hand", async () => {
+    const supplier: TImport = {
+      ...shopify,
+      format: { encoding: 'utf-8', delimiter: ';', compression: null, profile: null },
+      columns: ['Artikelnummer', 'Bezeichnung', 'Status'],
+      mapping: { sku: 'Artikelnummer', name: 'Bezeichnung', active: 'Status' },
+      mappingSource: 'matched',
+      preview: { created: 2, updated: 0, unchanged: 0, invalid: 3, duplicates: 0, blank: 0 },
+    };
+    const values = {
+      column: 'Status',
+      items: [
+        { value: 'Online', rows: 2, active: null },
+        { value: 'ja', rows: 1, active: true },
+        { value: 'Offline', rows: 1, active: null },
+      ],
+      more: false,
+    };
+    const remap = vi.fn().mockResolvedValue({ ...supplier, status: 'queued', version: 8 });
+    renderWithApi(
+      () => <ImportView id={ID} />,
+      fakeImports(supplier, {
+        remap: { mutate: remap },
+        activeValues: { query: vi.fn().mockResolvedValue(values) },
+      }),
+    );
+    const table = await screen.findByRole('table', { name: 'Values of Status' });
+    expect(screen.getByTestId('active-values-unknown').textContent).toBe(
+      '"Online", "Offline" are not understood: 3 rows will be invalid. Choose whether each means active or inactive.',
+    );
+    expect(within(table).getAllByText('not understood')).toHaveLength(2);
+    expect(within(table).getByLabelText<HTMLSelectElement>('Read "ja" as').value).toBe('true');
+    const online = within(table).getByLabelText<HTMLSelectElement>('Read "Online" as');
+    expect(online.value).toBe('');
+    fireEvent.change(online, { target: { value: 'true' } });
+    await waitFor(() =>
+      expect(remap).toHaveBeenCalledWith({
+        id: ID,
+        mapping: { ...supplier.mapping, activeValues: { Online: true } },
+      }),
+    );
+    // The file is read again with it: the selects wait.
+    await screen.findByRole('progressbar', { name: 'Reading progress' });
   });
 
   it('lists the changes of a kind once expanded, an update field by field', async () => {

@@ -80,6 +80,39 @@ export function mappingOf(
   return mapping;
 }
 
+/**
+ * The mapping in force with one value of the active column mapped by hand, replacing an earlier
+ * spelling of the same value (values compare trimmed and case-insensitively).
+ */
+export function withActiveValue(
+  mapping: TColumnMapping,
+  value: string,
+  active: boolean,
+): TColumnMapping {
+  const key = value.trim().toLowerCase();
+  const activeValues = Object.fromEntries(
+    Object.entries(mapping.activeValues ?? {}).filter(([k]) => k.trim().toLowerCase() !== key),
+  );
+  activeValues[value.trim()] = active;
+  return { ...mapping, activeValues };
+}
+
+/** What the active column's values not understood cost, and what to do, in one sentence. */
+export function notUnderstoodText(values: readonly { value: string; rows: number }[]): string {
+  const rows = values.reduce((sum, item) => sum + item.rows, 0);
+  const named = values
+    .slice(0, 3)
+    .map((item) => `"${item.value}"`)
+    .join(', ');
+  const more = values.length > 3 ? ` and ${values.length - 3} more` : '';
+  const one = values.length === 1;
+  return (
+    `${named}${more} ${one ? 'is' : 'are'} not understood: ` +
+    `${rows.toLocaleString('en')} row${rows === 1 ? '' : 's'} will be invalid. ` +
+    `Choose whether ${one ? 'it means' : 'each means'} active or inactive.`
+  );
+}
+
 /** Whether the draft says something else than the mapping in force. */
 export function draftDiffers(draft: DraftMapping, current: TColumnMapping | null): boolean {
   return MAPPED_FIELDS.some((field) => (draft[field] ?? null) !== (current?.[field] ?? null));

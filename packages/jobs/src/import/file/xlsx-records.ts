@@ -2,12 +2,19 @@ import type { Readable } from 'node:stream';
 import type ExcelJS from 'exceljs';
 import { ImportFailure } from '../import-failure.ts';
 import type { CsvRecord } from './csv-records.ts';
+import { SharedStrings, type RichText } from './shared-strings.ts';
 
 /** What exceljs's streaming reader gives that its type declarations leave out. */
 interface SheetReader extends AsyncIterable<ExcelJS.Row> {
   name?: string;
 }
-interface BookReader extends AsyncIterable<SheetReader> {
+/** What `parse()` yields: worksheets, and (sharedStrings: 'emit') each shared string. */
+type BookEvent =
+  | { eventType: 'worksheet'; value: SheetReader }
+  | { eventType?: undefined; index: number; text: string | RichText | null }
+  | { eventType: 'hyperlinks' | 'shared-strings'; value: unknown };
+interface BookReader {
+  parse(): AsyncIterable<BookEvent>;
   model?: { sheets?: { name: string }[] };
   properties?: { model?: { date1904?: boolean } };
 }
@@ -31,8 +38,9 @@ export interface SheetsRead {
  *
  * exceljs's streaming WorkbookReader reads the ZIP entry by entry: the sheet is parsed as it
  * streams, never held whole. Only the shared strings table (text cells point into it) is kept in
- * memory; when a writer stores it after the sheets (Excel does), exceljs parks each sheet's XML in a
- * temporary file until the table has been read. Other sheets are read past, not imported.
+ * memory, compactly (SharedStrings: exceljs emits each string, text cells come with its index);
+ * exceljs parks each sheet's XML in a temporary file until the table has been read. Other sheets
+ * are read past, not imported.
  */
 export async function* xlsxRecords(
   input: Readable,
@@ -44,14 +52,21 @@ export async function* xlsxRecords(
   const { default: excel } = await import('exceljs');
   const book = new excel.stream.xlsx.WorkbookReader(input, {
     worksheets: 'emit',
-    sharedStrings: 'cache',
+    sharedStrings: 'emit', // into SharedStrings, not exceljs's array of strings
     styles: 'cache', // number formats: which numbers are dates, which are zero-padded codes
     hyperlinks: 'ignore',
     entries: 'ignore',
   }) as unknown as BookReader;
+  const strings = new SharedStrings();
   let seen = 0;
   try {
-    for await (const sheet of book) {
+    for await (const event of book.parse()) {
+      if (event.eventType === undefined) {
+        strings.push(event.text);
+        continue;
+      }
+      if (event.eventType !== 'worksheet') continue;
+      const sheet = event.value;
       seen++;
       // The first in the workbook's order (its tab), whatever the order of the ZIP's entries.
       const first = book.model?.sheets?.[0]?.name;
@@ -61,7 +76,7 @@ export async function* xlsxRecords(
         let any = false;
         for await (const record of sheetRecords(
           sheet,
-          book.properties?.model?.date1904 === true,
+          { date1904: book.properties?.model?.date1904 === true, strings },
           progress,
         )) {
           any = true;
@@ -81,6 +96,8 @@ export async function* xlsxRecords(
     throw new ImportFailure(
       `The workbook could not be read (${(error as Error).message}); open it in Excel and save it again, or save it as "CSV UTF-8".`,
     );
+  } finally {
+    strings.close();
   }
   if (seen === 0)
     throw new ImportFailure('The workbook has no worksheet; save the sheet as "CSV UTF-8".');
@@ -113,9 +130,16 @@ export function sheetWarnings(sheets: SheetsRead): string[] {
   return warnings;
 }
 
+/** What reading a cell needs from its workbook. */
+interface Book {
+  /** Mac's old date system (day 0 is 1904-01-01). */
+  date1904: boolean;
+  strings: SharedStrings;
+}
+
 async function* sheetRecords(
   sheet: SheetReader,
-  date1904: boolean,
+  book: Book,
   progress: { line: number },
 ): AsyncGenerator<CsvRecord> {
   let width: number | undefined; // the header's: rows are padded to it, as a CSV row would be
@@ -124,7 +148,7 @@ async function* sheetRecords(
     const fields: string[] = [];
     let inexactNumbers: number[] | undefined;
     row.eachCell({ includeEmpty: true }, (cell, column) => {
-      fields[column - 1] = cellText(cell, date1904);
+      fields[column - 1] = cellText(cell, book);
       if (isInexactNumber(cell)) (inexactNumbers ??= []).push(column - 1);
     });
     for (let i = 0; i < fields.length; i++) fields[i] ??= '';
@@ -145,16 +169,18 @@ async function* sheetRecords(
  * (15 significant digits, as Excel shows them), zero-padded when the cell's format pads them
  * (`00000`: a code such as 00123); dates as ISO 8601 (`2024-03-01`, or with the time when it has
  * one); booleans as TRUE/FALSE; a formula as its last result; rich text and hyperlinks as their text;
- * an error value as written (`#N/A`).
+ * an error value as written (`#N/A`); a shared string (exceljs gives its index) from the table.
  */
-export function cellText(cell: Pick<ExcelJS.Cell, 'value' | 'numFmt'>, date1904 = false): string {
-  const value = cell.value as unknown;
+export function cellText(cell: Pick<ExcelJS.Cell, 'value' | 'numFmt'>, book: Book): string {
+  let value = cell.value as unknown;
+  if (value !== null && typeof value === 'object' && 'sharedString' in value)
+    value = book.strings.get(value.sharedString as number) ?? '';
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   if (typeof value === 'number') {
     return isDateFormat(cell.numFmt)
-      ? isoDate(serialToDate(value, date1904))
+      ? isoDate(serialToDate(value, book.date1904))
       : numberText(value, cell.numFmt);
   }
   if (value instanceof Date) return isoDate(value);
@@ -165,10 +191,7 @@ export function cellText(cell: Pick<ExcelJS.Cell, 'value' | 'numFmt'>, date1904 
         .map((run) => run.text ?? '')
         .join('');
     if ('formula' in object || 'sharedFormula' in object)
-      return cellText(
-        { value: object['result'] as ExcelJS.CellValue, numFmt: cell.numFmt },
-        date1904,
-      );
+      return cellText({ value: object['result'] as ExcelJS.CellValue, numFmt: cell.numFmt }, book);
     if (typeof object['error'] === 'string') return object['error'];
     if (typeof object['text'] === 'string') return object['text'];
   }

@@ -80,6 +80,17 @@ describe('validateRow', () => {
     });
   });
 
+  test('rejects a SKU in scientific notation (a number a spreadsheet shortened), not codes that merely hold an E', () => {
+    const header = mapHeader(['sku', 'name']);
+    for (const sku of ['4.00638E+12', '4,00638E+12', '1E+15', '7.1e-05'])
+      expect(validateRow([sku, 'x'], header)).toMatchObject({
+        sku,
+        error: expect.stringMatching(/scientific notation/),
+      });
+    for (const sku of ['4E12', 'E+12', 'A4.1E+12', '12E-B', '4.00638E+12X'])
+      expect(validateRow([sku, 'x'], header)).toMatchObject({ sku, name: 'x' });
+  });
+
   test('rejects NUL characters and a wrong number of fields', () => {
     expect(validateRow(['a', 'b\0', '', ''], header)).toMatchObject({
       error: 'column 2 contains a NUL character',

@@ -15,6 +15,13 @@ export interface InvalidRow {
   error: string;
 }
 
+/**
+ * A number a spreadsheet shows in scientific notation (`4.00638E+12`, German `4,00638E+12`): Excel
+ * does so for a barcode in a General column too narrow for it, and saves the CSV as shown, so
+ * the SKU's digits are gone (and different SKUs become one).
+ */
+const SCIENTIFIC = /^[+-]?\d(?:[.,]\d+)?E[+-]\d{1,3}$/i;
+
 /** SKUs stored on error rows are cut here, so a 1 MB garbage field never lands in import_errors. */
 const ERROR_SKU_CHARS = 300;
 
@@ -39,6 +46,10 @@ export function validateRow(fields: readonly string[], header: HeaderMap): Valid
     return fail('sku must contain a visible character, not only blanks');
   if (exceedsCharacters(sku, PRODUCT_LIMITS.sku))
     return fail(`sku must be at most ${PRODUCT_LIMITS.sku} characters`);
+  if (sku.length <= 16 && SCIENTIFIC.test(sku))
+    return fail(
+      `sku ${sku} is a number a spreadsheet shortened to scientific notation, so its digits are lost; format the SKU column as Text (or Number without decimals) in the original file and save it again`,
+    );
   const name = (fields[header.name] ?? '').trim();
   if (name === '') return fail('name is required');
   if (exceedsCharacters(name, PRODUCT_LIMITS.name))

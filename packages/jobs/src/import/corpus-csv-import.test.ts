@@ -8,9 +8,9 @@ import {
   waitForFinal,
 } from '@acme/testing';
 
-// Text files in the code pages spreadsheet programs write outside Western Europe, through the
-// whole import (upload rows in PostgreSQL, the worker, the catalogue). file/corpus/README.md says
-// which program and options wrote each one.
+// CSV files as spreadsheet programs write them (code pages outside Western Europe, numbers shown
+// in scientific notation), through the whole import (upload rows in PostgreSQL, the worker, the
+// catalogue). file/corpus/README.md says which program and options wrote each one.
 
 const corpus = (name: string) => readFileSync(new URL(`./file/corpus/${name}`, import.meta.url));
 
@@ -172,3 +172,21 @@ function windows1250(text: string): Buffer {
   const codes: Record<string, number> = { Š: 0x8a, á: 0xe1, ř: 0xf8, ý: 0xfd };
   return Buffer.from([...text].map((c) => codes[c] ?? c.charCodeAt(0)));
 }
+
+describe('a CSV saved from a spreadsheet as shown', () => {
+  test('SKUs shortened to scientific notation cost their rows instead of becoming one product', async () => {
+    // LibreOffice, CSV "as shown" from barcodes in a scientific format (Excel does the same for a
+    // General column too narrow for them)
+    const final = await importFile('barcodes.csv', corpus('libreoffice-scientific-skus.csv'));
+    expect(final).toMatchObject({ status: 'completed', created: 1, invalid: 2, duplicates: 0 });
+    const reason = (sku: string) =>
+      `sku ${sku} is a number a spreadsheet shortened to scientific notation, so its digits are lost; format the SKU column as Text (or Number without decimals) in the original file and save it again`;
+    expect(await errorsOf(files.database.sql, final.id)).toEqual([
+      { line: 2, sku: '4.00638E+12', message: reason('4.00638E+12') },
+      { line: 3, sku: '4.00638E+12', message: reason('4.00638E+12') },
+    ]);
+    expect(await productsBySku(files.database.sql)).toEqual([
+      { sku: '4006381333955', name: 'Pencil 4B', description: '', active: true },
+    ]);
+  });
+});

@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterEach, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
 import { TEST_REDIS_URL } from '@acme/realtime/testing';
 
@@ -132,13 +132,74 @@ export async function openPage(browser: Browser, timeoutMs = 15_000): Promise<Pa
   return page;
 }
 
-/** Saves a screenshot of the page whenever a test of the calling file fails. */
-export function screenshotFailures(page: () => Page | undefined): void {
-  afterEach(async ({ task }) => {
-    if (task.result?.state !== 'fail') return;
-    await page()?.screenshot({ path: `${SCREENSHOT_DIR}failed-${task.name.slice(0, 40)}.png` });
-  });
+export interface E2eOptions {
+  /** Extra environment for the server and worker (ADMIN_PASSWORD, say). */
+  env?: NodeJS.ProcessEnv;
+  /** The data each test starts from, written to its fresh database before its page opens. */
+  seed?: (stack: Stack) => Promise<void>;
+  /** How long the page's waits last. */
+  timeoutMs?: number;
 }
+
+/** What a test of a file that calls `useE2e` works with; valid inside its tests only. */
+export interface E2e {
+  readonly stack: Stack;
+  readonly browser: Browser;
+  readonly page: Page;
+}
+
+/**
+ * The e2e fixture: one browser per file, and for each test a stack of its own (server, worker,
+ * a fresh database and Redis prefix, then `seed`) with a fresh page. No test sees another's data,
+ * imports or remembered mappings, so none depends on the order they run in
+ * (`--sequence.shuffle.tests` checks). A failed test leaves a screenshot in e2e/screenshots/.
+ */
+export function useE2e(options: E2eOptions = {}): E2e {
+  let browser: Browser | undefined;
+  let stack: Stack | undefined;
+  let page: Page | undefined;
+  // A finished test's processes shut down while the next test starts its own.
+  const stopping: Promise<void>[] = [];
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  beforeEach(async () => {
+    stack = await startStack(options.env);
+    await options.seed?.(stack);
+    page = await openPage(browser!, options.timeoutMs);
+  });
+  afterEach(async ({ task }) => {
+    if (task.result?.state === 'fail') {
+      await mkdir(SCREENSHOT_DIR, { recursive: true });
+      await page
+        ?.screenshot({ path: `${SCREENSHOT_DIR}failed-${task.name.slice(0, 40)}.png` })
+        .catch(() => undefined);
+    }
+    await page?.close();
+    if (stack) stopping.push(stack.stop());
+    page = stack = undefined;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all(stopping);
+  });
+  const present = <T>(value: T | undefined, name: string): T => {
+    if (value === undefined) throw new Error(`the e2e ${name} exists only inside a test`);
+    return value;
+  };
+  return {
+    get stack() {
+      return present(stack, 'stack');
+    },
+    get browser() {
+      return present(browser, 'browser');
+    },
+    get page() {
+      return present(page, 'page');
+    },
+  };
+}
+
 export const PHONE = { width: 390, height: 844 };
 
 /**

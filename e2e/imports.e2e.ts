@@ -1,22 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  launchBrowser,
-  openPage,
-  screenshotFailures,
-  screenshots,
-  startStack,
-  type Stack,
-} from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { screenshots, useE2e } from './harness.ts';
 
 const WAIT = { timeout: 30_000 };
 const ROWS = 3_000;
 const CORPUS = new URL('../packages/jobs/src/import/file/corpus/', import.meta.url);
-
-let stack: Stack;
-let browser: Browser;
-let page: Page;
 
 /** ROWS valid products plus two bad rows (missing name on line 3, bad active value on line 5). */
 function csv(): string {
@@ -29,39 +17,33 @@ function csv(): string {
   return lines.join('\n') + '\n';
 }
 
-beforeAll(async () => {
-  stack = await startStack();
-  browser = await launchBrowser();
-  page = await openPage(browser);
-});
-
-screenshotFailures(() => page);
+const e2e = useE2e();
 
 const productCount = async () =>
-  (await stack.db.sql<{ n: number }[]>`select count(*)::int as n from products`)[0]!.n;
+  (await e2e.stack.db.sql<{ n: number }[]>`select count(*)::int as n from products`)[0]!.n;
 
 /** Chooses a file on the import page; the dashboard uploads it for review. */
 async function upload(name: string, buffer: Buffer): Promise<void> {
-  await page.locator('input[type=file]').setInputFiles({ name, mimeType: 'text/csv', buffer });
+  await e2e.page.locator('input[type=file]').setInputFiles({ name, mimeType: 'text/csv', buffer });
 }
 
 /** The review of the uploaded file, once it waits for a person. */
 async function awaitReview(): Promise<void> {
-  await page.getByRole('heading', { name: 'Review the import' }).waitFor(WAIT);
-  await page.getByText('waiting for review').waitFor(WAIT);
+  await e2e.page.getByRole('heading', { name: 'Review the import' }).waitFor(WAIT);
+  await e2e.page.getByText('waiting for review').waitFor(WAIT);
 }
 
 /** Reviews the file with the columns the import chose, and confirms it. */
 async function uploadAndConfirm(name: string, buffer: Buffer): Promise<void> {
   await upload(name, buffer);
   await awaitReview();
-  await page.getByRole('button', { name: 'Confirm import' }).click();
-  await page.getByRole('heading', { name: 'Import complete' }).waitFor(WAIT);
+  await e2e.page.getByRole('button', { name: 'Confirm import' }).click();
+  await e2e.page.getByRole('heading', { name: 'Import complete' }).waitFor(WAIT);
 }
 
 /** The counts a review promises (New, Updated, …) or an import's (Created, Updated, …). */
 async function counts(selector: string): Promise<Record<string, string>> {
-  const pairs = await page
+  const pairs = await e2e.page
     .locator(`${selector} div`)
     .evaluateAll((divs) =>
       divs.map((div): [string, string] => [
@@ -72,13 +54,9 @@ async function counts(selector: string): Promise<Record<string, string>> {
   return Object.fromEntries(pairs);
 }
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
 describe('import page', () => {
   it('uploads a CSV, follows it to "Import complete" and refreshes the products elsewhere', async () => {
+    const { page, stack, browser } = e2e;
     // A second tab on the products page: it must pick up the finished import without a reload.
     const productsTab = await browser.newPage();
     await productsTab.goto(`${stack.baseUrl}/products`);
@@ -120,12 +98,17 @@ describe('import page', () => {
   });
 
   it('shows the same import after a reload, found from the server', async () => {
+    const { page, stack } = e2e;
+    await page.goto(`${stack.baseUrl}/imports`);
+    await uploadAndConfirm('reloaded.csv', Buffer.from('sku,name\nREL-1,Reloaded\n'));
     await page.reload();
     await page.getByRole('heading', { name: 'Import complete' }).waitFor();
-    await page.getByText('catalogue.csv').first().waitFor();
+    await page.getByText('reloaded.csv').first().waitFor();
   });
 
   it('reverts an import from the history after a confirmation with its counts', async () => {
+    const { page, stack } = e2e;
+    await stack.db.sql`insert into products (sku, name) values ('IMP-1', 'Imported 1')`;
     await page.goto(`${stack.baseUrl}/imports`);
     await uploadAndConfirm(
       'second.csv',
@@ -148,6 +131,7 @@ describe('import page', () => {
   });
 
   it('refuses a file that is not a CSV before uploading it', async () => {
+    const { page, stack } = e2e;
     await page.goto(`${stack.baseUrl}/imports`);
     await page.locator('input[type=file]').setInputFiles({
       name: 'photo.png',
@@ -158,6 +142,7 @@ describe('import page', () => {
   });
 
   it('"Choose a file" shows its focus and opens the file chooser with Enter', async () => {
+    const { page, stack } = e2e;
     // Playwright turns on Chromium's file chooser interception without waiting for it: listen
     // before the page loads, so the interception is on long before Enter is pressed.
     const chooserOpened = page.waitForEvent('filechooser', WAIT);
@@ -188,6 +173,7 @@ describe('import page', () => {
   });
 
   it('reviews a Shopify export (profile, columns, first rows, changes), survives a reload, and confirms it with the counts it promised', async () => {
+    const { page, stack } = e2e;
     await page.goto(`${stack.baseUrl}/imports`);
     await upload('products_export_1.csv', await readFile(new URL('shopify-products.csv', CORPUS)));
     await awaitReview();
@@ -250,6 +236,7 @@ describe('import page', () => {
   });
 
   it('maps a supplier file with its own German headers in review (the file read again), then confirms it', async () => {
+    const { page, stack } = e2e;
     await page.goto(`${stack.baseUrl}/imports`);
     await upload(
       'Preisliste-KW48.csv',
@@ -305,6 +292,8 @@ describe('import page', () => {
   });
 
   it('cancels from review after a confirmation (Escape keeps reviewing); the catalogue is unchanged', async () => {
+    const { page, stack } = e2e;
+    await stack.db.sql`insert into products (sku, name) values ('IMP-2', 'Imported 2')`;
     await page.goto(`${stack.baseUrl}/imports`);
     const before = await stack.db.sql`select sku, name, updated_at from products order by sku`;
     await upload('changes.csv', Buffer.from('sku,name\nIMP-2,Changed two\nCANCEL-1,Never\n'));

@@ -1,51 +1,41 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  launchBrowser,
-  openPage,
-  screenshotFailures,
-  screenshots,
-  startStack,
-  type Stack,
-} from './harness.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { screenshots, useE2e } from './harness.ts';
 
 const WAIT = { timeout: 10_000 };
 
-let stack: Stack;
-let browser: Browser;
-let page: Page;
+// Each test starts from 60 products: even ones mention "blue", every third one is inactive.
+const e2e = useE2e({
+  seed: async (stack) => {
+    await stack.db.sql`
+      insert into products (sku, name, description, active)
+      select 'SKU-' || lpad(i::text, 3, '0'), 'Widget ' || i,
+             case when i % 2 = 0 then 'A blue widget' else 'A red widget' end, i % 3 <> 0
+      from generate_series(1, 60) as i`;
+  },
+  timeoutMs: 10_000,
+});
 
 const count = async (where = 'true') =>
   (
-    await stack.db.sql.unsafe<{ n: number }[]>(
+    await e2e.stack.db.sql.unsafe<{ n: number }[]>(
       `select count(*)::int as n from products where ${where}`,
     )
   )[0]!.n;
 
-beforeAll(async () => {
-  stack = await startStack();
-  // 60 products: even ones mention "blue", every third one is inactive.
-  await stack.db.sql`
-    insert into products (sku, name, description, active)
-    select 'SKU-' || lpad(i::text, 3, '0'), 'Widget ' || i,
-           case when i % 2 = 0 then 'A blue widget' else 'A red widget' end, i % 3 <> 0
-    from generate_series(1, 60) as i`;
-  browser = await launchBrowser();
-  page = await openPage(browser, 10_000);
-  await page.goto(`${stack.baseUrl}/products`);
-});
-
-screenshotFailures(() => page);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+/** Opens the products page at `query` (sorted by SKU unless it says otherwise). */
+async function openProducts(query = '?sort=sku:asc'): Promise<Page> {
+  const { page, stack } = e2e;
+  await page.goto(`${stack.baseUrl}/products${query}`);
+  await summary(page).waitFor();
+  return page;
+}
 
 const summary = (page: Page) => page.getByText(/\d+ products? · page \d+ of \d+/);
 
 describe('products page', () => {
   it('lists the products with the total and shows the live connection', async () => {
+    const page = await openProducts('');
     await expect
       .poll(() => summary(page).textContent(), WAIT)
       .toContain('60 products · page 1 of 3');
@@ -54,6 +44,7 @@ describe('products page', () => {
   });
 
   it('filters by description and by status, debounced, and says when nothing matches', async () => {
+    const page = await openProducts('');
     await page.getByLabel('Description', { exact: true }).fill('blue');
     await expect.poll(() => summary(page).textContent(), WAIT).toContain('30 products');
     await page.getByLabel('Status', { exact: true }).selectOption('inactive');
@@ -67,6 +58,7 @@ describe('products page', () => {
   });
 
   it('sorts by SKU and pages through the results', async () => {
+    const page = await openProducts('');
     await page.getByRole('button', { name: 'SKU', exact: true }).click();
     await page.getByRole('button', { name: /^Edit SKU of SKU-001/ }).waitFor();
     await page.getByRole('button', { name: 'Page 2' }).click();
@@ -83,6 +75,7 @@ describe('products page', () => {
   });
 
   it('edits a name inline: Enter saves, Escape cancels, bad input is refused in place', async () => {
+    const page = await openProducts();
     await page.getByRole('button', { name: /^Edit Name of SKU-002/ }).click();
     const input = page.getByLabel('Name of SKU-002');
     await input.fill('Renamed widget');
@@ -112,6 +105,7 @@ describe('products page', () => {
   });
 
   it('creates a product, and shows a taken SKU next to the field', async () => {
+    const page = await openProducts();
     await page.getByRole('button', { name: 'New product' }).click();
     const dialog = page.getByRole('dialog', { name: 'New product' });
     await dialog.getByLabel('SKU').fill('sku-010');
@@ -125,6 +119,7 @@ describe('products page', () => {
   });
 
   it('deletes one product after confirmation', async () => {
+    const page = await openProducts();
     await page.getByRole('button', { name: 'Delete SKU-007' }).click();
     const dialog = page.getByRole('alertdialog');
     await dialog.getByText('Delete SKU-007').waitFor();
@@ -132,10 +127,11 @@ describe('products page', () => {
     await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
     await page.getByText('Deleted SKU-007').waitFor();
     expect(await count(`sku = 'SKU-007'`)).toBe(0);
-    await expect.poll(() => summary(page).textContent(), WAIT).toContain('60 products');
+    await expect.poll(() => summary(page).textContent(), WAIT).toContain('59 products');
   });
 
   it('undoes a delete from its toast: the product is back', async () => {
+    const page = await openProducts();
     await page.getByRole('button', { name: 'Delete SKU-008' }).click();
     await page
       .getByRole('alertdialog')
@@ -151,6 +147,7 @@ describe('products page', () => {
   });
 
   it('keeps an edited row in place under "newest change first", with the focus on it', async () => {
+    const { page, stack } = e2e;
     await page.goto(`${stack.baseUrl}/products?pageSize=10`);
     const rows = page.locator('table.products-grid tbody tr');
     await rows.nth(9).waitFor();
@@ -206,6 +203,7 @@ describe('products page', () => {
   });
 
   it('jumps to a typed page number, and offers 200 per page', async () => {
+    const page = await openProducts('?pageSize=10');
     await page.getByLabel('Go to page').fill('5');
     await page.getByLabel('Go to page').press('Enter');
     await expect.poll(() => summary(page).textContent(), WAIT).toContain('page 5 of 6');
@@ -217,6 +215,7 @@ describe('products page', () => {
   });
 
   it('sets picked rows inactive, every match of a filter after a confirmation, and exports the matches', async () => {
+    const { page, stack } = e2e;
     await page.goto(`${stack.baseUrl}/products?sort=sku:asc`);
     await page.getByRole('checkbox', { name: 'Select SKU-001' }).check();
     await page.getByRole('checkbox', { name: 'Select SKU-002' }).check();
@@ -253,6 +252,7 @@ describe('products page', () => {
   });
 
   it('deletes picked rows and every match of a filter, each undone from its toast', async () => {
+    const { page, stack } = e2e;
     await page.goto(`${stack.baseUrl}/products?sort=sku:asc`);
     await page.getByRole('checkbox', { name: 'Select SKU-003' }).check();
     await page.getByRole('checkbox', { name: 'Select SKU-004' }).check();
@@ -293,6 +293,7 @@ describe('products page', () => {
   });
 
   it('truncates a long SKU and shows line breaks in a description', async () => {
+    const { page, stack } = e2e;
     const longSku = 'LONG-' + 'x'.repeat(295);
     await stack.db.sql`
       insert into products (sku, name, description) values (${longSku}, 'Long one', ${'first line\nsecond line'})`;
@@ -304,11 +305,10 @@ describe('products page', () => {
     const description = page.getByRole('button', { name: /^Edit Description of LONG-/ });
     expect(await description.innerText()).toBe('first line\nsecond line');
     await screenshots(page, 'products-long-values');
-    await stack.db.sql`delete from products where sku = ${longSku}`;
-    await page.goto(`${stack.baseUrl}/products`);
   });
 
   it('deletes all products behind "Are you sure?", says for how long it can be undone, and undoes it', async () => {
+    const page = await openProducts('');
     await page.getByRole('button', { name: 'Delete all' }).click();
     const dialog = page.getByRole('alertdialog');
     await dialog

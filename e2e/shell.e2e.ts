@@ -1,26 +1,11 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openPage, screenshotFailures, startStack, type Stack } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { useE2e } from './harness.ts';
 
-let stack: Stack;
-let browser: Browser;
-let page: Page;
-
-beforeAll(async () => {
-  stack = await startStack();
-  browser = await launchBrowser();
-  page = await openPage(browser);
-});
-
-screenshotFailures(() => page);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const e2e = useE2e();
 
 describe('app shell', () => {
   it('names each page in the browser tab', async () => {
+    const { page, stack } = e2e;
     for (const [path, title] of [
       ['/products', 'Products · Acme Product Importer'],
       ['/imports', 'Import · Acme Product Importer'],
@@ -39,6 +24,8 @@ describe('app shell', () => {
   });
 
   it('has a favicon', async () => {
+    const { page, stack } = e2e;
+    await page.goto(`${stack.baseUrl}/products`);
     const href = await page.locator('link[rel="icon"]').getAttribute('href');
     expect(href).toBe('/favicon.svg');
     const response = await page.request.get(`${stack.baseUrl}${href}`);
@@ -48,6 +35,7 @@ describe('app shell', () => {
   });
 
   it('links the empty catalogue to the import page', async () => {
+    const { page, stack } = e2e;
     await page.goto(`${stack.baseUrl}/products`);
     const link = page.getByRole('link', { name: 'Import a CSV' });
     await link.click();

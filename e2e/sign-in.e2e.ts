@@ -1,36 +1,28 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  launchBrowser,
-  openPage,
-  screenshotFailures,
-  screenshots,
-  startStack,
-  type Stack,
-} from './harness.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { screenshots, useE2e } from './harness.ts';
 
 const PASSWORD = 'correct horse battery';
 
-let stack: Stack;
-let browser: Browser;
-let page: Page;
-
-beforeAll(async () => {
-  stack = await startStack({ ADMIN_PASSWORD: PASSWORD });
-  await stack.db.sql`insert into products (sku, name) values ('SIGNED-1', 'Behind the door')`;
-  browser = await launchBrowser();
-  page = await openPage(browser, 10_000);
+const e2e = useE2e({
+  env: { ADMIN_PASSWORD: PASSWORD },
+  seed: async (stack) => {
+    await stack.db.sql`insert into products (sku, name) values ('SIGNED-1', 'Behind the door')`;
+  },
+  timeoutMs: 10_000,
 });
 
-screenshotFailures(() => page);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+/** Signs in on the sign-in page with the right password, and waits for the catalogue. */
+async function signIn(page: Page, baseUrl: string): Promise<void> {
+  await page.goto(`${baseUrl}/products`);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText('Behind the door').waitFor();
+}
 
 describe('sign-in with ADMIN_PASSWORD set', () => {
   it('shows the sign-in page, not the catalogue, without a session', async () => {
+    const { page, stack } = e2e;
     await page.goto(`${stack.baseUrl}/products`);
     await page.getByRole('heading', { name: 'Acme Product Importer' }).waitFor();
     expect(await page.getByLabel('Password').isVisible()).toBe(true);
@@ -40,6 +32,8 @@ describe('sign-in with ADMIN_PASSWORD set', () => {
   });
 
   it('says so on a wrong password, and lets nobody in', async () => {
+    const { page, stack } = e2e;
+    await page.goto(`${stack.baseUrl}/products`);
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').filter({ hasText: 'Wrong password' }).waitFor();
@@ -48,9 +42,8 @@ describe('sign-in with ADMIN_PASSWORD set', () => {
   });
 
   it('opens the dashboard on the right password, with live updates over the WebSocket', async () => {
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText('Behind the door').waitFor();
+    const { page, stack } = e2e;
+    await signIn(page, stack.baseUrl);
     // The socket opened after sign-in carries the cookie: the indicator says it is live.
     await page.getByText('Live', { exact: true }).waitFor();
     const cookies = await page.context().cookies();
@@ -61,11 +54,15 @@ describe('sign-in with ADMIN_PASSWORD set', () => {
   });
 
   it('keeps the session across a reload', async () => {
+    const { page, stack } = e2e;
+    await signIn(page, stack.baseUrl);
     await page.reload();
     await page.getByText('Behind the door').waitFor();
   });
 
   it('signs out back to the sign-in page, and the API refuses the old tab', async () => {
+    const { page, stack } = e2e;
+    await signIn(page, stack.baseUrl);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByText('You are signed out.').waitFor();
     expect(await page.getByText('Behind the door').count()).toBe(0);

@@ -13,6 +13,8 @@ export default defineConfig({
     ],
     // Each file starts its own server, worker and browser: run them one at a time on 2 cores.
     fileParallelism: false,
+    // Every test has a stack of its own (useE2e): shuffling keeps it so.
+    sequence: { shuffle: { files: false, tests: true } },
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

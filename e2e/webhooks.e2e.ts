@@ -1,30 +1,24 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { signPayload } from '@acme/jobs/webhooks';
-import {
-  launchBrowser,
-  openPage,
-  screenshotFailures,
-  screenshots,
-  startStack,
-  type Stack,
-} from './harness.ts';
+import { screenshots, useE2e } from './harness.ts';
 
 const WAIT = { timeout: 15_000 };
 
-let stack: Stack;
-let browser: Browser;
-let page: Page;
+const e2e = useE2e({ env: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
+
 let receiver: Server;
-let receiverUrl: string;
 const received: { path: string; headers: IncomingHttpHeaders; body: string }[] = [];
 /** Bodies containing any of these get a 500 (an endpoint that is down for them). */
 const failing = new Set<string>();
+/** This test's endpoint: a path of its own on the receiver, so tests never see each other's requests. */
+let receiverUrl: string;
+let testPath: string;
+let tests = 0;
 
 beforeAll(async () => {
-  // The endpoint the webhook points at: records each request and answers 200 (or 500, see above).
+  // The endpoint the webhooks point at: records each request and answers 200 (or 500, see above).
   receiver = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -36,39 +30,66 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-  stack = await startStack({ WEBHOOK_ALLOW_PRIVATE: 'true' });
-  browser = await launchBrowser();
-  page = await openPage(browser);
 });
 
-screenshotFailures(() => page);
+beforeEach(() => {
+  tests += 1;
+  testPath = `/test-${tests}/`;
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}${testPath}hook`;
+});
 
 afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
   await new Promise((resolve) => receiver?.close(resolve));
 });
 
-/** Creates a product through the API, as another tab or service would. */
-async function createProduct(sku: string): Promise<void> {
-  const status = await page.evaluate(async (sku) => {
-    const response = await fetch('/trpc/products.create', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ json: { sku, name: 'Kettle' } }),
-    });
-    return response.status;
-  }, sku);
+/** Calls a tRPC mutation from the page, as another tab or service would. */
+async function mutate(path: string, input: unknown): Promise<void> {
+  const status = await e2e.page.evaluate(
+    async ({ path, input }) => {
+      const response = await fetch(`/trpc/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ json: input }),
+      });
+      return response.status;
+    },
+    { path, input },
+  );
   expect(status).toBe(200);
 }
 
-const card = () => page.getByRole('article', { name: /^Webhook / });
-const deliveriesDialog = () => page.getByRole('dialog', { name: 'Deliveries' });
+/** Creates a product through the API. */
+const createProduct = (sku: string) => mutate('products.create', { sku, name: 'Kettle' });
+
+/** A webhook on this test's endpoint for product.created, and the webhooks page showing it. */
+async function openWithWebhook(): Promise<void> {
+  const { page, stack } = e2e;
+  await page.goto(`${stack.baseUrl}/webhooks`);
+  await mutate('webhooks.create', { url: receiverUrl, events: ['product.created'] });
+  await page.reload();
+  await card().waitFor();
+}
+
+/** Sends a test event from the card and waits for its 200. */
+async function sendTest(): Promise<void> {
+  await card().getByRole('button', { name: 'Test', exact: true }).click();
+  await card().locator('.badge.ok', { hasText: '200' }).waitFor(WAIT);
+}
+
+/** Creates a product and waits until its event reached the endpoint. */
+async function createDelivered(sku: string): Promise<void> {
+  await createProduct(sku);
+  await expect.poll(() => forSku(sku).length, WAIT).toBe(1);
+}
+
+const card = () => e2e.page.getByRole('article', { name: /^Webhook / });
+const deliveriesDialog = () => e2e.page.getByRole('dialog', { name: 'Deliveries' });
 /** The log's delivery rows (not an opened delivery's detail below one) mentioning `text`. */
 const rowsOf = (text: string) =>
   deliveriesDialog().locator('tbody tr:not(.detail-row)').filter({ hasText: text });
-const forSku = (sku: string) => received.filter((request) => request.body.includes(sku));
+/** What this test's endpoint received for a product. */
+const forSku = (sku: string) =>
+  received.filter((request) => request.path.startsWith(testPath) && request.body.includes(sku));
 
 async function openDeliveries(): Promise<void> {
   await card().getByRole('button', { name: 'Deliveries' }).click();
@@ -82,6 +103,7 @@ async function closeDeliveries(): Promise<void> {
 
 describe('webhooks page', () => {
   it('has its own title, and a URL mistake goes away as soon as it is fixed', async () => {
+    const { page, stack } = e2e;
     await page.goto(`${stack.baseUrl}/webhooks`);
     await page.getByText('No webhooks yet.', { exact: false }).waitFor();
     expect(await page.title()).toBe('Webhooks · Acme Product Importer');
@@ -107,6 +129,8 @@ describe('webhooks page', () => {
   });
 
   it('adds a webhook and shows its secret once', async () => {
+    const { page, stack } = e2e;
+    await page.goto(`${stack.baseUrl}/webhooks`);
     await page.getByRole('button', { name: 'Add webhook' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add webhook' });
     await dialog.getByLabel('Endpoint URL').fill(receiverUrl);
@@ -127,13 +151,17 @@ describe('webhooks page', () => {
   });
 
   it('tests the webhook, shows the answer live, and the endpoint health', async () => {
-    await card().getByRole('button', { name: 'Test' }).click();
+    const { page } = e2e;
+    await openWithWebhook();
+    await card().getByRole('button', { name: 'Test', exact: true }).click();
     await card().locator('.badge.ok', { hasText: '200' }).waitFor();
     await card()
       .getByText(/\d+ ms/)
       .first()
       .waitFor();
-    const test = received.find((request) => request.body.includes('webhook.test'));
+    const test = received.find(
+      (request) => request.path.startsWith(testPath) && request.body.includes('webhook.test'),
+    );
     expect(test?.headers['webhook-signature']).toMatch(/^v1,/);
     const health = card().getByLabel('Last 24 hours');
     await health.getByText('100% succeeded').waitFor();
@@ -143,8 +171,10 @@ describe('webhooks page', () => {
   });
 
   it('groups attempts under their delivery and shows the request and the answer', async () => {
-    await createProduct('HOOK-1');
-    await expect.poll(() => forSku('HOOK-1').length, WAIT).toBe(1);
+    const { page } = e2e;
+    await openWithWebhook();
+    await sendTest();
+    await createDelivered('HOOK-1');
     await openDeliveries();
     const row = rowsOf('product.created');
     await row.getByText('Succeeded').waitFor();
@@ -171,6 +201,12 @@ describe('webhooks page', () => {
   });
 
   it('updates the log live and filters it by status and event type', async () => {
+    const { page } = e2e;
+    await openWithWebhook();
+    await sendTest();
+    await createDelivered('HOOK-1');
+    await openDeliveries();
+    await rowsOf('product.created').getByText('Succeeded').waitFor();
     await createProduct('HOOK-2');
     // No reload: the new delivery arrives over the WebSocket.
     await expect.poll(() => rowsOf('product.created').count(), WAIT).toBe(2);
@@ -188,6 +224,9 @@ describe('webhooks page', () => {
   });
 
   it('retries a failing delivery now, once the endpoint works again', async () => {
+    const { page } = e2e;
+    await openWithWebhook();
+    await openDeliveries();
     failing.add('HOOK-3');
     await createProduct('HOOK-3');
     await expect.poll(() => forSku('HOOK-3').length, WAIT).toBe(1);
@@ -215,7 +254,13 @@ describe('webhooks page', () => {
   });
 
   it('resends a delivered product event with the same webhook-id', async () => {
+    const { page } = e2e;
+    await openWithWebhook();
+    await sendTest();
+    await createDelivered('HOOK-1');
+    await openDeliveries();
     const row = rowsOf('product.created').last();
+    await row.getByText('Succeeded').waitFor();
     await row.getByRole('button', { name: /^Resend/ }).click();
     await page.getByText('Delivery queued to be sent again').waitFor();
     await expect.poll(() => forSku('HOOK-1').length, WAIT).toBe(2);
@@ -230,6 +275,11 @@ describe('webhooks page', () => {
   });
 
   it('recovers every failed delivery since a time', async () => {
+    const { page, stack } = e2e;
+    await openWithWebhook();
+    for (const sku of ['HOOK-1', 'HOOK-2', 'HOOK-3']) await createDelivered(sku);
+    await openDeliveries();
+    await expect.poll(() => rowsOf('product.created').getByText('Succeeded').count(), WAIT).toBe(3);
     // Two deliveries that gave up after their last retry (a day of failures is too long to wait).
     await stack.db.sql`
       update webhook_deliveries set status = 'failed', attempts = 9, finished_at = now()
@@ -250,16 +300,19 @@ describe('webhooks page', () => {
     await since.fill(hourAgo.toISOString().slice(0, 16));
     await form.getByText('Choose a time in the past').waitFor({ state: 'detached' });
     await screenshots(page, 'webhooks-recover');
-    const before = received.length;
+    const toThisTest = () => received.filter((request) => request.path.startsWith(testPath));
+    const before = toThisTest().length;
     await form.getByRole('button', { name: 'Recover' }).click();
     await page.getByText('2 failed deliveries will be sent again').waitFor();
     await form.waitFor({ state: 'detached' });
-    await expect.poll(() => received.length - before, WAIT).toBe(2);
+    await expect.poll(() => toThisTest().length - before, WAIT).toBe(2);
     await expect.poll(() => rowsOf('product.created').getByText('Succeeded').count(), WAIT).toBe(3);
     await closeDeliveries();
   });
 
   it('rotates the secret: both secrets sign for a day', async () => {
+    const { page, stack } = e2e;
+    await openWithWebhook();
     const oldSecret = await stack.db.sql<{ secret: string }[]>`select secret from webhooks`;
     await card().getByRole('button', { name: 'Rotate secret' }).click();
     const confirm = page.getByRole('alertdialog', { name: 'Rotate the signing secret?' });
@@ -290,6 +343,9 @@ describe('webhooks page', () => {
   });
 
   it('forgets the last test and the health of the old URL after a URL change', async () => {
+    const { page } = e2e;
+    await openWithWebhook();
+    await sendTest();
     await card().getByText('Last test:').waitFor();
     expect(await card().locator('.badge.ok', { hasText: '200' }).count()).toBe(1);
     await card().getByRole('button', { name: 'Edit' }).click();
@@ -302,6 +358,8 @@ describe('webhooks page', () => {
   });
 
   it('edits the webhook: turns it off and changes its events', async () => {
+    const { page, stack } = e2e;
+    await openWithWebhook();
     await card().getByRole('button', { name: 'Edit' }).click();
     const dialog = page.getByRole('dialog', { name: 'Edit webhook' });
     await dialog.getByLabel('products.deleted_all').check();
@@ -312,12 +370,16 @@ describe('webhooks page', () => {
     await card().getByText('Enabled', { exact: true }).click();
     await card().getByText('Disabled', { exact: true }).waitFor();
     await expect.poll(() => card().getByRole('switch').isChecked()).toBe(false);
-    const [row] = await stack.db.sql<{ enabled: boolean }[]>`select enabled from webhooks`;
-    expect(row?.enabled).toBe(false);
+    // The switch answers at once; the server's write follows.
+    const enabled = async () =>
+      (await stack.db.sql<{ enabled: boolean }[]>`select enabled from webhooks`)[0]?.enabled;
+    await expect.poll(enabled, WAIT).toBe(false);
   });
 
   it('deletes the webhook after confirmation', async () => {
-    await page.getByRole('button', { name: `Delete webhook ${receiverUrl}/v2` }).click();
+    const { page } = e2e;
+    await openWithWebhook();
+    await page.getByRole('button', { name: `Delete webhook ${receiverUrl}` }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Delete webhook' }).click();
     await page.getByText('No webhooks yet.', { exact: false }).waitFor();
   });

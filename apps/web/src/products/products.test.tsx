@@ -24,6 +24,23 @@ function Cell(props: { onSave: (value: string) => Promise<void> }) {
 
 const RESTORE_ID = '5b1f4a3e-9c2d-4e8f-a1b2-000000000001';
 
+/** The products page with its toasts, and products.undoWindow answering `undoDays` (7). */
+function renderPageWithToasts(
+  products: Record<string, unknown>,
+  { undoDays = 7, url }: { undoDays?: number; url?: string } = {},
+) {
+  return renderWithApi(
+    () => (
+      <>
+        <ProductsPage />
+        <Toaster />
+      </>
+    ),
+    { products: { ...products, undoWindow: { query: () => Promise.resolve({ days: undoDays }) } } },
+    url === undefined ? {} : { url },
+  );
+}
+
 describe('EditableCell', () => {
   it('saves on Enter and cancels on Escape', () => {
     const onSave = vi.fn().mockResolvedValue(undefined);
@@ -156,22 +173,11 @@ describe('ProductsPage', () => {
       .mockResolvedValue({ items: [product(1, 'Widget')], total: 1, page: 1, pageSize: 25 });
     const deleteAll = vi.fn().mockResolvedValue({ deleted: 1, restoreId: RESTORE_ID });
     const restore = vi.fn().mockResolvedValue({ restored: 1, skipped: 0 });
-    renderWithApi(
-      () => (
-        <>
-          <ProductsPage />
-          <Toaster />
-        </>
-      ),
-      {
-        products: {
-          list: { query: list },
-          deleteAll: { mutate: deleteAll },
-          restore: { mutate: restore },
-          undoWindow: { query: () => Promise.resolve({ days: 7 }) },
-        },
-      },
-    );
+    renderPageWithToasts({
+      list: { query: list },
+      deleteAll: { mutate: deleteAll },
+      restore: { mutate: restore },
+    });
     await screen.findByText('1 product · page 1 of 1');
     fireEvent.click(screen.getByRole('button', { name: 'Delete all' }));
     await screen.findByText(
@@ -365,20 +371,11 @@ describe('ProductsPage bulk actions and export', () => {
   it('deletes the picked rows after a confirmation saying for how long, and undoes it from the toast', async () => {
     const deleteMany = vi.fn().mockResolvedValue({ deleted: 2, restoreId: RESTORE_ID });
     const restore = vi.fn().mockResolvedValue({ restored: 2, skipped: 0 });
-    renderWithApi(
-      () => (
-        <>
-          <ProductsPage />
-          <Toaster />
-        </>
-      ),
+    renderPageWithToasts(
       {
-        products: {
-          list: { query: listOf() },
-          deleteMany: { mutate: deleteMany },
-          restore: { mutate: restore },
-          undoWindow: { query: () => Promise.resolve({ days: 7 }) },
-        },
+        list: { query: listOf() },
+        deleteMany: { mutate: deleteMany },
+        restore: { mutate: restore },
       },
       { url: '/products?name=blue' },
     );
@@ -401,20 +398,12 @@ describe('ProductsPage bulk actions and export', () => {
 
   it('offers no Undo when undo is off', async () => {
     const deleteMany = vi.fn().mockResolvedValue({ deleted: 1, restoreId: null });
-    renderWithApi(
-      () => (
-        <>
-          <ProductsPage />
-          <Toaster />
-        </>
-      ),
+    renderPageWithToasts(
       {
-        products: {
-          list: { query: listOf() },
-          deleteMany: { mutate: deleteMany },
-          undoWindow: { query: () => Promise.resolve({ days: 0 }) },
-        },
+        list: { query: listOf() },
+        deleteMany: { mutate: deleteMany },
       },
+      { undoDays: 0 },
     );
     fireEvent.click(await screen.findByRole('checkbox', { name: 'Select SKU-1' }));
     fireEvent.click(await screen.findByRole('button', { name: 'Delete selected' }));

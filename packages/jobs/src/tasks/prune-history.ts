@@ -101,48 +101,50 @@ async function pruneUndo(
   now: Date,
 ): Promise<Pick<PruneResult, 'journalRows' | 'deletedProducts'>> {
   const at = now.toISOString();
-  const journals = await sql<{ id: string }[]>`
-    select id from imports
-    where journaled_at is not null
-      and (revertible_until < ${at}::timestamptz or reverted_at is not null)`;
-  const journalRows = await pruneEach(
-    journals,
-    (id) => sql`
+  const journalRows = await pruneEach({
+    due: sql`
+      select id from imports
+      where journaled_at is not null
+        and (revertible_until < ${at}::timestamptz or reverted_at is not null)`,
+    deleteBatch: (id) => sql`
       delete from import_journal where ctid = any(array(
         select ctid from import_journal
         where written_at = (select journaled_at from imports where id = ${id})
           and import_id = ${id}
         limit ${BATCH}))`,
-    (id) => sql`update imports set journaled_at = null where id = ${id}`,
-  );
-  const deletions = await sql<{ id: string }[]>`
-    select id from product_deletions
-    where pruned_at is null
-      and (restorable_until < ${at}::timestamptz or restored_at is not null)`;
-  const deletedProducts = await pruneEach(
-    deletions,
-    (id) => sql`
+    markPruned: (id) => sql`update imports set journaled_at = null where id = ${id}`,
+  });
+  const deletedProducts = await pruneEach({
+    due: sql`
+      select id from product_deletions
+      where pruned_at is null
+        and (restorable_until < ${at}::timestamptz or restored_at is not null)`,
+    deleteBatch: (id) => sql`
       delete from deleted_products where ctid = any(array(
         select ctid from deleted_products
         where deleted_at = (select deleted_at from product_deletions where id = ${id})
           and deletion_id = ${id}
         limit ${BATCH}))`,
-    (id) => sql`update product_deletions set pruned_at = now() where id = ${id}`,
-  );
+    markPruned: (id) => sql`update product_deletions set pruned_at = now() where id = ${id}`,
+  });
   return { journalRows, deletedProducts };
 }
 
 /**
- * For each owner (an import's journal, a delete's kept products): deletes its kept rows in
- * batches, then marks it pruned. Returns the rows deleted.
+ * For each owner that is `due` (an import's journal, a delete's kept products): deletes its kept
+ * rows in batches, then marks it pruned. Returns the rows deleted.
  */
-async function pruneEach(
-  owners: readonly { id: string }[],
-  deleteBatch: (id: string) => PromiseLike<{ count: number }>,
-  markPruned: (id: string) => PromiseLike<unknown>,
-): Promise<number> {
+async function pruneEach({
+  due,
+  deleteBatch,
+  markPruned,
+}: {
+  due: PromiseLike<readonly { id: string }[]>;
+  deleteBatch: (id: string) => PromiseLike<{ count: number }>;
+  markPruned: (id: string) => PromiseLike<unknown>;
+}): Promise<number> {
   let rows = 0;
-  for (const { id } of owners) {
+  for (const { id } of await due) {
     rows += await deleteInBatches(async () => (await deleteBatch(id)).count);
     await markPruned(id);
   }

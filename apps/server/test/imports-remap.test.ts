@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TImport } from '@acme/shared';
-import { eventually, productsBySku } from '@acme/testing';
+import { corpusFile, eventually, productsBySku } from '@acme/testing';
 import {
   failure,
   stagingTables,
@@ -39,10 +38,7 @@ const ARTICLE_COUNTS = {
 };
 
 /** A French price list whose sku and name columns cannot be matched (Code;Libel;Prix HT;Stock). */
-const UNMAPPABLE = readFileSync(
-  new URL('../../../packages/jobs/src/import/file/corpus/unmappable-columns.csv', import.meta.url),
-  'utf8',
-);
+const UNMAPPABLE = corpusFile('unmappable-columns.csv').toString('utf8');
 
 let t: ServerWithWorker;
 beforeAll(async () => {

@@ -1,16 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FINAL_IMPORT_STATUSES } from '@acme/shared';
-import { productsBySku } from '@acme/testing';
+import { corpusFile, productsBySku } from '@acme/testing';
 import { startServerWithWorker, waitForImport, type ServerWithWorker } from './helpers.ts';
 
-/** A supplier's price list with its own column names (packages/jobs/src/import/file/corpus). */
-const SUPPLIER = readFileSync(
-  new URL(
-    '../../../packages/jobs/src/import/file/corpus/supplier-own-columns.csv',
-    import.meta.url,
-  ),
-);
+/** A supplier's price list with its own column names. */
+const SUPPLIER = corpusFile('supplier-own-columns.csv');
 const MAPPING = {
   sku: 'Art.',
   name: 'Text',

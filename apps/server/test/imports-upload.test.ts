@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startTestServer, type TestServer } from '@acme/testing';
+import { corpusFile, eventually, startTestServer, type TestServer } from '@acme/testing';
 import { startRawUpload, storedRows, upload } from './helpers.ts';
 
 const MiB = 1024 * 1024;
@@ -90,9 +89,7 @@ describe('POST /api/imports', () => {
     });
     expect(gzip.status).toBe(202);
     // An Excel workbook, by its media type or its name (even one that says .csv).
-    const workbook = readFileSync(
-      new URL('../../../packages/jobs/src/import/file/corpus/excel-cells.xlsx', import.meta.url),
-    );
+    const workbook = corpusFile('excel-cells.xlsx');
     for (const [filename, type] of [
       ['Products.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
       ['products.xlsx', 'application/octet-stream'],

@@ -17,6 +17,15 @@ export function waitForFinal({ db }: Database, id: string, timeoutMs = 20_000): 
   );
 }
 
+/** Stores a file as the upload does (`storeFile`) and waits until its import is final. */
+export async function importFile(
+  database: Database,
+  filename: string,
+  content: Buffer | string,
+): Promise<TImport> {
+  return waitForFinal(database, await storeFile(database.sql, filename, Buffer.from(content)));
+}
+
 export async function readImport(db: Db, id: string): Promise<TImport> {
   const [row] = await db.select().from(imports).where(eq(imports.id, id));
   return ZImport.parse(row);

@@ -10,7 +10,15 @@ export {
   type Responder,
   type TestReceiver,
 } from './receiver.ts';
-export { errorsOf, productsBySku, readImport, storeFile, waitForFinal } from './imports.ts';
+export { corpusFile } from './corpus.ts';
+export {
+  errorsOf,
+  importFile,
+  productsBySku,
+  readImport,
+  storeFile,
+  waitForFinal,
+} from './imports.ts';
 export {
   freePort,
   kill,

@@ -5,6 +5,7 @@ import { TEST_REDIS_URL } from '@acme/realtime/testing';
 import { importChannel, ZImport, type TImport } from '@acme/shared';
 import {
   errorsOf,
+  importFile,
   type InProcessWorker,
   productsBySku,
   readImport,
@@ -38,11 +39,6 @@ beforeEach(async () => {
   await database.sql`truncate products`;
 });
 
-const importFile = async (filename: string, content: string | Buffer) => {
-  const id = await storeFile(database.sql, filename, Buffer.from(content));
-  return waitForFinal(database, id);
-};
-
 const MESSY =
   '\uFEFF Name ,SKU,Colour,Description\r\n' +
   'Kettle,KET-1,red,"Boils water, fast"\r\n' +
@@ -55,7 +51,7 @@ const MESSY =
 
 describe('import:process_csv on good and messy files', () => {
   test('BOM, CRLF, quotes, unicode, header case/order, unknown columns, duplicates, invalid rows', async () => {
-    const final = await importFile('messy.csv', MESSY);
+    const final = await importFile(database, 'messy.csv', MESSY);
     expect(final).toMatchObject({
       status: 'completed',
       error: null,
@@ -101,7 +97,7 @@ describe('import:process_csv on good and messy files', () => {
 
   test('Excel "Unicode Text": UTF-16 LE with a BOM, tab-delimited', async () => {
     const text = '\ufeffsku\tname\tdescription\r\nCAF-1\tCafé crème\t"Tab\tinside"\r\n';
-    const final = await importFile('unicode.txt', Buffer.from(text, 'utf16le'));
+    const final = await importFile(database, 'unicode.txt', Buffer.from(text, 'utf16le'));
     expect(final).toMatchObject({
       status: 'completed',
       created: 1,
@@ -114,6 +110,7 @@ describe('import:process_csv on good and messy files', () => {
 
   test('line numbers count LF, CRLF and lone CR inside quotes; empty lines are skipped', async () => {
     const final = await importFile(
+      database,
       'lines.csv',
       'sku,name,description\n\n"A-1",a,"x\ny"\r\n"B-2",,"p\r\nq\rr"\n\nC-3,c,"z"\nD-4,,\n',
     );
@@ -137,7 +134,7 @@ describe('import:process_csv on good and messy files', () => {
       Buffer.from(`ok-5,Max,${'d'.repeat(20_000)},N\n`),
       Buffer.from('ok-6,Six,,\n'),
     ]);
-    const final = await importFile('limits.csv', file);
+    const final = await importFile(database, 'limits.csv', file);
     expect(final).toMatchObject({
       status: 'completed',
       created: 3,
@@ -161,10 +158,12 @@ describe('import:process_csv on good and messy files', () => {
 
   test('re-import: updates changed rows, keeps active when the file has no active column, unchanged rows are not rewritten', async () => {
     await importFile(
+      database,
       'first.csv',
       'sku,name,description,active\nA-1,Alpha,,no\nB-2,Beta,desc,yes\n',
     );
     const second = await importFile(
+      database,
       'second.csv',
       'name,sku,description\nAlpha,a-1,\nBeta v2,B-2,desc\nGamma,C-3,\n',
     );
@@ -176,6 +175,7 @@ describe('import:process_csv on good and messy files', () => {
     ]);
     const before = await database.sql`select id, xmin::text, updated_at from products order by id`;
     const third = await importFile(
+      database,
       'second-again.csv',
       'name,sku,description\nAlpha,a-1,\nBeta v2,B-2,desc\nGamma,C-3,\n',
     );
@@ -235,8 +235,8 @@ describe('import:process_csv on files it cannot import', () => {
       /ZIP archive/,
     ],
   ])('%s → failed with a reason, catalogue untouched', async (_case, content, reason) => {
-    await importFile('before.csv', before);
-    const final = await importFile('bad.csv', content);
+    await importFile(database, 'before.csv', before);
+    const final = await importFile(database, 'bad.csv', content);
     expect(final.status).toBe('failed');
     expect(final.error).toMatch(reason);
     expect(await productsBySku(database.sql)).toEqual([
@@ -251,7 +251,7 @@ describe('import:process_csv on files it cannot import', () => {
 
 describe('import:process_csv while it runs', () => {
   test('cancel: ends cancelled, the catalogue untouched', async () => {
-    await importFile('before.csv', 'sku,name\nKEEP-1,Kept\n');
+    await importFile(database, 'before.csv', 'sku,name\nKEEP-1,Kept\n');
     const id = await storeFile(database.sql, 'big.csv', sampleCsv({ rows: 150_000 }));
     await waitFor(async () => (await readImport(database.db, id)).status === 'parsing');
     await database.sql`update imports set cancel_requested = true where id = ${id}`;

@@ -1,30 +1,18 @@
-import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, test } from 'vitest';
-import {
-  errorsOf,
-  productsBySku,
-  storeFile,
-  useInProcessWorker,
-  waitForFinal,
-} from '@acme/testing';
+import { corpusFile, errorsOf, importFile, productsBySku, useInProcessWorker } from '@acme/testing';
 
 // .xlsx workbooks through the whole import (upload rows in PostgreSQL, the worker, the catalogue).
 // corpus/excel-cells.xlsx is laid out as Excel writes a workbook: sheets before the shared strings
 // table, a styles part with date and "00000" number formats; its first tab is sheet2.xml.
-
-const corpus = (name: string) => readFileSync(new URL(`./file/corpus/${name}`, import.meta.url));
 
 const files = useInProcessWorker();
 beforeEach(async () => {
   await files.database.sql`truncate products`;
 });
 
-const importFile = async (filename: string, content: Buffer) =>
-  waitForFinal(files.database, await storeFile(files.database.sql, filename, content));
-
 describe('an .xlsx workbook', () => {
   test('imports its first sheet like a CSV: each cell as the text Excel shows', async () => {
-    const final = await importFile('Products.xlsx', corpus('excel-cells.xlsx'));
+    const final = await importFile(files.database, 'Products.xlsx', corpusFile('excel-cells.xlsx'));
     expect(final).toMatchObject({
       status: 'completed',
       error: null,
@@ -61,7 +49,11 @@ describe('an .xlsx workbook', () => {
 
   test('keeps only the text of a cell: not a reading (furigana) nor the white space of indented XML', async () => {
     // Japanese Excel stores each typed string with its reading; this workbook's parts are indented.
-    const final = await importFile('商品.xlsx', corpus('excel-ja-phonetic.xlsx'));
+    const final = await importFile(
+      files.database,
+      '商品.xlsx',
+      corpusFile('excel-ja-phonetic.xlsx'),
+    );
     expect(final).toMatchObject({ status: 'completed', created: 2, invalid: 0, warnings: [] });
     expect(await productsBySku(files.database.sql)).toEqual([
       { sku: 'JP-1', name: '電気ケトル', description: '湯沸かし 1.2L', active: true },
@@ -76,7 +68,7 @@ describe('an .xlsx workbook', () => {
     // Gnumeric 1.12 (`ssconvert`): inline strings in indented XML; 00123 was typed as a number
     ['gnumeric.xlsx', '123'],
   ])('%s reads as the spreadsheet shows it', async (file, firstSku) => {
-    const final = await importFile(file, corpus(file));
+    const final = await importFile(files.database, file, corpusFile(file));
     expect(final).toMatchObject({
       status: 'completed',
       created: 6,
@@ -143,7 +135,11 @@ describe('an .xlsx workbook', () => {
   });
 
   test('reports a row by its sheet row number', async () => {
-    const final = await importFile('Products.xlsx', corpus('excel-cells-invalid.xlsx'));
+    const final = await importFile(
+      files.database,
+      'Products.xlsx',
+      corpusFile('excel-cells-invalid.xlsx'),
+    );
     expect(final).toMatchObject({ status: 'completed', created: 1, invalid: 1 });
     expect(await errorsOf(files.database.sql, final.id)).toEqual([
       { line: 4, sku: 'BAD-4', message: 'name is required' },
@@ -151,20 +147,24 @@ describe('an .xlsx workbook', () => {
   });
 
   test('fails saying so when the workbook is damaged, and when it has no rows', async () => {
-    const whole = corpus('excel-cells.xlsx');
-    const truncated = await importFile('Products.xlsx', whole.subarray(0, whole.length - 400));
+    const whole = corpusFile('excel-cells.xlsx');
+    const truncated = await importFile(
+      files.database,
+      'Products.xlsx',
+      whole.subarray(0, whole.length - 400),
+    );
     expect(truncated.status).toBe('failed');
     expect(truncated.error).toMatch(
       /^The workbook could not be read \(.+\); open it in Excel and save it again, or save it as "CSV UTF-8"\.$/,
     );
-    const empty = await importFile('Empty.xlsx', corpus('excel-empty.xlsx'));
+    const empty = await importFile(files.database, 'Empty.xlsx', corpusFile('excel-empty.xlsx'));
     expect(empty.status).toBe('failed');
     expect(empty.error).toMatch(/^The file is empty/);
     expect(await productsBySku(files.database.sql)).toEqual([]);
   });
 
   test('without relationship parts is still read: its header alone names what is missing', async () => {
-    const final = await importFile('workbook.xlsx', corpus('workbook.xlsx'));
+    const final = await importFile(files.database, 'workbook.xlsx', corpusFile('workbook.xlsx'));
     expect(final.status).toBe('failed');
     expect(final.error).toMatch(/^The header has no "name" column \(found: "sku"\)/);
   });

@@ -1,29 +1,28 @@
-import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { readStoredHeader } from '../file/stored-header.ts';
 import { headerSignature, rememberedMapping, rememberMapping } from './remembered.ts';
 import {
+  corpusFile,
   errorsOf,
+  importFile,
   productsBySku,
   storeFile,
   useInProcessWorker,
   waitForFinal,
 } from '@acme/testing';
 
-/** Shop exports and supplier files as their programs write them (file/corpus/README.md). */
-const corpus = (name: string) => readFileSync(new URL(`../file/corpus/${name}`, import.meta.url));
-
 const files = useInProcessWorker();
 beforeEach(async () => {
   await files.database.sql`truncate products, import_mappings`;
 });
 
-const importFile = async (filename: string, content: Buffer | string) =>
-  waitForFinal(files.database, await storeFile(files.database.sql, filename, Buffer.from(content)));
-
 describe('shop exports are recognised and imported by their rules', () => {
   test('Shopify: variants inherit Title, Body and Status; image rows are blank; draft and archived are inactive', async () => {
-    const final = await importFile('products_export_1.csv', corpus('shopify-products.csv'));
+    const final = await importFile(
+      files.database,
+      'products_export_1.csv',
+      corpusFile('shopify-products.csv'),
+    );
     expect(final).toMatchObject({
       status: 'completed',
       error: null,
@@ -77,8 +76,9 @@ describe('shop exports are recognised and imported by their rules', () => {
 
   test('WooCommerce: \\n becomes a line break; private (0) and draft (-1) products are inactive', async () => {
     const final = await importFile(
+      files.database,
       'wc-product-export-30-11-2026.csv',
-      corpus('woocommerce-products.csv'),
+      corpusFile('woocommerce-products.csv'),
     );
     expect(final).toMatchObject({
       status: 'completed',
@@ -104,7 +104,11 @@ describe('shop exports are recognised and imported by their rules', () => {
   });
 
   test('Amazon listings report: tab-separated, seller-sku and item-name', async () => {
-    const final = await importFile('All+Listings+Report.txt', corpus('amazon-all-listings.txt'));
+    const final = await importFile(
+      files.database,
+      'All+Listings+Report.txt',
+      corpusFile('amazon-all-listings.txt'),
+    );
     expect(final).toMatchObject({
       status: 'completed',
       format: { delimiter: '\t', profile: 'amazon' },
@@ -121,7 +125,11 @@ describe('shop exports are recognised and imported by their rules', () => {
 
 describe('files with their own column names', () => {
   test('a German supplier file (Windows-1252, semicolons) maps itself; ja/nein read as active', async () => {
-    const final = await importFile('Artikelliste.csv', corpus('supplier-de-artikel.csv'));
+    const final = await importFile(
+      files.database,
+      'Artikelliste.csv',
+      corpusFile('supplier-de-artikel.csv'),
+    );
     expect(final).toMatchObject({
       status: 'completed',
       format: { encoding: 'windows-1252', delimiter: ';', profile: null },
@@ -161,7 +169,7 @@ describe('files with their own column names', () => {
   });
 
   test('a price list with title lines above its header: they are skipped, said in a warning', async () => {
-    const content = corpus('supplier-price-list-title.csv');
+    const content = corpusFile('supplier-price-list-title.csv');
     const id = await storeFile(files.database.sql, 'Preisliste.csv', content);
     // The upload route checks a given mapping against this header: the same one the import reads.
     expect(await readStoredHeader(files.database.sql, id, 1_048_576)).toEqual([
@@ -210,6 +218,7 @@ describe('files with their own column names', () => {
 
   test('title lines without delimiters; a file of one-cell lines keeps its first line as the header', async () => {
     const titled = await importFile(
+      files.database,
       'export.csv',
       'Product export\nGenerated 2026-11-30 08:00\nsku,name\nT-1,Teapot\nT-2,Cup\n',
     );
@@ -219,6 +228,7 @@ describe('files with their own column names', () => {
     ]);
     // No delimiter in the title lines (one holds a comma): the delimiter is sniffed below them.
     const semicolons = await importFile(
+      files.database,
       'preise.csv',
       'Preisliste\r\nMuster GmbH, Köln\r\nArtikelnummer;Bezeichnung\r\n20-1;Teekanne Glas 1,2 l\r\n20-2;Tasse\r\n',
     );
@@ -232,16 +242,16 @@ describe('files with their own column names', () => {
       ],
     });
     // A row of the file is never taken for a title: line 4 has one empty cell, and is invalid.
-    const rows = await importFile('rows.csv', 'sku,name\nT-3,Saucer\nT-4,\n');
+    const rows = await importFile(files.database, 'rows.csv', 'sku,name\nT-3,Saucer\nT-4,\n');
     expect(rows).toMatchObject({ status: 'completed', created: 1, invalid: 1, warnings: [] });
     // No header anywhere: the first line is the header, and the failure names it.
-    const single = await importFile('list.csv', 'sku\nT-5\nT-6\n');
+    const single = await importFile(files.database, 'list.csv', 'sku\nT-5\nT-6\n');
     expect(single).toMatchObject({ status: 'failed' });
     expect(single.error).toMatch(/^The header has no "name" column \(found: "sku"\)/);
   });
 
   test('a remembered mapping (same columns, any order) applies to the next file, with values mapped by hand', async () => {
-    const file = corpus('supplier-own-columns.csv');
+    const file = corpusFile('supplier-own-columns.csv');
     const columns = ['Art.', 'Text', 'Langtext', 'Lieferbar', 'VK brutto'];
     await rememberMapping(files.database.sql, columns, {
       sku: 'Art.',
@@ -255,7 +265,7 @@ describe('files with their own column names', () => {
     ).toMatchObject({
       sku: 'Art.',
     });
-    const final = await importFile('Preisliste-KW48.csv', file);
+    const final = await importFile(files.database, 'Preisliste-KW48.csv', file);
     expect(final).toMatchObject({
       status: 'completed',
       mapping: { sku: 'Art.', name: 'Text', description: 'Langtext', active: 'Lieferbar' },
@@ -275,7 +285,11 @@ describe('files with their own column names', () => {
   });
 
   test('without a remembered mapping the same file fails, naming the columns found and the closest candidates', async () => {
-    const final = await importFile('Preisliste-KW48.csv', corpus('supplier-own-columns.csv'));
+    const final = await importFile(
+      files.database,
+      'Preisliste-KW48.csv',
+      corpusFile('supplier-own-columns.csv'),
+    );
     expect(final.status).toBe('failed');
     expect(final.error).toMatch(
       /^The header has no "sku" or "name" column \(found: "Art\.", "Text", "Langtext", "Lieferbar", "VK brutto"\)\. Closest candidates: /,
@@ -283,8 +297,12 @@ describe('files with their own column names', () => {
   });
 
   test('an unmappable file fails before anything is written; its columns and suggestions are kept', async () => {
-    await importFile('before.csv', 'sku,name\nKEEP-1,Kept\n');
-    const final = await importFile('tarifs.csv', corpus('unmappable-columns.csv'));
+    await importFile(files.database, 'before.csv', 'sku,name\nKEEP-1,Kept\n');
+    const final = await importFile(
+      files.database,
+      'tarifs.csv',
+      corpusFile('unmappable-columns.csv'),
+    );
     expect(final.status).toBe('failed');
     expect(final.error).toBe(
       'The header has no "sku" or "name" column (found: "Code", "Libel", "Prix HT", "Stock"). ' +

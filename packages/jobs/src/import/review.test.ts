@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, test, vi } from 'vitest';
 import type { TImport } from '@acme/shared';
 import { stagingTables } from './catalogue-merge.ts';
-import { enqueueImport } from './enqueue-import.ts';
 import { CATALOGUE_CHANGED } from './staged-import.ts';
 import { stagedChanges, stagedSample } from './staged-rows.ts';
+import { confirmImport } from './state/index.ts';
 import {
   errorsOf,
   productsBySku,
@@ -15,7 +15,8 @@ import {
 
 const files = useInProcessWorker();
 beforeEach(async () => {
-  await files.database.sql`truncate products`;
+  // Confirming remembers the file's mapping: each test starts without one.
+  await files.database.sql`truncate products, import_mappings`;
   await files.database.sql`
     insert into products (sku, name, description, active) values
       ('UPD-1', 'Old name', 'Old text', true),
@@ -51,12 +52,9 @@ async function waitForStatus(id: string, status: TImport['status']): Promise<TIm
   );
 }
 
-/** What `imports.confirm` does (packages/api), which this package cannot import. */
+/** `imports.confirm`, then the write it queues, to the end. */
 async function confirm(id: string): Promise<TImport> {
-  await files.database.sql.begin(async (tx) => {
-    await tx`update imports set status = 'queued', confirmed_at = now() where id = ${id}`;
-    await enqueueImport(tx, id);
-  });
+  await confirmImport({ sql: files.database.sql, bus: files.worker.bus }, id);
   return waitForFinal(files.database, id);
 }
 

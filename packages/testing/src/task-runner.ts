@@ -1,5 +1,5 @@
 import { Logger, run, type Runner } from 'graphile-worker';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
 import { TEST_REDIS_URL } from './redis.ts';
 import { createBus, type Bus } from '@acme/realtime';
@@ -59,7 +59,8 @@ export interface InProcessWorkerFixture {
 
 /**
  * A test file's own database with the real task list running in the test process (the test Redis,
- * a prefix of its own): started before the file's tests, stopped and dropped after them.
+ * a prefix of its own): started before the file's tests, stopped and dropped after them. Each test
+ * starts with no products and no remembered mappings.
  */
 export function useInProcessWorker(): InProcessWorkerFixture {
   let database: TestDatabase | undefined;
@@ -70,6 +71,9 @@ export function useInProcessWorker(): InProcessWorkerFixture {
       url: TEST_REDIS_URL,
       prefix: uniqueRedisPrefix(),
     });
+  });
+  beforeEach(async () => {
+    if (database) await database.sql`truncate products, import_mappings`;
   });
   afterAll(async () => {
     await worker?.stop();

@@ -15,8 +15,6 @@ import {
 
 const files = useInProcessWorker();
 beforeEach(async () => {
-  // Confirming remembers the file's mapping: each test starts without one.
-  await files.database.sql`truncate products, import_mappings`;
   await files.database.sql`
     insert into products (sku, name, description, active) values
       ('UPD-1', 'Old name', 'Old text', true),

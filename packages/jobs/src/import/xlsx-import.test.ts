@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { corpusFile, errorsOf, importFile, productsBySku, useInProcessWorker } from '@acme/testing';
 
 // .xlsx workbooks through the whole import (upload rows in PostgreSQL, the worker, the catalogue).
@@ -6,9 +6,6 @@ import { corpusFile, errorsOf, importFile, productsBySku, useInProcessWorker } f
 // table, a styles part with date and "00000" number formats; its first tab is sheet2.xml.
 
 const files = useInProcessWorker();
-beforeEach(async () => {
-  await files.database.sql`truncate products`;
-});
 
 describe('an .xlsx workbook', () => {
   test('imports its first sheet like a CSV: each cell as the text Excel shows', async () => {

@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { readStoredHeader } from '../file/stored-header.ts';
 import { headerSignature, rememberedMapping, rememberMapping } from './remembered.ts';
 import {
@@ -12,9 +12,6 @@ import {
 } from '@acme/testing';
 
 const files = useInProcessWorker();
-beforeEach(async () => {
-  await files.database.sql`truncate products, import_mappings`;
-});
 
 describe('shop exports are recognised and imported by their rules', () => {
   test('Shopify: variants inherit Title, Body and Status; image rows are blank; draft and archived are inactive', async () => {

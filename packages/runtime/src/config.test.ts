@@ -63,7 +63,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT="70000"/);
   });
 
-  it('has webhook delivery defaults from the spec and validates overrides', () => {
+  it('has the webhook delivery defaults of docs/contract.md and validates overrides', () => {
     expect(loadConfig({})).toMatchObject({
       WEBHOOK_TIMEOUT_MS: 10_000,
       WEBHOOK_RATE_LIMIT_PER_MINUTE: 60,

@@ -49,7 +49,7 @@ export const ZImportFormat = z.object({
   delimiter: z.string(),
   /** `gzip`, or null for a plain file. */
   compression: z.string().nullable(),
-  /** The shop export recognised by its header (section 2b), or null; absent on older imports. */
+  /** The shop export recognised by its header (docs/contract.md section 2b), or null; absent on older imports. */
   profile: ZImportProfile.default(null),
 });
 export type TImportFormat = z.infer<typeof ZImportFormat>;

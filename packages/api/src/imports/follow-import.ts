@@ -4,6 +4,7 @@ import type { Bus } from '@acme/realtime';
 import type { Logger } from '@acme/runtime/logger';
 import { importChannel, ZImportMessage, type TImport } from '@acme/shared';
 import { findImport, importNotFound, isFinal } from '@acme/jobs/import-state';
+import { openBusInbox } from '../bus-inbox.ts';
 
 /** How long a subscriber waits for a bus message before it reads the state from Postgres. */
 export const PROGRESS_POLL_MS = 2_000;
@@ -27,39 +28,19 @@ export async function* followImport(
   lastEventId: string | null | undefined,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<TrackedEnvelope<TImport>, void> {
-  const stop = new AbortController();
-  const onAbort = () => stop.abort();
-  signal?.addEventListener('abort', onAbort, { once: true });
-  const inbox: TImport[] = [];
-  let wake: (() => void) | undefined;
-
   // Subscribe before reading the current state, so no change can fall between the two.
-  const pump = (async () => {
-    for await (const message of deps.bus.subscribe(importChannel(id), stop.signal)) {
+  const inbox = openBusInbox(deps.bus, importChannel(id), {
+    parse: (message) => {
       const parsed = ZImportMessage.safeParse(message);
-      if (!parsed.success || parsed.data.id !== id) {
-        deps.logger.warn({ importId: id }, 'ignored a malformed import state on the bus');
-        continue;
-      }
-      inbox.push(parsed.data);
-      wake?.();
-    }
-  })();
-
-  /** Resolves when a message is waiting, after PROGRESS_POLL_MS without one, or on abort. */
-  const waitForMessage = () =>
-    new Promise<void>((resolve) => {
-      if (inbox.length > 0 || stop.signal.aborted) return resolve();
-      const done = () => {
-        clearTimeout(timer);
-        wake = undefined;
-        stop.signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, PROGRESS_POLL_MS);
-      wake = done;
-      stop.signal.addEventListener('abort', done, { once: true });
-    });
+      return parsed.success && parsed.data.id === id ? parsed.data : undefined;
+    },
+    pollMs: PROGRESS_POLL_MS,
+    signal,
+    onMalformed: () =>
+      deps.logger.warn({ importId: id }, 'ignored a malformed import state on the bus'),
+    onListenerError: (error) =>
+      deps.logger.warn({ err: error, importId: id }, 'import progress listener failed'),
+  });
 
   /** The state in Postgres; undefined while Postgres does not answer (tried again later). */
   const readState = async (): Promise<TImport | undefined> => {
@@ -90,18 +71,12 @@ export async function* followImport(
       // Postgres says it is over and the client has that state already (e.g. on resume). A late
       // bus message is no such proof: a retry may have started the import again since.
       if (fromDatabase && isFinal(fromDatabase)) return;
-      await waitForMessage();
-      if (stop.signal.aborted) return;
-      fromBus = inbox.splice(0);
+      const messages = await inbox.take();
+      if (!messages) return;
+      fromBus = messages;
       fromDatabase = fromBus.length === 0 ? await readState() : undefined;
     }
   } finally {
-    signal?.removeEventListener('abort', onAbort);
-    stop.abort();
-    // Not awaited: while Redis is down the listener only ends once Redis is back, and the
-    // subscription must end (and reach the client) now.
-    pump.catch((error: unknown) => {
-      deps.logger.warn({ err: error, importId: id }, 'import progress listener failed');
-    });
+    inbox.close();
   }
 }

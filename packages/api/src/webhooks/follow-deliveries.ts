@@ -6,6 +6,7 @@ import {
   ZWebhookDeliveryChange,
   type TWebhookDeliveryChange,
 } from '@acme/shared';
+import { openBusInbox } from '../bus-inbox.ts';
 import { notFound } from '../errors.ts';
 
 /** How often a subscriber looks at Postgres when the bus brought nothing. */
@@ -43,46 +44,26 @@ export async function* followDeliveries(
   id: string,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<TWebhookDeliveryChange, void> {
-  const stop = new AbortController();
-  const onAbort = () => stop.abort();
-  signal?.addEventListener('abort', onAbort, { once: true });
-  const inbox: TWebhookDeliveryChange[] = [];
-  let wake: (() => void) | undefined;
-
   // Subscribe before the first look at Postgres, so no change can fall between the two.
-  const pump = (async () => {
-    for await (const message of deps.bus.subscribe(webhookDeliveriesChannel(id), stop.signal)) {
+  const inbox = openBusInbox(deps.bus, webhookDeliveriesChannel(id), {
+    parse: (message) => {
       const parsed = ZWebhookDeliveryChange.safeParse(message);
-      if (!parsed.success) {
-        deps.logger.warn({ webhookId: id }, 'ignored a malformed delivery change on the bus');
-        continue;
-      }
-      inbox.push(parsed.data);
-      wake?.();
-    }
-  })();
-
-  const waitForMessage = () =>
-    new Promise<void>((resolve) => {
-      if (inbox.length > 0 || stop.signal.aborted) return resolve();
-      const done = () => {
-        clearTimeout(timer);
-        wake = undefined;
-        stop.signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, DELIVERIES_POLL_MS);
-      wake = done;
-      stop.signal.addEventListener('abort', done, { once: true });
-    });
+      return parsed.success ? parsed.data : undefined;
+    },
+    pollMs: DELIVERIES_POLL_MS,
+    signal,
+    onMalformed: () =>
+      deps.logger.warn({ webhookId: id }, 'ignored a malformed delivery change on the bus'),
+    onListenerError: (error) =>
+      deps.logger.warn({ err: error, webhookId: id }, 'delivery change listener failed'),
+  });
 
   try {
     let marker = await readMarker(deps.sql, id);
     if (marker === undefined) throw notFound('Webhook', id);
     for (;;) {
-      await waitForMessage();
-      if (stop.signal.aborted) return;
-      const changes = inbox.splice(0);
+      const changes = await inbox.take();
+      if (!changes) return;
       let next: string | undefined;
       try {
         next = await readMarker(deps.sql, id);
@@ -102,11 +83,6 @@ export async function* followDeliveries(
       }
     }
   } finally {
-    signal?.removeEventListener('abort', onAbort);
-    stop.abort();
-    // Not awaited: while Redis is down the listener only ends once Redis is back.
-    pump.catch((error: unknown) => {
-      deps.logger.warn({ err: error, webhookId: id }, 'delivery change listener failed');
-    });
+    inbox.close();
   }
 }

@@ -12,7 +12,7 @@ import {
   type TestReceiver,
   type TestWorker,
 } from '@acme/testing';
-import { attemptsOf, insertWebhook } from './webhook-test-helpers.ts';
+import { attemptsOf, insertWebhook } from '../test/webhook-helpers.ts';
 
 const TIMEOUT_MS = 400;
 let database: TestDatabase;

@@ -14,7 +14,7 @@ import {
 } from '@acme/testing';
 import { createBus, type Bus } from '@acme/realtime';
 import { webhookTestChannel } from '@acme/shared';
-import { attemptsOf, insertWebhook } from './webhook-test-helpers.ts';
+import { attemptsOf, insertWebhook } from '../test/webhook-helpers.ts';
 
 let database: TestDatabase;
 let config: TestConfig;

@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from '@acme/db/testing';
 import { emitEvent } from '@acme/jobs/events';
 import { enqueueRecovery } from '@acme/jobs/webhooks';
 import { startTestReceiver, testConfig, testLogger, type TestReceiver } from '@acme/testing';
-import { insertWebhook } from './webhook-test-helpers.ts';
+import { insertWebhook } from '../test/webhook-helpers.ts';
 import { startWorker, type RunningWorker } from './worker.ts';
 
 const LIMIT = 5;

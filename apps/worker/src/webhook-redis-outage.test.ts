@@ -9,7 +9,7 @@ import {
   type TestReceiver,
   type TestWorker,
 } from '@acme/testing';
-import { insertWebhook } from './webhook-test-helpers.ts';
+import { insertWebhook } from '../test/webhook-helpers.ts';
 
 let database: TestDatabase;
 let worker: TestWorker;

@@ -22,7 +22,7 @@ import {
 } from '@acme/testing';
 import { createLogger } from '@acme/runtime/logger';
 import { FINAL_IMPORT_STATUSES, type TImportStatus } from '@acme/shared';
-import { insertWebhook } from '../src/webhook-test-helpers.ts';
+import { insertWebhook } from './webhook-helpers.ts';
 
 /*
  * The worker against a PostgreSQL that goes away: a restart in the middle of an import and of

@@ -100,12 +100,8 @@ describe('POST /api/imports', () => {
 
   it('refuses the spreadsheet formats it does not read, saying to save as .xlsx or CSV, and takes .xlsm', async () => {
     const before = await storedRows(t);
-    const corpus = (name: string) =>
-      readFileSync(
-        new URL(`../../../packages/jobs/src/import/file/corpus/${name}`, import.meta.url),
-      );
     // LibreOffice's .ods by its name and type, and by its content under another name
-    const ods = corpus('libreoffice-multi-sheet.ods');
+    const ods = corpusFile('libreoffice-multi-sheet.ods');
     expect(
       await upload(t.url, ods, {
         filename: 'Preisliste.ods',
@@ -127,7 +123,7 @@ describe('POST /api/imports', () => {
     // LibreOffice's .xls, sent with the type browsers give it
     expect(
       (
-        await upload(t.url, corpus('libreoffice-multi-sheet.xls'), {
+        await upload(t.url, corpusFile('libreoffice-multi-sheet.xls'), {
           filename: 'Preisliste.xls',
           type: 'application/vnd.ms-excel',
         })
@@ -137,7 +133,7 @@ describe('POST /api/imports', () => {
     );
     expect(await storedRows(t)).toEqual(before);
     // a macro-enabled workbook is an .xlsx with macros: read like one
-    const xlsm = await upload(t.url, corpus('libreoffice-multi-sheet.xlsm'), {
+    const xlsm = await upload(t.url, corpusFile('libreoffice-multi-sheet.xlsm'), {
       filename: 'Preisliste.xlsm',
       type: 'application/vnd.ms-excel.sheet.macroEnabled.12',
     });

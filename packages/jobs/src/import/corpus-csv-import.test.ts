@@ -1,26 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { beforeEach, describe, expect, test } from 'vitest';
-import {
-  errorsOf,
-  productsBySku,
-  storeFile,
-  useInProcessWorker,
-  waitForFinal,
-} from '@acme/testing';
+import { describe, expect, test } from 'vitest';
+import { corpusFile, errorsOf, importFile, productsBySku, useInProcessWorker } from '@acme/testing';
 
 // CSV files as spreadsheet programs write them (code pages outside Western Europe, numbers shown
 // in scientific notation), through the whole import (upload rows in PostgreSQL, the worker, the
 // catalogue). file/corpus/README.md says which program and options wrote each one.
 
-const corpus = (name: string) => readFileSync(new URL(`./file/corpus/${name}`, import.meta.url));
-
 const files = useInProcessWorker();
-beforeEach(async () => {
-  await files.database.sql`truncate products`;
-});
-
-const importFile = async (filename: string, content: Buffer) =>
-  waitForFinal(files.database, await storeFile(files.database.sql, filename, content));
 
 const POLISH_AND_CZECH = [
   {
@@ -98,7 +83,7 @@ describe('a file in a code page other than Windows-1252', () => {
     ],
     ['utf-16be-no-bom.csv', 'utf-16be', ',', POLISH_AND_CZECH],
   ])('%s reads as %s', async (file, encoding, delimiter, products) => {
-    const final = await importFile(file, corpus(file));
+    const final = await importFile(files.database, file, corpusFile(file));
     expect(final).toMatchObject({
       status: 'completed',
       error: null,
@@ -111,7 +96,11 @@ describe('a file in a code page other than Windows-1252', () => {
   });
 
   test('Shift_JIS: a character ending in the byte of a backslash stays text; a corrupt row costs that row', async () => {
-    const final = await importFile('商品一覧.csv', corpus('shift-jis-corrupt-row.csv'));
+    const final = await importFile(
+      files.database,
+      '商品一覧.csv',
+      corpusFile('shift-jis-corrupt-row.csv'),
+    );
     expect(final).toMatchObject({
       status: 'completed',
       created: 4,
@@ -136,13 +125,17 @@ describe('a file in a code page other than Windows-1252', () => {
   });
 
   test('Western files keep their code page', async () => {
-    const mac = await importFile('mac.csv', corpus('excel-mac-roman.csv'));
+    const mac = await importFile(files.database, 'mac.csv', corpusFile('excel-mac-roman.csv'));
     expect(mac).toMatchObject({
       status: 'completed',
       created: 2,
       format: { encoding: 'macintosh' },
     });
-    const german = await importFile('de.csv', corpus('excel-win-de-semicolon.csv'));
+    const german = await importFile(
+      files.database,
+      'de.csv',
+      corpusFile('excel-win-de-semicolon.csv'),
+    );
     expect(german).toMatchObject({
       status: 'completed',
       created: 2,
@@ -158,7 +151,11 @@ describe('a file in a code page other than Windows-1252', () => {
 
   test('Czech text that reads as well in Windows-1252 is refused naming both readings', async () => {
     // Š is the same byte in both code pages; ř (0xF8) reads as ø in Windows-1252
-    const final = await importFile('nářadí.csv', windows1250('sku,name\nCZ-1,Šroubovák řezný\n'));
+    const final = await importFile(
+      files.database,
+      'nářadí.csv',
+      windows1250('sku,name\nCZ-1,Šroubovák řezný\n'),
+    );
     expect(final.status).toBe('failed');
     expect(final.error).toBe(
       'The file is not UTF-8, and it reads as well in Windows-1252 ("øezný") as in Windows-1250 (Central European) ("řezný"), so its accented characters cannot be told apart. Save it as "CSV UTF-8" and upload it again.',

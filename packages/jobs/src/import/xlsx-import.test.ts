@@ -93,7 +93,11 @@ describe('an .xlsx workbook', () => {
 
   test('LibreOffice workbook: an empty cover sheet, a title above the header, a 20-digit number as SKU, merged cells', async () => {
     // libreoffice-multi-sheet.fods converted by `soffice --convert-to xlsx` (corpus/README.md)
-    const final = await importFile('Preisliste.xlsx', corpus('libreoffice-multi-sheet.xlsx'));
+    const final = await importFile(
+      files.database,
+      'Preisliste.xlsx',
+      corpusFile('libreoffice-multi-sheet.xlsx'),
+    );
     expect(final).toMatchObject({
       status: 'completed',
       created: 3,

@@ -1,5 +1,6 @@
 import { asDate, IMPORT_LOCK_KEY, type Db, type Sql, type TransactionSql } from '@acme/db';
-import { bulkCatalogueWrite, emitEvent } from '@acme/jobs';
+import { bulkCatalogueWrite } from '@acme/jobs/catalogue-write';
+import { emitEvent } from '@acme/jobs/events';
 import type { Bus } from '@acme/realtime';
 import { AppError, type TImport, type TImportRevertCounts } from '@acme/shared';
 import { notFound } from '../errors.ts';

@@ -1,5 +1,5 @@
 import { eq, imports, isUndefinedTable, type Db, type Sql } from '@acme/db';
-import { stagedChanges, stagedSample } from '@acme/jobs';
+import { stagedChanges, stagedSample } from '@acme/jobs/staged-rows';
 import {
   AppError,
   IMPORT_SAMPLE_ROWS,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { asDate, type Sql, type TransactionSql } from '@acme/db';
-import { bulkCatalogueWrite, emitEvent } from '@acme/jobs';
+import { bulkCatalogueWrite } from '@acme/jobs/catalogue-write';
+import { emitEvent } from '@acme/jobs/events';
 import { AppError, type TRestoreOutput } from '@acme/shared';
 import { notFound } from '../errors.ts';
 

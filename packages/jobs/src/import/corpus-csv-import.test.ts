@@ -174,7 +174,11 @@ describe('a CSV saved from a spreadsheet as shown', () => {
   test('SKUs shortened to scientific notation cost their rows instead of becoming one product', async () => {
     // LibreOffice, CSV "as shown" from barcodes in a scientific format (Excel does the same for a
     // General column too narrow for them)
-    const final = await importFile('barcodes.csv', corpus('libreoffice-scientific-skus.csv'));
+    const final = await importFile(
+      files.database,
+      'barcodes.csv',
+      corpusFile('libreoffice-scientific-skus.csv'),
+    );
     expect(final).toMatchObject({ status: 'completed', created: 1, invalid: 2, duplicates: 0 });
     const reason = (sku: string) =>
       `sku ${sku} is a number a spreadsheet shortened to scientific notation, so its digits are lost; format the SKU column as Text (or Number without decimals) in the original file and save it again`;

@@ -60,7 +60,7 @@ describe('import page', () => {
     // A second tab on the products page: it must pick up the finished import without a reload.
     const productsTab = await browser.newPage();
     await productsTab.goto(`${stack.baseUrl}/products`);
-    await productsTab.getByText('No products yet. Import a CSV or create one.').waitFor();
+    await productsTab.getByText('No products yet. Import a file or create one.').waitFor();
 
     await page.goto(`${stack.baseUrl}/imports`);
     await page.getByText('No imports yet.').waitFor();
@@ -130,7 +130,7 @@ describe('import page', () => {
     expect([...rows]).toEqual([{ sku: 'IMP-1', name: 'Imported 1' }]);
   });
 
-  it('refuses a file that is not a CSV before uploading it', async () => {
+  it('refuses a file the import does not read before uploading it', async () => {
     const { page, stack } = e2e;
     await page.goto(`${stack.baseUrl}/imports`);
     await page.locator('input[type=file]').setInputFiles({
@@ -138,7 +138,11 @@ describe('import page', () => {
       mimeType: 'image/png',
       buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47]),
     });
-    await page.getByText('"photo.png" is not a CSV file. Choose a .csv or .xlsx file.').waitFor();
+    await page
+      .getByText(
+        '"photo.png" is not a file the import reads. Choose a CSV, TSV or text file (also gzip-compressed) or an Excel workbook (.xlsx).',
+      )
+      .waitFor();
   });
 
   it('"Choose a file" shows its focus and opens the file chooser with Enter', async () => {
@@ -312,7 +316,7 @@ describe('import page', () => {
     await dialog.waitFor({ state: 'hidden' });
     await review.getByRole('button', { name: 'Cancel import' }).click();
     await dialog.getByRole('button', { name: 'Cancel import' }).click();
-    await page.getByRole('heading', { name: 'Import cancelled' }).waitFor(WAIT);
+    await page.getByRole('heading', { name: 'Review cancelled' }).waitFor(WAIT);
     await page.getByRole('region', { name: 'History' }).getByText('cancelled').first().waitFor();
     expect(await stack.db.sql`select sku, name, updated_at from products order by sku`).toEqual(
       before,

@@ -317,7 +317,7 @@ describe('products page', () => {
     await dialog.getByRole('button', { name: 'Delete all products' }).click();
     const toast = page.locator('[data-sonner-toast]', { hasText: 'Deleted all products (60)' });
     await toast.waitFor();
-    await page.getByText('No products yet. Import a CSV or create one.').waitFor();
+    await page.getByText('No products yet. Import a file or create one.').waitFor();
     expect(await count()).toBe(0);
     await screenshots(page, 'products-empty');
 

@@ -37,7 +37,7 @@ describe('app shell', () => {
   it('links the empty catalogue to the import page', async () => {
     const { page, stack } = e2e;
     await page.goto(`${stack.baseUrl}/products`);
-    const link = page.getByRole('link', { name: 'Import a CSV' });
+    const link = page.getByRole('link', { name: 'Import a file' });
     await link.click();
     await page.waitForURL(`${stack.baseUrl}/imports`);
     await page.getByRole('heading', { name: 'Import', exact: true }).waitFor();

@@ -20,6 +20,8 @@ import {
   timeLeftMs,
 } from './format.ts';
 import { ImportErrors } from './import-errors.tsx';
+import { cancelledInReview, retryLabel } from './review.ts';
+import { UPLOAD_INPUT_ID } from './upload-card.tsx';
 import { IMPORTS_KEY, importByIdQuery } from './import-queries.ts';
 
 /**
@@ -44,7 +46,12 @@ function createPace(state: () => TImport | undefined) {
   });
 }
 
-/** One import in detail: live phase, progress, pace, counts; cancel, retry and the invalid rows. */
+/**
+ * One import in detail: live phase, progress, pace, counts; cancel, retry and the invalid rows.
+ * A review cancelled before it was confirmed wrote nothing and has nothing to count: it says so,
+ * and offers to review the stored file again (`imports.retry` stops in review again) or to upload
+ * another file.
+ */
 export function ImportPanel(props: { id: string }) {
   const { client } = useApi();
   const queryClient = useQueryClient();
@@ -75,136 +82,194 @@ export function ImportPanel(props: { id: string }) {
         </Match>
         <Match when={query.data}>
           {(state) => (
-            <div style={{ display: 'grid', gap: '12px' }}>
-              <div class="row" style={{ 'justify-content': 'space-between' }}>
-                <div>
-                  <h2 id="import-title" style={{ margin: 0 }}>
-                    {phaseText(state())}
-                  </h2>
-                  <span class="muted">
-                    {state().filename} · {formatBytes(state().bytesTotal)}
-                    <Show when={state().format}>
-                      {(format) => (
-                        <span data-testid="import-format"> · {formatText(format())}</span>
-                      )}
+            <Show
+              when={!cancelledInReview(state())}
+              fallback={
+                <CancelledReview
+                  state={state()}
+                  retrying={retry.isPending}
+                  onReviewAgain={() => retry.mutate(state().id)}
+                />
+              }
+            >
+              <div style={{ display: 'grid', gap: '12px' }}>
+                <div class="row" style={{ 'justify-content': 'space-between' }}>
+                  <div>
+                    <h2 id="import-title" style={{ margin: 0 }}>
+                      {phaseText(state())}
+                    </h2>
+                    <span class="muted">
+                      {state().filename} · {formatBytes(state().bytesTotal)}
+                      <Show when={state().format}>
+                        {(format) => (
+                          <span data-testid="import-format"> · {formatText(format())}</span>
+                        )}
+                      </Show>
+                    </span>
+                  </div>
+                  <div class="row">
+                    <span class={`badge ${statusTone(state().status)}`}>{phaseBadge(state())}</span>
+                    <Show when={!isFinal(state().status)}>
+                      <button
+                        type="button"
+                        disabled={state().cancelRequested || cancel.isPending}
+                        onClick={() => cancel.mutate(state().id)}
+                      >
+                        Cancel import
+                      </button>
                     </Show>
-                  </span>
+                    <Show when={state().status === 'failed' || state().status === 'cancelled'}>
+                      <button
+                        type="button"
+                        class="primary"
+                        disabled={retry.isPending}
+                        onClick={() => retry.mutate(state().id)}
+                      >
+                        {retry.isPending ? 'Starting again…' : retryLabel(state())}
+                      </button>
+                    </Show>
+                  </div>
                 </div>
-                <div class="row">
-                  <span class={`badge ${statusTone(state().status)}`}>{phaseBadge(state())}</span>
-                  <Show when={!isFinal(state().status)}>
-                    <button
-                      type="button"
-                      disabled={state().cancelRequested || cancel.isPending}
-                      onClick={() => cancel.mutate(state().id)}
-                    >
-                      Cancel import
-                    </button>
+
+                <div
+                  class="progress"
+                  classList={{
+                    done: state().status === 'completed',
+                    failed: state().status === 'failed',
+                  }}
+                  role="progressbar"
+                  aria-label="Import progress"
+                  aria-valuemin={0}
+                  aria-valuemax={100}
+                  aria-valuenow={Math.round(state().percent)}
+                >
+                  <div style={{ width: `${Math.min(100, state().percent)}%` }} />
+                </div>
+                <div class="row muted" style={{ gap: '16px' }}>
+                  <span>{Math.round(state().percent)}%</span>
+                  <span>{state().rowsProcessed.toLocaleString()} rows read</span>
+                  <Show when={state().phase === 'writing' && !isFinal(state().status)}>
+                    <span>
+                      {state().rowsWritten.toLocaleString()} of{' '}
+                      {state().rowsToWrite.toLocaleString()} products written
+                    </span>
                   </Show>
-                  <Show when={state().status === 'failed' || state().status === 'cancelled'}>
-                    <button
-                      type="button"
-                      class="primary"
-                      disabled={retry.isPending}
-                      onClick={() => retry.mutate(state().id)}
-                    >
-                      {retry.isPending ? 'Retrying…' : 'Retry'}
-                    </button>
+                  <Show when={!isFinal(state().status) && state().phase !== 'classifying'}>
+                    <span>
+                      {Math.round(state().rowsPerSecond).toLocaleString()}{' '}
+                      {state().phase === 'writing' ? 'products/s' : 'rows/s'}
+                    </span>
+                    <span>
+                      {timeLeft() === null
+                        ? 'estimating time left…'
+                        : `${formatDuration(timeLeft()!)} left`}
+                    </span>
                   </Show>
+                  <Show when={importDuration(state())}>{(took) => <span>took {took()}</span>}</Show>
                 </div>
-              </div>
 
-              <div
-                class="progress"
-                classList={{
-                  done: state().status === 'completed',
-                  failed: state().status === 'failed',
-                }}
-                role="progressbar"
-                aria-label="Import progress"
-                aria-valuemin={0}
-                aria-valuemax={100}
-                aria-valuenow={Math.round(state().percent)}
-              >
-                <div style={{ width: `${Math.min(100, state().percent)}%` }} />
-              </div>
-              <div class="row muted" style={{ gap: '16px' }}>
-                <span>{Math.round(state().percent)}%</span>
-                <span>{state().rowsProcessed.toLocaleString()} rows read</span>
-                <Show when={state().phase === 'writing' && !isFinal(state().status)}>
-                  <span>
-                    {state().rowsWritten.toLocaleString()} of {state().rowsToWrite.toLocaleString()}{' '}
-                    products written
-                  </span>
+                <Show when={state().status === 'failed'}>
+                  <p class="alert" role="alert">
+                    {state().error ?? 'The import failed.'} Nothing from this file was written;{' '}
+                    {state().review
+                      ? 'review it again to read the stored file again, without uploading, and check it before it writes.'
+                      : 'retry runs it again without uploading.'}
+                  </p>
                 </Show>
-                <Show when={!isFinal(state().status) && state().phase !== 'classifying'}>
-                  <span>
-                    {Math.round(state().rowsPerSecond).toLocaleString()}{' '}
-                    {state().phase === 'writing' ? 'products/s' : 'rows/s'}
-                  </span>
-                  <span>
-                    {timeLeft() === null
-                      ? 'estimating time left…'
-                      : `${formatDuration(timeLeft()!)} left`}
-                  </span>
+                <Show when={state().status === 'cancelled'}>
+                  <p class="alert warn">
+                    Cancelled: the catalogue is as it was before this import.
+                  </p>
                 </Show>
-                <Show when={importDuration(state())}>{(took) => <span>took {took()}</span>}</Show>
+                <For each={state().warnings}>
+                  {(warning) => <p class="alert warn">{warning}</p>}
+                </For>
+                <Show when={state().interruptions.length > 0}>
+                  <div class="muted">
+                    <p style={{ margin: 0 }}>Attempt {state().attempts} of this import.</p>
+                    <For each={interruptionNotes(state())}>
+                      {(note) => <p style={{ margin: 0 }}>{note}</p>}
+                    </For>
+                  </div>
+                </Show>
+
+                <dl class="stats">
+                  <div>
+                    <dt>Created</dt>
+                    <dd>{state().created.toLocaleString()}</dd>
+                  </div>
+                  <div>
+                    <dt>Updated</dt>
+                    <dd>{state().updated.toLocaleString()}</dd>
+                  </div>
+                  <div>
+                    <dt>Unchanged</dt>
+                    <dd>{state().unchanged.toLocaleString()}</dd>
+                  </div>
+                  <div>
+                    <dt>Invalid</dt>
+                    <dd>{state().invalid.toLocaleString()}</dd>
+                  </div>
+                  <div>
+                    <dt>Repeated SKU</dt>
+                    <dd>{state().duplicates.toLocaleString()}</dd>
+                  </div>
+                  <div>
+                    <dt>Blank</dt>
+                    <dd>{state().blank.toLocaleString()}</dd>
+                  </div>
+                </dl>
+                <For each={skippedRowsText(state())}>{(note) => <p class="muted">{note}</p>}</For>
+
+                <Show when={state().invalid > 0}>
+                  <ImportErrors id={state().id} invalid={state().invalid} />
+                </Show>
               </div>
-
-              <Show when={state().status === 'failed'}>
-                <p class="alert" role="alert">
-                  {state().error ?? 'The import failed.'} Nothing from this file was written; retry
-                  runs it again without uploading.
-                </p>
-              </Show>
-              <Show when={state().status === 'cancelled'}>
-                <p class="alert warn">Cancelled: the catalogue is as it was before this import.</p>
-              </Show>
-              <For each={state().warnings}>{(warning) => <p class="alert warn">{warning}</p>}</For>
-              <Show when={state().interruptions.length > 0}>
-                <div class="muted">
-                  <p style={{ margin: 0 }}>Attempt {state().attempts} of this import.</p>
-                  <For each={interruptionNotes(state())}>
-                    {(note) => <p style={{ margin: 0 }}>{note}</p>}
-                  </For>
-                </div>
-              </Show>
-
-              <dl class="stats">
-                <div>
-                  <dt>Created</dt>
-                  <dd>{state().created.toLocaleString()}</dd>
-                </div>
-                <div>
-                  <dt>Updated</dt>
-                  <dd>{state().updated.toLocaleString()}</dd>
-                </div>
-                <div>
-                  <dt>Unchanged</dt>
-                  <dd>{state().unchanged.toLocaleString()}</dd>
-                </div>
-                <div>
-                  <dt>Invalid</dt>
-                  <dd>{state().invalid.toLocaleString()}</dd>
-                </div>
-                <div>
-                  <dt>Repeated SKU</dt>
-                  <dd>{state().duplicates.toLocaleString()}</dd>
-                </div>
-                <div>
-                  <dt>Blank</dt>
-                  <dd>{state().blank.toLocaleString()}</dd>
-                </div>
-              </dl>
-              <For each={skippedRowsText(state())}>{(note) => <p class="muted">{note}</p>}</For>
-
-              <Show when={state().invalid > 0}>
-                <ImportErrors id={state().id} invalid={state().invalid} />
-              </Show>
-            </div>
+            </Show>
           )}
         </Match>
       </Switch>
     </section>
+  );
+}
+
+/** A review cancelled before anyone confirmed it: nothing written, nothing to count. */
+function CancelledReview(props: { state: TImport; retrying: boolean; onReviewAgain: () => void }) {
+  return (
+    <div style={{ display: 'grid', gap: '12px' }}>
+      <div class="row" style={{ 'justify-content': 'space-between' }}>
+        <div>
+          <h2 id="import-title" style={{ margin: 0 }}>
+            Review cancelled
+          </h2>
+          <span class="muted">
+            {props.state.filename} · {formatBytes(props.state.bytesTotal)}
+          </span>
+        </div>
+        <span class={`badge ${statusTone(props.state.status)}`}>cancelled</span>
+      </div>
+      <p class="alert warn">
+        Cancelled before it was confirmed: nothing from <strong>{props.state.filename}</strong> was
+        written, and the catalogue is as it was.
+      </p>
+      <div class="review-actions">
+        <button
+          type="button"
+          // Opens the upload card's file chooser, as "Choose a file" does.
+          onClick={() => document.getElementById(UPLOAD_INPUT_ID)?.click()}
+        >
+          Upload another file
+        </button>
+        <button
+          type="button"
+          class="primary"
+          disabled={props.retrying}
+          aria-busy={props.retrying}
+          onClick={() => props.onReviewAgain()}
+        >
+          {props.retrying ? 'Reading the file again…' : 'Review again'}
+        </button>
+      </div>
+    </div>
   );
 }

@@ -317,6 +317,26 @@ describe('ImportsPage', () => {
     globalThis.XMLHttpRequest = original;
   });
 
+  it('is named for every file it takes, and refuses another kind before uploading it', async () => {
+    renderWithApi(() => <ImportsPage />, {
+      imports: {
+        list: { query: vi.fn().mockResolvedValue({ items: [], total: 0, page: 1, pageSize: 10 }) },
+      },
+    });
+    await screen.findByRole('heading', { name: 'Import a file' });
+    expect(
+      screen.getByText(/Drag a CSV or TSV file \(also gzip-compressed\) or an Excel/),
+    ).toBeTruthy();
+    const input = document.querySelector<HTMLInputElement>('input[type=file]')!;
+    expect(input.accept).toContain('.xlsx');
+    fireEvent.change(input, {
+      target: { files: [new File(['x'], 'photo.png', { type: 'image/png' })] },
+    });
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      '"photo.png" is not a file the import reads. Choose a CSV, TSV or text file (also gzip-compressed) or an Excel workbook (.xlsx).',
+    );
+  });
+
   it('puts an earlier failed import away while a new file uploads, and back if it is cancelled', async () => {
     /** An upload that stays on the way until aborted. */
     class PendingXhr {

@@ -4,7 +4,9 @@ import type { TImport } from '@acme/shared';
 import { renderWithApi } from '../test-utils.tsx';
 import { ImportHistory } from './import-history.tsx';
 import { ImportView } from './import-view.tsx';
+import { UPLOAD_INPUT_ID } from './upload-card.tsx';
 import {
+  cancelledInReview,
   changedFields,
   closestSuggestion,
   fieldSourceText,
@@ -13,6 +15,7 @@ import {
   mappingOf,
   missingFields,
   notUnderstoodText,
+  retryLabel,
   withActiveValue,
 } from './review.ts';
 
@@ -446,7 +449,65 @@ describe('ImportView: review', () => {
     const again = await screen.findByRole('alertdialog');
     fireEvent.click(within(again).getByRole('button', { name: 'Cancel import' }));
     await waitFor(() => expect(cancel).toHaveBeenCalledWith({ id: ID }));
-    await screen.findByRole('heading', { name: 'Import cancelled' });
+    await screen.findByRole('heading', { name: 'Review cancelled' });
+  });
+});
+
+describe('ImportView: a cancelled review', () => {
+  const cancelled: TImport = {
+    ...shopify,
+    status: 'cancelled',
+    cancelRequested: true,
+    percent: 100,
+    finishedAt: new Date('2026-01-01T10:01:00Z'),
+  };
+
+  it('says nothing was written, shows no progress, and reviews the stored file again', async () => {
+    const fake = fakeImports(cancelled);
+    const retry = vi.fn(() => {
+      const queued: TImport = { ...shopify, status: 'queued', preview: null, version: 9 };
+      fake.imports.byId.query.mockResolvedValue(queued);
+      return Promise.resolve(queued);
+    });
+    renderWithApi(() => <ImportView id={ID} />, {
+      imports: { ...fake.imports, retry: { mutate: retry } },
+    });
+    await screen.findByRole('heading', { name: 'Review cancelled' });
+    expect(screen.getByText(/nothing from/i).textContent).toBe(
+      'Cancelled before it was confirmed: nothing from products_export_1.csv was written, and the catalogue is as it was.',
+    );
+    expect(screen.queryByRole('progressbar')).toBeNull();
+    expect(screen.queryByText('Created')).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Retry' })).toBeNull();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Review again' }));
+    await waitFor(() => expect(retry).toHaveBeenCalledWith({ id: ID }));
+    // retry stops in review again: the same place reads the file, as a review.
+    await screen.findByRole('heading', { name: 'Review the import' });
+  });
+
+  it('"Upload another file" opens the upload card\'s file chooser', async () => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.id = UPLOAD_INPUT_ID;
+    const opened = vi.fn();
+    input.addEventListener('click', opened);
+    document.body.append(input);
+    try {
+      renderWithApi(() => <ImportView id={ID} />, fakeImports(cancelled));
+      fireEvent.click(await screen.findByRole('button', { name: 'Upload another file' }));
+      expect(opened).toHaveBeenCalledOnce();
+    } finally {
+      input.remove();
+    }
+  });
+
+  it('offers "Review again" for a reviewed import that failed, "Retry" for one without review', () => {
+    expect(retryLabel(cancelled)).toBe('Review again');
+    expect(retryLabel({ review: false })).toBe('Retry');
+    expect(cancelledInReview(cancelled)).toBe(true);
+    expect(cancelledInReview({ ...cancelled, confirmedAt: new Date() })).toBe(false);
+    expect(cancelledInReview({ ...cancelled, review: false })).toBe(false);
   });
 });
 

@@ -27,6 +27,25 @@ export function isReviewing(state: Pick<TImport, 'review' | 'confirmedAt' | 'sta
   return state.review && state.confirmedAt === null && !isFinal(state.status);
 }
 
+/**
+ * A review cancelled before anyone confirmed it (from the review, or while its file was read):
+ * nothing was written and its counters mean nothing. `imports.retry` reads its stored file again
+ * and stops in review again.
+ */
+export function cancelledInReview(
+  state: Pick<TImport, 'review' | 'confirmedAt' | 'status'>,
+): boolean {
+  return state.status === 'cancelled' && state.review && state.confirmedAt === null;
+}
+
+/**
+ * What running a failed or cancelled import again is called: an import uploaded for review goes
+ * through review again (`imports.retry` resets it to before the review), others simply retry.
+ */
+export function retryLabel(state: Pick<TImport, 'review'>): string {
+  return state.review ? 'Review again' : 'Retry';
+}
+
 /** What a review is doing while it reads its file (the first time, or again with new columns). */
 export function readingText(state: Pick<TImport, 'status' | 'cancelRequested'>): string {
   if (state.cancelRequested) return 'Cancelling…';

@@ -10,13 +10,17 @@ import { uploadCsv, type UploadProgress } from './upload.ts';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-const looksLikeCsv = (file: File) =>
+/** The files the import reads: delimited text (plain or gzip) and Excel workbooks. */
+const looksImportable = (file: File) =>
   hasImportFileExtension(file.name) ||
   file.type === 'text/csv' ||
   file.type === 'application/vnd.ms-excel' ||
   file.type === XLSX_TYPE;
 
-/** Drop a CSV or pick one; shows the bytes sent while the file travels to the server. */
+/** The file input's id: "Upload another file" elsewhere on the page opens it. */
+export const UPLOAD_INPUT_ID = 'import-file';
+
+/** Drop a file or pick one; shows the bytes sent while the file travels to the server. */
 export function UploadCard(props: {
   onUploaded: (importId: string) => void;
   /** True while a file travels to the server (an earlier import's panel makes way for it). */
@@ -39,8 +43,10 @@ export function UploadCard(props: {
       setError(unread);
       return;
     }
-    if (!looksLikeCsv(picked)) {
-      setError(`"${picked.name}" is not a CSV file. Choose a .csv or .xlsx file.`);
+    if (!looksImportable(picked)) {
+      setError(
+        `"${picked.name}" is not a file the import reads. Choose a CSV, TSV or text file (also gzip-compressed) or an Excel workbook (.xlsx).`,
+      );
       return;
     }
     setFile(picked);
@@ -67,7 +73,7 @@ export function UploadCard(props: {
 
   return (
     <section class="card" aria-labelledby="upload-title">
-      <h2 id="upload-title">Import a CSV</h2>
+      <h2 id="upload-title">Import a file</h2>
       <Show
         when={file()}
         fallback={
@@ -85,11 +91,15 @@ export function UploadCard(props: {
               start(event.dataTransfer?.files[0]);
             }}
           >
-            <p>Drag a CSV file or an Excel workbook (.xlsx, first sheet) here, or</p>
+            <p>
+              Drag a CSV or TSV file (also gzip-compressed) or an Excel workbook (.xlsx, first
+              sheet) here, or
+            </p>
             <label class="button primary file-button">
               Choose a file
               <input
                 ref={(el) => (input = el)}
+                id={UPLOAD_INPUT_ID}
                 class="visually-hidden"
                 type="file"
                 accept={`${IMPORT_FILE_EXTENSIONS.join(',')},text/csv,text/tab-separated-values,text/plain,application/gzip,${XLSX_TYPE}`}

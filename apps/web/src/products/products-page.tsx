@@ -180,7 +180,7 @@ export function ProductsPage() {
             when={view.filtered()}
             fallback={
               <>
-                No products yet. <A href="/imports">Import a CSV</A> or create one.
+                No products yet. <A href="/imports">Import a file</A> or create one.
               </>
             }
           >

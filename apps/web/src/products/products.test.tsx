@@ -98,10 +98,10 @@ describe('ProductsPage', () => {
     renderWithApi(() => <ProductsPage />, { products: { list: { query: list } } });
     expect((await screen.findByRole('alert')).textContent).toContain('Database is down');
     fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
-    const importLink = await screen.findByRole('link', { name: 'Import a CSV' });
+    const importLink = await screen.findByRole('link', { name: 'Import a file' });
     expect(importLink.getAttribute('href')).toBe('/imports');
     expect(importLink.closest('.state')?.textContent).toBe(
-      'No products yet. Import a CSV or create one.',
+      'No products yet. Import a file or create one.',
     );
     expect(screen.getByRole('button', { name: 'Delete all' }).hasAttribute('disabled')).toBe(true);
   });

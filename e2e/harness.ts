@@ -43,6 +43,10 @@ export interface Stack {
   db: TestDatabase;
   /** Everything the processes printed, for failure messages. */
   logs: () => string;
+  /** Stops the server process alone (HTTP and WebSocket go away; the worker keeps running). */
+  stopServer: () => Promise<void>;
+  /** Starts the server again on the same port and database, once it is ready. */
+  startServer: () => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -85,7 +89,7 @@ export async function startStack(extraEnv: NodeJS.ProcessEnv = {}): Promise<Stac
     DATABASE_POOL_MAX: '4',
     ...extraEnv,
   };
-  const server = launch('apps/server/src/main.ts', env, log);
+  let server = launch('apps/server/src/main.ts', env, log);
   const worker = launch('apps/worker/src/main.ts', env, log);
   const baseUrl = `http://127.0.0.1:${port}`;
   const logs = () => log.join('');
@@ -100,6 +104,11 @@ export async function startStack(extraEnv: NodeJS.ProcessEnv = {}): Promise<Stac
     baseUrl,
     db,
     logs,
+    stopServer: () => terminate(server),
+    startServer: async () => {
+      server = launch('apps/server/src/main.ts', env, log);
+      await waitForReady(baseUrl, server, logs);
+    },
     stop: async () => {
       await Promise.all([terminate(server), terminate(worker)]);
       await db.drop();

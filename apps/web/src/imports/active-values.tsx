@@ -56,7 +56,7 @@ export function ActiveValues(props: {
                       {notUnderstoodText(unknown())}
                     </p>
                   </Show>
-                  <div class="table-wrap">
+                  <div class="table-wrap active-values-wrap">
                     <table aria-label={`Values of ${column()}`} class="active-values">
                       <thead>
                         <tr>

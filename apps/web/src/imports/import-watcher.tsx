@@ -12,6 +12,7 @@ import {
   importListQuery,
   RECENT_IMPORTS,
 } from './import-queries.ts';
+import { cancelledInReview } from './review.ts';
 
 const IDLE_POLL_MS = 5_000;
 
@@ -28,7 +29,7 @@ function announce(state: TImport): void {
   } else if (state.status === 'failed') {
     toast.error(`Import failed: ${state.filename}`, { description: state.error ?? undefined });
   } else {
-    toast(`Import cancelled: ${state.filename}`);
+    toast(`${cancelledInReview(state) ? 'Review' : 'Import'} cancelled: ${state.filename}`);
   }
 }
 

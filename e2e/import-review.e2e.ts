@@ -1,38 +1,15 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  launchBrowser,
-  openPage,
-  screenshotFailures,
-  screenshots,
-  startStack,
-  type Stack,
-} from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { screenshots, useE2e } from './harness.ts';
 
-// Each test uploads its own file under SKUs of its own, so they pass in any order.
+// Each test has a stack of its own (useE2e), so they pass in any order.
 const WAIT = { timeout: 30_000 };
 
-let stack: Stack;
-let browser: Browser;
-let page: Page;
+const e2e = useE2e();
 
-beforeAll(async () => {
-  stack = await startStack();
-  browser = await launchBrowser();
-  page = await openPage(browser);
-});
-
-screenshotFailures(() => page);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-const review = () => page.getByRole('region', { name: 'Review the import' });
+const review = () => e2e.page.getByRole('region', { name: 'Review the import' });
 
 async function upload(name: string, text: string): Promise<void> {
-  await page
+  await e2e.page
     .locator('input[type=file]')
     .setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(text) });
 }
@@ -44,21 +21,22 @@ async function awaitReview(filename: string): Promise<void> {
 }
 
 async function previewCount(label: string): Promise<string | null> {
-  return page
+  return e2e.page
     .getByTestId('preview-counts')
-    .locator('div', { has: page.getByText(label, { exact: true }) })
+    .locator('div', { has: e2e.page.getByText(label, { exact: true }) })
     .locator('dd')
     .textContent();
 }
 
 const stored = (prefix: string) =>
-  stack.db.sql<{ sku: string; active: boolean }[]>`
+  e2e.stack.db.sql<{ sku: string; active: boolean }[]>`
     select sku, active from products where sku like ${prefix + '%'} order by sku`.then((rows) => [
     ...rows,
   ]);
 
 describe('import review', () => {
   it('names the closest SKU column, then maps the values of the active column by hand', async () => {
+    const { page, stack } = e2e;
     await page.goto(`${stack.baseUrl}/imports`);
     await page.getByRole('heading', { name: 'Import a file' }).waitFor();
     // "Art-Code" fits SKU too loosely to be mapped by itself; Status says Online/Offline.
@@ -111,6 +89,7 @@ describe('import review', () => {
   });
 
   it('a cancelled review says nothing was written, reviews it again, or opens another upload', async () => {
+    const { page, stack } = e2e;
     await page.goto(`${stack.baseUrl}/imports`);
     await upload('cancel-me.csv', 'sku,name\nCX-1,Never written\n');
     await awaitReview('cancel-me.csv');

@@ -1,42 +1,23 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  launchBrowser,
-  openPage,
-  screenshotFailures,
-  screenshots,
-  startStack,
-  type Stack,
-} from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { screenshots, useE2e } from './harness.ts';
 
 // The socket reconnects with a growing back-off (1, 2, 4, 8 s …): allow for a few rounds.
 const WAIT = { timeout: 45_000 };
 
-let stack: Stack;
-let browser: Browser;
-let page: Page;
-
-beforeAll(async () => {
-  stack = await startStack();
-  await stack.db.sql`
-    insert into products (sku, name, description, active)
-    select 'RC-' || lpad(i::text, 3, '0'), 'Reconnect widget ' || i, '', true
-    from generate_series(1, 30) as i`;
-  browser = await launchBrowser();
-  page = await openPage(browser, 15_000);
+const e2e = useE2e({
+  seed: async (stack) => {
+    await stack.db.sql`
+      insert into products (sku, name, description, active)
+      select 'RC-' || lpad(i::text, 3, '0'), 'Reconnect widget ' || i, '', true
+      from generate_series(1, 30) as i`;
+  },
 });
 
-screenshotFailures(() => page);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-const summary = () => page.getByText(/\d+ products? · page \d+ of \d+/);
+const summary = () => e2e.page.getByText(/\d+ products? · page \d+ of \d+/);
 
 describe('products grid after the server comes back', () => {
   it('clears "Cannot reach the server" by itself once the WebSocket is Live again', async () => {
+    const { page, stack } = e2e;
     await page.goto(`${stack.baseUrl}/products`);
     await page.getByText('Live', { exact: true }).waitFor();
     await expect.poll(() => summary().textContent()).toContain('30 products');

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TImport } from '@acme/shared';
+import { productsBySku } from '@acme/testing';
 import {
-  eventually,
-  startTestServer,
-  startTestWorker,
-  type TestServer,
-  type TestWorker,
-} from '@acme/testing';
-import { failure, upload } from './helpers.ts';
+  failure,
+  startServerWithWorker,
+  uploadForReview,
+  waitForImport,
+  type ServerWithWorker,
+} from './helpers.ts';
 
 /** A shop system's list whose Status column says Online/Offline, which no import reads by itself. */
 const ONLINE_OFFLINE =
@@ -19,36 +18,18 @@ const ONLINE_OFFLINE =
   'A-5;Eierbecher;\n';
 const MAPPING = { sku: 'Artikelnummer', name: 'Bezeichnung', active: 'Status' };
 
-let t: TestServer;
-let worker: TestWorker;
+let t: ServerWithWorker;
 beforeAll(async () => {
-  t = await startTestServer();
-  worker = await startTestWorker(t.database, { REDIS_PREFIX: t.config.REDIS_PREFIX });
+  t = await startServerWithWorker();
 });
-afterAll(async () => {
-  await worker?.stop();
-  await t?.close();
-});
+afterAll(() => t?.close());
 beforeEach(async () => {
   await t.sql`truncate products, import_mappings`;
 });
 
-function waitFor(id: string, status: TImport['status'], after = -1): Promise<TImport> {
-  return eventually(async () => {
-    const state = await t.api.imports.byId.query({ id });
-    return state.status === status && state.version > after ? state : undefined;
-  }, 20_000);
-}
-
-async function uploadForReview(file: string): Promise<TImport> {
-  const answer = await upload(t.url, file, { filename: 'shop.csv', fields: { review: 'true' } });
-  expect(answer.status).toBe(202);
-  return waitFor(answer.body.importId!, 'review');
-}
-
 describe('imports.activeValues', () => {
   it('lists the active column’s values with how they read; mapped by hand through remap, they import', async () => {
-    const review = await uploadForReview(ONLINE_OFFLINE);
+    const review = await uploadForReview(t, ONLINE_OFFLINE, 'shop.csv');
     expect(review.mapping).toMatchObject(MAPPING);
     // Online and Offline are not understood: their three rows are invalid.
     expect(review.preview).toMatchObject({ created: 2, invalid: 3 });
@@ -68,7 +49,7 @@ describe('imports.activeValues', () => {
       id: review.id,
       mapping: { ...MAPPING, activeValues: { Online: true, Offline: false } },
     });
-    const again = await waitFor(review.id, 'review', queued.version);
+    const again = await waitForImport(t, review.id, ['review'], queued.version);
     expect(again.preview).toMatchObject({ created: 5, invalid: 0 });
     expect((await t.api.imports.activeValues.query({ id: review.id })).items).toEqual([
       { value: 'Online', rows: 2, active: true },
@@ -77,10 +58,8 @@ describe('imports.activeValues', () => {
     ]);
 
     await t.api.imports.confirm.mutate({ id: review.id });
-    await waitFor(review.id, 'completed');
-    const stored = await t.sql<{ sku: string; active: boolean }[]>`
-      select sku, active from products order by sku`;
-    expect([...stored]).toEqual([
+    await waitForImport(t, review.id, ['completed']);
+    expect((await productsBySku(t.sql)).map(({ sku, active }) => ({ sku, active }))).toEqual([
       { sku: 'A-1', active: true },
       { sku: 'A-2', active: true },
       { sku: 'A-3', active: false },
@@ -94,7 +73,7 @@ describe('imports.activeValues', () => {
   });
 
   it('says there is no active column, and that a column held more values than listed', async () => {
-    const noActive = await uploadForReview('sku,name\nA-1,Kettle\n');
+    const noActive = await uploadForReview(t, 'sku,name\nA-1,Kettle\n');
     expect(await t.api.imports.activeValues.query({ id: noActive.id })).toEqual({
       column: null,
       items: [],
@@ -103,7 +82,7 @@ describe('imports.activeValues', () => {
 
     // A column of 60 different words is hardly a yes/no column: 50 are listed, `more` says the rest.
     const rows = Array.from({ length: 60 }, (_, i) => `B-${i},Item ${i},word${i}`);
-    const wide = await uploadForReview(`sku,name,active\n${rows.join('\n')}\n`);
+    const wide = await uploadForReview(t, `sku,name,active\n${rows.join('\n')}\n`);
     const values = await t.api.imports.activeValues.query({ id: wide.id });
     expect(values.items).toHaveLength(50);
     expect(values.more).toBe(true);

@@ -116,7 +116,10 @@ export async function openRecordSource(
     format,
     bytesRead: () => bytesRead,
     blank: () => cleaner.blank,
-    warnings: () => cleaner.warnings,
+    warnings: () => [
+      ...(decoding.encodingDoubt ? [decoding.encodingDoubt] : []),
+      ...cleaner.warnings,
+    ],
     currentLine: () => parser.nextRecordLine,
   };
 }

@@ -61,8 +61,8 @@ const EVIDENCE_BYTES = 65_536;
  *   latin1 mapped to the code page, see `singleByteFieldDecoder`). Until the first non-ASCII
  *   byte the question does not arise; at it, up to 64 KiB are held back and judged: valid UTF-8
  *   sequences make it UTF-8 (a stray invalid byte later costs only its row); invalid ones make it
- *   the code page that reads them most plausibly (`chooseLegacyEncoding`), or the file is refused
- *   naming two readings when neither is clearly better. Shift_JIS and GB18030 put ASCII bytes
+ *   the code page that reads them most plausibly (`chooseLegacyEncoding`; when a more common one
+ *   reads almost as well, that one, with a warning naming both readings). Shift_JIS and GB18030 put ASCII bytes
  *   inside their characters, so a file in one of them is decoded here and passed on as UTF-8.
  * A UTF-8 BOM is dropped; binary content is refused.
  */
@@ -74,6 +74,8 @@ export class TextDecoding extends Transform {
    * rows holding U+FFFD are then suspect.
    */
   sawInvalidBytes = false;
+  /** Set when another code page read the file almost as well as the one chosen: a warning. */
+  encodingDoubt: string | null = null;
   /** Told the moment a code page is chosen, before any of its non-ASCII bytes pass. */
   onLegacy: (encoding: LegacyEncoding) => void = () => {};
 
@@ -201,11 +203,12 @@ export class TextDecoding extends Transform {
       this.#utf8(evidence);
       return;
     }
-    const encoding = chooseLegacyEncoding(
+    const { encoding, doubt } = chooseLegacyEncoding(
       Buffer.concat([this.#context, evidence]),
       this.#context.length,
     );
     this.encoding = encoding;
+    this.encodingDoubt = doubt;
     this.onLegacy(encoding);
     if (isSingleByte(encoding)) {
       this.#state = 'single-byte';
@@ -445,14 +448,21 @@ function reading(encoding: LegacyEncoding, evidence: Buffer): Reading {
 /** A reading only wins over a more common one (earlier in LEGACY) by this much. */
 const MARGIN = 3;
 
+export interface LegacyChoice {
+  encoding: LegacyEncoding;
+  /** When another code page read the evidence almost as well: a warning naming both readings. */
+  doubt: string | null;
+}
+
 /**
  * The code page of a file that is not UTF-8, from `evidence` (a little ASCII context, then the
  * file's first non-ASCII byte at `first`, and up to 64 KiB after it): the most plausible reading,
- * unless a more common code page reads almost as well, when the file is refused naming both
- * readings of a sample word (ties go to the more common one: most bytes of Western and Central
- * European text read the same in both).
+ * unless a more common code page reads almost as well. Then the more common one is used (with
+ * little evidence, a single "°" or "™", the odds favour it; most bytes of Western and Central
+ * European text read the same in both) and the doubt, naming both readings of a sample word, is
+ * shown as a warning: the file is imported, never refused for it.
  */
-export function chooseLegacyEncoding(evidence: Buffer, first: number): LegacyEncoding {
+export function chooseLegacyEncoding(evidence: Buffer, first: number): LegacyChoice {
   const readings = LEGACY.map((encoding) => reading(encoding, evidence));
   const best = readings.reduce((a, b) => (b.score > a.score ? b : a));
   const rival = readings.find(
@@ -460,13 +470,15 @@ export function chooseLegacyEncoding(evidence: Buffer, first: number): LegacyEnc
       LEGACY.indexOf(candidate.encoding) < LEGACY.indexOf(best.encoding) &&
       best.score - candidate.score < MARGIN,
   );
-  if (!rival) return best.encoding;
+  if (!rival) return { encoding: best.encoding, doubt: null };
   const word = sampleWord(evidence, firstDifference(evidence, first, rival, best));
-  throw new ImportFailure(
-    `The file is not UTF-8, and it reads as well in ${encodingLabel(rival.encoding)} ("${word(rival)}") ` +
-      `as in ${encodingLabel(best.encoding)} ("${word(best)}"), so its accented characters cannot be told apart. ` +
-      'Save it as "CSV UTF-8" and upload it again.',
-  );
+  return {
+    encoding: rival.encoding,
+    doubt:
+      `The file is not UTF-8 and reads almost as well in ${encodingLabel(best.encoding)} ("${word(best)}") ` +
+      `as in ${encodingLabel(rival.encoding)} ("${word(rival)}"); it was read as ${encodingLabel(rival.encoding)}. ` +
+      'If accented characters look wrong, save it as "CSV UTF-8" and upload it again.',
+  };
 }
 
 /**

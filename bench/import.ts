@@ -27,7 +27,7 @@ import postgres from 'postgres';
 import { createApiClient } from '@acme/api/client';
 import { SEARCH_INDEXES } from '@acme/db';
 import { migrateDatabase } from '@acme/db/migrate';
-import { storeUpload } from '@acme/jobs/import-state';
+import { storeUpload } from '@acme/jobs/import-upload';
 import { sampleCsv } from '@acme/testing/samples';
 import { memoryMb, startApp, stopApp } from './lib/processes.ts';
 import { catalogueSettled } from './lib/settled.ts';

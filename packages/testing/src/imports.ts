@@ -1,7 +1,7 @@
 import { vi } from 'vitest';
 import { Readable } from 'node:stream';
 import { eq, imports, type Database, type Db, type Sql } from '@acme/db';
-import { storeUpload } from '@acme/jobs/import-state';
+import { storeUpload } from '@acme/jobs/import-upload';
 import { FINAL_IMPORT_STATUSES, ZImport, type TImport } from '@acme/shared';
 
 /** Waits, polling the import row with a deadline, until it reaches a final status. */

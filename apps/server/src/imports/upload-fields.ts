@@ -1,5 +1,5 @@
 import { AppError, ZColumnMapping, type TColumnMapping } from '@acme/shared';
-import type { UploadOptions } from '@acme/jobs/import-state';
+import type { UploadOptions } from '@acme/jobs/import-upload';
 
 /**
  * Reads the upload's form fields (they may come before or after the file part); a value the

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import busboy, { type FileInfo } from 'busboy';
 import type { Sql } from '@acme/db';
-import { fileTooLarge, storeUpload } from '@acme/jobs/import-state';
+import { fileTooLarge, storeUpload } from '@acme/jobs/import-upload';
 import type { Logger } from '@acme/runtime/logger';
 import { sendError, sendJson } from '../http-utils.ts';
 import { AppError, unreadSpreadsheetReason } from '@acme/shared';

@@ -2,7 +2,10 @@
  * The one home of an import's state: every transition (upload → queued, cancel, retry, confirm,
  * remap and expiry of a review, the worker's attempt, review, fail, complete) commits here and publishes
  * the new state on the bus.
- * The API, the upload route and the worker call these; nothing else writes `imports.status`.
+ * The API, the upload route and the worker call these; nothing else writes `imports.status`. The
+ * upload's transition is exported apart (`@acme/jobs/import-upload`, ./upload.ts), so that what only
+ * reads or changes imports (the API, and the dashboard's typecheck behind it) does not load the file
+ * reader.
  */
 export {
   findImport,
@@ -14,7 +17,6 @@ export {
   type ImportPatch,
   type UpdatedImport,
 } from './import-state.ts';
-export { storeUpload, type Upload, type UploadOptions } from './store-upload.ts';
 export { cancelImport, retryImport } from './requests.ts';
 export {
   confirmImport,
@@ -37,4 +39,3 @@ export {
   type Interruption,
   type StateStore,
 } from './attempt.ts';
-export { fileTooLarge } from '../chunk-framer.ts';

@@ -54,6 +54,25 @@ export const ZImportFormat = z.object({
 });
 export type TImportFormat = z.infer<typeof ZImportFormat>;
 
+/** How the dashboard and the import's messages name each `encoding` a file is read in. */
+export const ENCODING_LABELS = {
+  'utf-8': 'UTF-8',
+  'utf-16le': 'UTF-16 LE',
+  'utf-16be': 'UTF-16 BE',
+  'windows-1252': 'Windows-1252',
+  macintosh: 'Mac Roman',
+  'windows-1250': 'Windows-1250 (Central European)',
+  'iso-8859-2': 'ISO-8859-2 (Central European)',
+  'windows-1251': 'Windows-1251 (Cyrillic)',
+  'koi8-r': 'KOI8-R (Cyrillic)',
+  shift_jis: 'Shift_JIS (Japanese)',
+  gb18030: 'GB18030 (Chinese)',
+} as const;
+
+/** An encoding's label, or its name when it has none. */
+export const encodingLabel = (encoding: string): string =>
+  (ENCODING_LABELS as Record<string, string>)[encoding] ?? encoding;
+
 /**
  * What a working import is doing: reading the file (status `parsing`), comparing its rows with the
  * catalogue, then writing them (both status `importing`). Null before the first attempt starts.

@@ -1,5 +1,5 @@
 import type { TImportFormat, TImportStatus, TImport } from '@acme/shared';
-import { FINAL_IMPORT_STATUSES, PROFILE_LABELS } from '@acme/shared';
+import { encodingLabel, FINAL_IMPORT_STATUSES, PROFILE_LABELS } from '@acme/shared';
 
 export const isFinal = (status: TImportStatus): boolean => FINAL_IMPORT_STATUSES.includes(status);
 
@@ -118,19 +118,6 @@ export function timeLeftMs(
   return ((100 - now.percent) / gained) * elapsed;
 }
 
-const ENCODINGS: Record<string, string> = {
-  'utf-8': 'UTF-8',
-  'utf-16le': 'UTF-16 LE',
-  'utf-16be': 'UTF-16 BE',
-  'windows-1252': 'Windows-1252',
-  macintosh: 'Mac Roman',
-  'windows-1250': 'Windows-1250 (Central European)',
-  'iso-8859-2': 'ISO-8859-2 (Central European)',
-  'windows-1251': 'Windows-1251 (Cyrillic)',
-  'koi8-r': 'KOI8-R (Cyrillic)',
-  shift_jis: 'Shift_JIS (Japanese)',
-  gb18030: 'GB18030 (Chinese)',
-};
 const DELIMITERS: Record<string, string> = {
   ',': 'comma',
   ';': 'semicolon',
@@ -141,7 +128,7 @@ const DELIMITERS: Record<string, string> = {
 /** The character encoding a file was read in, by its usual name ("Excel workbook" for .xlsx). */
 export function encodingText(format: Pick<TImportFormat, 'encoding'>): string {
   if (format.encoding === 'xlsx') return 'Excel workbook (.xlsx), first sheet';
-  return ENCODINGS[format.encoding] ?? format.encoding;
+  return encodingLabel(format.encoding);
 }
 
 /** The delimiter in a word ("semicolon"); null for a workbook, whose cells have none. */

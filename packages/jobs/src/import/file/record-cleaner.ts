@@ -1,7 +1,8 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { RECORD_MARKER, type RecordProblem } from './csv-normaliser.ts';
 import type { CsvRecord } from './csv-records.ts';
-import { encodingLabel, type TextEncodingName } from './text-encoding.ts';
+import { encodingLabel } from '@acme/shared';
+import type { TextEncodingName } from './text-encoding.ts';
 
 /** Repeated header lines named in the warning; the rest are counted. */
 const NAMED_REPEATS = 5;

@@ -1,6 +1,7 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { Transform, type TransformCallback } from 'node:stream';
 import { TextDecoder } from 'node:util';
+import { encodingLabel } from '@acme/shared';
 import { ImportFailure } from '../import-failure.ts';
 import { looksBinary, utf16ByteOrder } from './file-kind.ts';
 
@@ -30,23 +31,6 @@ export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | LegacyEncodin
 
 export const isSingleByte = (name: TextEncodingName): name is SingleByteEncoding =>
   (SINGLE_BYTE as readonly string[]).includes(name);
-
-const ENCODING_LABELS: Record<TextEncodingName, string> = {
-  'utf-8': 'UTF-8',
-  'utf-16le': 'UTF-16 LE',
-  'utf-16be': 'UTF-16 BE',
-  'windows-1252': 'Windows-1252',
-  macintosh: 'Mac Roman',
-  'windows-1250': 'Windows-1250 (Central European)',
-  'iso-8859-2': 'ISO-8859-2 (Central European)',
-  'windows-1251': 'Windows-1251 (Cyrillic)',
-  'koi8-r': 'KOI8-R (Cyrillic)',
-  shift_jis: 'Shift_JIS (Japanese)',
-  gb18030: 'GB18030 (Chinese)',
-};
-
-/** How the dashboard and messages name an encoding. */
-export const encodingLabel = (name: TextEncodingName): string => ENCODING_LABELS[name];
 
 /** Bytes past a file's first non-ASCII byte looked at to decide its encoding. */
 const EVIDENCE_BYTES = 65_536;

@@ -8,7 +8,7 @@ import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/
 import { TEST_REDIS_URL } from '@acme/realtime/testing';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-export const SCREENSHOT_DIR = fileURLToPath(new URL('./screenshots/', import.meta.url));
+const SCREENSHOT_DIR = fileURLToPath(new URL('./screenshots/', import.meta.url));
 
 /** A free port in 3500-3599 (the range this suite may use), found by binding it. */
 async function freePort(): Promise<number> {
@@ -71,7 +71,7 @@ async function terminate(child: ChildProcess): Promise<void> {
 }
 
 /** The real server and worker processes on a fresh database and a Redis prefix of their own. */
-export async function startStack(extraEnv: NodeJS.ProcessEnv = {}): Promise<Stack> {
+async function startStack(extraEnv: NodeJS.ProcessEnv = {}): Promise<Stack> {
   const db = await createTestDatabase();
   const port = await freePort();
   const log: string[] = [];
@@ -117,7 +117,7 @@ export async function startStack(extraEnv: NodeJS.ProcessEnv = {}): Promise<Stac
 }
 
 /** Debian's Chromium, driven by playwright-core (no browser download). */
-export function launchBrowser(): Promise<Browser> {
+function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
@@ -132,10 +132,10 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-export const DESKTOP = { width: 1280, height: 800 };
+const DESKTOP = { width: 1280, height: 800 };
 
 /** A desktop-sized page whose waits give up after `timeoutMs`. */
-export async function openPage(browser: Browser, timeoutMs = 15_000): Promise<Page> {
+async function openPage(browser: Browser, timeoutMs = 15_000): Promise<Page> {
   const page = await browser.newPage({ viewport: DESKTOP });
   page.setDefaultTimeout(timeoutMs);
   return page;
@@ -209,13 +209,13 @@ export function useE2e(options: E2eOptions = {}): E2e {
   };
 }
 
-export const PHONE = { width: 390, height: 844 };
+const PHONE = { width: 390, height: 844 };
 
 /**
  * What runs wider than it may at the current width: the page itself, or a table that has to be
  * scrolled sideways to be read (a `.table-wrap` wider inside than out).
  */
-export function sidewaysOverflow(page: Page): Promise<string[]> {
+function sidewaysOverflow(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const wider = (element: Element) => element.scrollWidth > element.clientWidth + 1;
     const found: string[] = [];

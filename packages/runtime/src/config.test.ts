@@ -54,9 +54,49 @@ describe('loadConfig', () => {
     const attempt = () =>
       loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', WEBHOOK_ALLOW_PRIVATE: 'maybe' });
     expect(attempt).toThrow(ConfigError);
-    expect(attempt).toThrow(/PORT="eighty": must be a number/);
+    expect(attempt).toThrow(/PORT="eighty": must be a whole number, from 0 to 65535/);
     expect(attempt).toThrow(/DATABASE_URL="mysql:\/\/x": must start with postgres/);
     expect(attempt).toThrow(/WEBHOOK_ALLOW_PRIVATE="maybe": must be true or false/);
+  });
+
+  it('says what each contract variable accepts when its value is bad (docs/contract.md section 5)', () => {
+    const cases: [Record<string, string>, string][] = [
+      [
+        { DATABASE_URL: 'not a url' },
+        'DATABASE_URL="not a url": must be a URL such as postgres://',
+      ],
+      [
+        { REDIS_URL: 'cache:6379' },
+        'REDIS_URL="cache:6379": must start with redis:// or rediss://',
+      ],
+      [{ REDIS_URL: 'nonsense' }, 'REDIS_URL="nonsense": must be a URL such as redis://'],
+      [{ PORT: '-1' }, 'PORT="-1": must be a whole number, from 0 to 65535'],
+      [
+        { LOG_LEVEL: 'loud' },
+        'LOG_LEVEL="loud": must be one of fatal, error, warn, info, debug, trace, silent',
+      ],
+      [
+        { MAX_UPLOAD_BYTES: '0' },
+        'MAX_UPLOAD_BYTES="0": must be a whole number of bytes, 1 or more',
+      ],
+      [{ MAX_UPLOAD_BYTES: '1.5' }, 'MAX_UPLOAD_BYTES="1.5": must be a whole number of bytes'],
+      [{ WORKER_CONCURRENCY: '0' }, 'WORKER_CONCURRENCY="0": must be a whole number, from 1 to 64'],
+      [{ WORKER_CONCURRENCY: 'many' }, 'WORKER_CONCURRENCY="many": must be a whole number'],
+      [{ WEBHOOK_ALLOW_PRIVATE: 'maybe' }, 'WEBHOOK_ALLOW_PRIVATE="maybe": must be true or false'],
+    ];
+    for (const [env, message] of cases) {
+      let thrown: unknown;
+      try {
+        loadConfig(env);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown, JSON.stringify(env)).toBeInstanceOf(ConfigError);
+      // One line per variable: a value that is no URL is not also told its scheme is wrong.
+      expect((thrown as Error).message.split('\n').slice(1), JSON.stringify(env)).toEqual([
+        expect.stringContaining(message) as string,
+      ]);
+    }
   });
 
   it('rejects a port out of range', () => {
@@ -74,7 +114,7 @@ describe('loadConfig', () => {
       0,
     );
     expect(() => loadConfig({ WEBHOOK_TIMEOUT_MS: 'soon' })).toThrow(
-      /WEBHOOK_TIMEOUT_MS="soon": must be a number of milliseconds/,
+      /WEBHOOK_TIMEOUT_MS="soon": must be a whole number of milliseconds, from 100 to 120000/,
     );
     expect(() => loadConfig({ WEBHOOK_RATE_LIMIT_PER_MINUTE: '-1' })).toThrow(
       /WEBHOOK_RATE_LIMIT_PER_MINUTE="-1"/,

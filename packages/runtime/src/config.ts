@@ -5,15 +5,29 @@ const booleanFlag = z
   .transform((value) => value === 'true' || value === '1');
 
 const postgresUrl = z
-  .url({ error: 'must be a URL such as postgres://user@host:5432/db' })
+  .url({ error: 'must be a URL such as postgres://user@host:5432/db', abort: true })
   .refine(
     (value) => /^postgres(ql)?:\/\//.test(value),
     'must start with postgres:// or postgresql://',
   );
 
 const redisUrl = z
-  .url({ error: 'must be a URL such as redis://127.0.0.1:6379' })
+  .url({ error: 'must be a URL such as redis://127.0.0.1:6379', abort: true })
   .refine((value) => /^rediss?:\/\//.test(value), 'must start with redis:// or rediss://');
+
+/**
+ * A whole number (of `unit`, if given) from `min` to `max`, coerced from the environment's text.
+ * One message for every way it can be wrong, so WORKER_CONCURRENCY=0 says what is allowed rather
+ * than "must be a number".
+ */
+function wholeNumber(min: number, max?: number, unit?: string) {
+  const range = max === undefined ? `${min} or more` : `from ${min} to ${max}`;
+  const error = `must be a whole number${unit ? ` of ${unit}` : ''}, ${range}`;
+  const atLeast = z.coerce.number({ error }).int({ error }).min(min, { error });
+  return max === undefined ? atLeast : atLeast.max(max, { error });
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Every variable the processes read (the README's Configuration table), with its default. */
 export const ZConfig = z.object({
@@ -27,75 +41,37 @@ export const ZConfig = z.object({
     .string()
     .regex(/^[\w:.-]*$/, 'may hold letters, digits and _ : . - only')
     .default('acme:'),
-  PORT: z.coerce.number({ error: 'must be a number' }).int().min(0).max(65_535).default(3000),
+  PORT: wholeNumber(0, 65_535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  MAX_UPLOAD_BYTES: z.coerce
-    .number({ error: 'must be a number of bytes' })
-    .int()
-    .positive()
-    .default(1024 ** 3),
-  WORKER_CONCURRENCY: z.coerce
-    .number({ error: 'must be a number' })
-    .int()
-    .min(1)
-    .max(64)
-    .default(4),
+  LOG_LEVEL: z
+    .enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })
+    .default('info'),
+  MAX_UPLOAD_BYTES: wholeNumber(1, undefined, 'bytes').default(1024 ** 3),
+  WORKER_CONCURRENCY: wholeNumber(1, 64).default(4),
   WEBHOOK_ALLOW_PRIVATE: booleanFlag.default(false),
   /** How long a webhook request may take, answer included, before it counts as failed. */
-  WEBHOOK_TIMEOUT_MS: z.coerce
-    .number({ error: 'must be a number of milliseconds' })
-    .int()
-    .min(100)
-    .max(120_000)
-    .default(10_000),
+  WEBHOOK_TIMEOUT_MS: wholeNumber(100, 120_000, 'milliseconds').default(10_000),
   /** Deliveries per minute to one webhook, shared by all workers; 0 turns the limit off. */
-  WEBHOOK_RATE_LIMIT_PER_MINUTE: z.coerce
-    .number({ error: 'must be a number' })
-    .int()
-    .min(0)
-    .default(60),
+  WEBHOOK_RATE_LIMIT_PER_MINUTE: wholeNumber(0).default(60),
   /**
    * Webhook requests one worker process has in flight at most (apart from WORKER_CONCURRENCY).
    * Above rate limit × timeout (60/min × 10 s = 10), so one slow webhook sending at its full rate
    * cannot hold every slot.
    */
-  WEBHOOK_CONCURRENCY: z.coerce
-    .number({ error: 'must be a number' })
-    .int()
-    .min(1)
-    .max(256)
-    .default(16),
+  WEBHOOK_CONCURRENCY: wholeNumber(1, 256).default(16),
   /** Nominal delay before the first retry; each later retry waits 3× longer (8 retries ≈ a day). */
-  WEBHOOK_RETRY_BASE_MS: z.coerce
-    .number({ error: 'must be a number of milliseconds' })
-    .int()
-    .min(1)
-    .default(30_000),
+  WEBHOOK_RETRY_BASE_MS: wholeNumber(1, undefined, 'milliseconds').default(30_000),
   /** Days the file of a failed or cancelled import stays stored for a retry; 0 keeps it forever. */
-  IMPORT_FILE_RETENTION_DAYS: z.coerce
-    .number({ error: 'must be a number of days' })
-    .int()
-    .min(0)
-    .default(7),
+  IMPORT_FILE_RETENTION_DAYS: wholeNumber(0, undefined, 'days').default(7),
   /**
    * Days an import can be reverted and deleted products restored (its journal and the deleted
    * products are kept that long); 0 turns undo off (nothing is journaled or kept).
    */
-  IMPORT_UNDO_DAYS: z.coerce
-    .number({ error: 'must be a number of days' })
-    .int()
-    .min(0)
-    .max(365)
-    .default(7),
+  IMPORT_UNDO_DAYS: wholeNumber(0, 365, 'days').default(7),
   /** Days finished webhook deliveries (their events and attempt log) are kept; 0 keeps them. */
-  WEBHOOK_LOG_RETENTION_DAYS: z.coerce
-    .number({ error: 'must be a number of days' })
-    .int()
-    .min(0)
-    .default(30),
+  WEBHOOK_LOG_RETENTION_DAYS: wholeNumber(0, undefined, 'days').default(30),
   /** How many connections each process's postgres.js pool may open. */
-  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_POOL_MAX: wholeNumber(1, 200).default(10),
   /** Directory of the built dashboard that the server serves; empty disables it. */
   WEB_DIST_DIR: z.string().optional(),
   /** Enables sign-in: the dashboard asks for it; the API needs the session or an API token. */
@@ -135,31 +111,17 @@ export const ZConfig = z.object({
     )
     .default([]),
   /** Uploads stored at once by one server (each holds a database connection while it arrives). */
-  UPLOAD_MAX_CONCURRENT: z.coerce
-    .number({ error: 'must be a number' })
-    .int()
-    .min(1)
-    .max(100)
-    .default(10),
+  UPLOAD_MAX_CONCURRENT: wholeNumber(1, 100).default(10),
   /** Uploads stored at once from one client address, so a few clients cannot hold every slot. */
-  UPLOAD_MAX_PER_CLIENT: z.coerce
-    .number({ error: 'must be a number' })
-    .int()
-    .min(1)
-    .max(100)
-    .default(2),
+  UPLOAD_MAX_PER_CLIENT: wholeNumber(1, 100).default(2),
   /** An upload that sends nothing for this long is aborted and rolled back. */
-  UPLOAD_IDLE_TIMEOUT_MS: z.coerce
-    .number({ error: 'must be a number of milliseconds' })
-    .int()
-    .min(100)
-    .default(30_000),
+  UPLOAD_IDLE_TIMEOUT_MS: wholeNumber(100, undefined, 'milliseconds').default(30_000),
   /** Signs session cookies, with ADMIN_PASSWORD (changing either signs everyone out). */
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Where the embedded PostgreSQL keeps its data when DATABASE_URL is unset. */
   EMBEDDED_POSTGRES_DIR: z.string().min(1).default('.data/postgres'),
   /** Milliseconds that in-flight work gets to finish after SIGTERM. */
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  SHUTDOWN_TIMEOUT_MS: wholeNumber(0, undefined, 'milliseconds').default(10_000),
 });
 export type Config = z.infer<typeof ZConfig>;
 

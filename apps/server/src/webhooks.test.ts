@@ -296,6 +296,14 @@ describe('webhooks router', () => {
       nextAttemptAt: null,
       lastAttempt: { statusCode: 200, error: null },
     });
+    // Each item is also a delivery attempt as docs/contract.md section 4 shapes one: its latest.
+    const { lastAttempt } = log.items[0]!;
+    expect(log.items[0]).toMatchObject({
+      statusCode: 200,
+      responseTimeMs: lastAttempt!.responseTimeMs,
+      error: null,
+      at: lastAttempt!.at,
+    });
     const second = await api.webhooks.deliveries.query({ id: hook.id, page: 2, pageSize: 2 });
     expect(second.items).toHaveLength(1);
 
@@ -306,6 +314,8 @@ describe('webhooks router', () => {
       status: 'pending',
       attempts: 1,
       lastAttempt: { statusCode: 500, error: 'the endpoint answered 500' },
+      statusCode: 500,
+      error: 'the endpoint answered 500',
     });
     expect(retrying.items[0]!.nextAttemptAt!.getTime()).toBeGreaterThan(Date.now());
     const succeeded = await api.webhooks.deliveries.query({ id: hook.id, status: 'succeeded' });
@@ -479,6 +489,15 @@ describe('webhooks router', () => {
     );
     expect(notYet.data?.code).toBe('CONFLICT');
     expect(notYet.message).toMatch(/not been tried yet/);
+    const log = await api.webhooks.deliveries.query({ id: hook.id, status: 'pending' });
+    expect(log.items.find((delivery) => delivery.deliveryId === untried!.id)).toMatchObject({
+      attempts: 0,
+      lastAttempt: null,
+      statusCode: null,
+      responseTimeMs: null,
+      error: null,
+      at: null,
+    });
 
     const other = await api.webhooks.create.mutate({
       url: endpoint.url,

@@ -122,6 +122,15 @@ export const ZWebhookDelivery = z.object({
   /** When the next attempt runs, if one is scheduled (a retry, or a wait for the rate limit). */
   nextAttemptAt: z.date().nullable(),
   lastAttempt: ZAttemptResult.nullable(),
+  /**
+   * The latest attempt's outcome again, at the top level: each item is also a delivery attempt
+   * `{ statusCode, responseTimeMs, error, at }` as docs/contract.md section 4 shapes one (the log
+   * listed attempts before it listed deliveries). All null before the first attempt.
+   */
+  statusCode: z.number().int().nullable(),
+  responseTimeMs: z.number().int().nullable(),
+  error: z.string().nullable(),
+  at: z.date().nullable(),
 });
 export type TWebhookDelivery = z.infer<typeof ZWebhookDelivery>;
 

@@ -31,6 +31,15 @@ const optionalDate = (value: Timestamp | null): Date | null =>
   value === null ? null : asDate(value);
 
 function toDelivery(row: DeliveryRow): TWebhookDelivery {
+  const lastAttempt =
+    row.lastAt === null
+      ? null
+      : {
+          statusCode: row.lastStatusCode,
+          responseTimeMs: row.lastResponseTimeMs ?? 0,
+          error: row.lastError,
+          at: asDate(row.lastAt),
+        };
   return {
     deliveryId: row.deliveryId,
     eventType: row.eventType as TDeliveryEventType,
@@ -39,15 +48,11 @@ function toDelivery(row: DeliveryRow): TWebhookDelivery {
     createdAt: asDate(row.createdAt),
     finishedAt: optionalDate(row.finishedAt),
     nextAttemptAt: optionalDate(row.nextAttemptAt),
-    lastAttempt:
-      row.lastAt === null
-        ? null
-        : {
-            statusCode: row.lastStatusCode,
-            responseTimeMs: row.lastResponseTimeMs ?? 0,
-            error: row.lastError,
-            at: asDate(row.lastAt),
-          },
+    lastAttempt,
+    statusCode: lastAttempt?.statusCode ?? null,
+    responseTimeMs: lastAttempt?.responseTimeMs ?? null,
+    error: lastAttempt?.error ?? null,
+    at: lastAttempt?.at ?? null,
   };
 }
 

@@ -12,6 +12,8 @@ export default tseslint.config(
       '.data/**',
       'e2e/screenshots/**',
       'bench/.out/**',
+      // Generated (packages/api/scripts/emit-client-types.ts).
+      'packages/api/client-types/**',
     ],
   },
   js.configs.recommended,
@@ -34,7 +36,7 @@ export default tseslint.config(
     },
   },
   {
-    // The dashboard gets types from the server, never its code.
+    // The dashboard gets the API's generated types, never the server's code or sources.
     files: ['apps/web/**/*.{ts,tsx}'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
@@ -53,10 +55,10 @@ export default tseslint.config(
               message: 'Node-only package: the dashboard may not import it.',
             },
             {
-              // Exact names: @acme/api/client (browser-safe, no server code) stays allowed.
-              regex: '^@acme/api(/router)?$',
-              allowTypeImports: true,
-              message: 'Import only types from the API (use @acme/api/client for the client).',
+              // Exact names: @acme/api/client (browser-safe) and @acme/api/client-types stay allowed.
+              regex: '^@acme/api(/(?!client$|client-types$).*)?$',
+              message:
+                "Types from @acme/api/client-types (the router's generated declaration), the client from @acme/api/client: the server's sources stay out of the dashboard's typecheck.",
             },
           ],
         },

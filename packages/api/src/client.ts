@@ -8,7 +8,7 @@ import {
 } from '@trpc/client';
 import superjson from 'superjson';
 import { API_LIMITS } from './limits.ts';
-import type { AppRouter } from './router.ts';
+import type { AppRouter } from '../client-types/router.d.ts';
 
 export interface ApiClientOptions {
   /** The server's origin, e.g. `http://localhost:3000`. */

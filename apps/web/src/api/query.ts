@@ -1,6 +1,6 @@
 import { mutationOptions, queryOptions } from '@tanstack/solid-query';
 import { TRPCClientError } from '@trpc/client';
-import type { AppRouter } from '@acme/api/router';
+import type { AppRouter } from '@acme/api/client-types';
 
 /** A vanilla client procedure: `client.products.list` has `.query(input, { signal })`. */
 interface QueryProcedure<TInput, TOutput> {

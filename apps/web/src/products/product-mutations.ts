@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/solid-query';
 import { toast } from 'solid-sonner';
-import type { RouterInputs, RouterOutputs } from '@acme/api/router';
+import type { RouterInputs, RouterOutputs } from '@acme/api/client-types';
 import { useApi } from '../api/context.tsx';
 import { errorMessage, fieldErrors, trpcMutation } from '../api/query.ts';
 import { PRODUCTS_KEY } from './product-queries.ts';

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ZProductCreateInput, ZProductListInput, ZProductUpdateInput } from './products.ts';
+import {
+  firstCharacters,
+  ZProductCreateInput,
+  ZProductListInput,
+  ZProductUpdateInput,
+} from './products.ts';
 
 describe('product schemas', () => {
   it('trims the SKU and fills defaults on create', () => {
@@ -52,5 +57,15 @@ describe('product schemas', () => {
         ZProductCreateInput.safeParse({ sku: 'A', name: 'B', [field]: 'a\u0000b' }).error?.issues[0]
           ?.message,
       ).toBe(`${field} must not contain NUL characters (\\0)`);
+  });
+
+  it('cuts text by characters, never inside a surrogate pair', () => {
+    expect(firstCharacters('😀'.repeat(5), 3)).toBe('😀😀😀');
+    expect(firstCharacters('a😀b', 2)).toBe('a😀');
+    expect(firstCharacters('short', 10)).toBe('short');
+  });
+
+  it('normalises a SKU filter to NFC, as SKUs are stored', () => {
+    expect(ZProductListInput.parse({ sku: ' cafe\u0301 ' }).sku).toBe('caf\u00e9');
   });
 });

@@ -24,6 +24,19 @@ export function exceedsCharacters(value: string, limit: number): boolean {
 }
 
 /**
+ * The first `count` characters (code points) of `value`, never half of a surrogate pair: for
+ * cutting what a message quotes by the same count as the limits.
+ */
+export function firstCharacters(value: string, count: number): string {
+  if (value.length <= count) return value;
+  let end = 0;
+  for (let taken = 0; taken < count && end < value.length; taken++) {
+    end += (value.codePointAt(end) ?? 0) > 0xffff ? 2 : 1;
+  }
+  return value.slice(0, end);
+}
+
+/**
  * A SKU as the catalogue stores it: trimmed, in Unicode NFC, so that `CAFÉ-1` typed precomposed
  * and pasted decomposed (as macOS does) are one product; identity is this value compared
  * case-insensitively (the database's unique index on `lower(sku)`).
@@ -115,6 +128,9 @@ const ZFilterText = (field: string) =>
     .optional()
     .transform((value) => (value ? value : undefined));
 
+/** SKUs are stored in NFC, so a SKU filter typed decomposed (as macOS pastes it) finds them too. */
+const ZSkuFilterText = ZFilterText('sku').transform((value) => value?.normalize('NFC'));
+
 /** A position in the list: `nextCursor` or `prevCursor` of a page, opaque, tied to its sort. */
 const ZListCursor = z.string().min(1).max(2_000);
 
@@ -122,7 +138,7 @@ export const ZProductListInput = z
   .object({
     page: z.number().int().min(1).default(1),
     pageSize: z.number().int().min(1).max(PAGE_SIZE_MAX).default(PAGE_SIZE_DEFAULT),
-    sku: ZFilterText('sku'),
+    sku: ZSkuFilterText,
     name: ZFilterText('name'),
     description: ZFilterText('description'),
     active: z.boolean().optional(),
@@ -154,7 +170,7 @@ export type TProductListOutput = z.infer<typeof ZProductListOutput>;
 /** What a bulk action changes: products picked by id, or every product a filter matches. */
 export const BULK_IDS_MAX = 1_000;
 export const ZProductFilter = z.object({
-  sku: ZFilterText('sku'),
+  sku: ZSkuFilterText,
   name: ZFilterText('name'),
   description: ZFilterText('description'),
   active: z.boolean().optional(),

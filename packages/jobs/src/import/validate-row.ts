@@ -1,4 +1,10 @@
-import { exceedsCharacters, hasVisibleCharacter, normaliseSku, PRODUCT_LIMITS } from '@acme/shared';
+import {
+  exceedsCharacters,
+  firstCharacters,
+  hasVisibleCharacter,
+  normaliseSku,
+  PRODUCT_LIMITS,
+} from '@acme/shared';
 import type { HeaderMap } from './header.ts';
 import { ACTIVE_WORDS } from './mapping/active-values.ts';
 
@@ -22,13 +28,16 @@ export interface InvalidRow {
  */
 const SCIENTIFIC = /^[+-]?\d(?:[.,]\d+)?E[+-]\d{1,3}$/i;
 
-/** SKUs stored on error rows are cut here, so a 1 MB garbage field never lands in import_errors. */
+/**
+ * SKUs stored on error rows are cut to this many characters, so a 1 MB garbage field never lands
+ * in import_errors (a SKU one character over its limit still shows whole).
+ */
 const ERROR_SKU_CHARS = 300;
 
 /** The SKU of a row as the error list shows it (cut short), or null when it has none. */
 export function skuOf(fields: readonly string[], header: HeaderMap): string | null {
   const sku = (fields[header.sku] ?? '').trim();
-  return sku === '' ? null : sku.slice(0, ERROR_SKU_CHARS);
+  return sku === '' ? null : firstCharacters(sku, ERROR_SKU_CHARS);
 }
 
 /** Checks one data row against docs/contract.md section 2; limits count characters (code points). */
@@ -64,7 +73,9 @@ export function validateRow(fields: readonly string[], header: HeaderMap): Valid
     if (raw !== '') {
       const parsed = (header.activeValues ?? ACTIVE_WORDS).get(raw.toLowerCase());
       if (parsed === undefined)
-        return fail(`active must be true/false, 1/0, yes/no or y/n, found "${raw.slice(0, 50)}"`);
+        return fail(
+          `active must be true/false, 1/0, yes/no or y/n, found "${firstCharacters(raw, 50)}"`,
+        );
       active = parsed;
     }
   }

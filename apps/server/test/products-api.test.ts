@@ -169,13 +169,19 @@ describe('products.list', () => {
 
   it('paginates with a total', async () => {
     const first = await app.api.products.list.query({ page: 1, pageSize: 10 });
-    expect(first).toMatchObject({ total: 30, page: 1, pageSize: 10 });
+    expect(first).toMatchObject({ total: 30, totalIsEstimate: false, page: 1, pageSize: 10 });
     expect(first.items.map((p) => p.sku)).toEqual(
       Array.from({ length: 10 }, (_, i) => `LIST-${String(i + 1).padStart(2, '0')}`),
     );
     const last = await app.api.products.list.query({ page: 4, pageSize: 10 });
     expect(last.items).toEqual([]);
     expect(last.total).toBe(30);
+    // Page 3 is 1-based: rows 21-30; exactTotal asks for the exact count (small ones are anyway).
+    const third = await app.api.products.list.query({ page: 3, pageSize: 10, exactTotal: true });
+    expect(third).toMatchObject({ total: 30, totalIsEstimate: false, page: 3, pageSize: 10 });
+    expect(third.items.map((p) => p.sku)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `LIST-${i + 21}`),
+    );
   });
 
   it('filters by case-insensitive substrings and active, combined', async () => {

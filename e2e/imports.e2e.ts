@@ -140,7 +140,7 @@ describe('import page', () => {
     });
     await page
       .getByText(
-        '"photo.png" is not a file the import reads. Choose a CSV, TSV or text file (also gzip-compressed) or an Excel workbook (.xlsx).',
+        '"photo.png" is not a file the import reads. Choose a CSV, TSV or text file or an Excel workbook (.xlsx), also gzipped or zipped.',
       )
       .waitFor();
   });

@@ -140,6 +140,35 @@ describe('POST /api/imports', () => {
     expect(xlsm.status).toBe(202);
   });
 
+  it('takes a zip archive of one CSV file or workbook; refuses one it could not import, by its directory', async () => {
+    const before = await storedRows(t);
+    // as Windows sends a .zip, and as macOS Finder zips a folder
+    for (const [file, filename, type] of [
+      ['zip-shopify-export.zip', 'products_export_1.zip', 'application/x-zip-compressed'],
+      ['macos-finder-folder.zip', 'Preisliste Herbst.zip', 'application/zip'],
+    ] as const)
+      expect((await upload(t.url, corpusFile(file), { filename, type })).status).toBe(202);
+    const stored = await storedRows(t);
+    expect(stored?.imports).toBe((before?.imports ?? 0) + 2);
+    for (const [file, message] of [
+      [
+        'zip-two-csv.zip',
+        /^The zip archive holds 2 files to import \("products-2026-10.csv", "products-2026-11.csv"\)/,
+      ],
+      ['zip-encrypted.zip', /^"products.csv" in the zip archive is encrypted/],
+      ['zip-truncated.zip', /^The zip archive is incomplete or damaged/],
+    ] as const) {
+      const refused = await upload(t.url, corpusFile(file), {
+        filename: file,
+        type: 'application/zip',
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body.code).toBe('BAD_REQUEST');
+      expect(refused.body.message).toMatch(message);
+    }
+    expect(await storedRows(t)).toEqual(stored);
+  });
+
   it('stores a part with filename="" as upload.csv, whatever its type', async () => {
     // busboy alone would take such a part for a plain form field unless it is octet-stream.
     for (const type of ['text/csv', 'text/plain', 'application/vnd.ms-excel']) {
@@ -183,7 +212,7 @@ describe('POST /api/imports', () => {
     expect(png.body.message).toMatch(/"photo.png" \(image\/png\) is not a CSV file/);
 
     const zip = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.from('data.csv')]);
-    expect((await upload(t.url, zip)).body.message).toMatch(/ZIP archive/);
+    expect((await upload(t.url, zip)).body.message).toMatch(/zip archive is incomplete or damaged/);
     const xls = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]);
     expect((await upload(t.url, xls)).body.message).toMatch(/Excel 97-2003/);
     expect((await upload(t.url, '%PDF-1.7\n...')).body.message).toMatch(/PDF/);

@@ -3,16 +3,11 @@
  * picker so that the two agree (the worker then decides by content, file-kind.ts).
  */
 
-/** Delimited text (optionally gzipped: any `.gz`) and Excel workbooks (`.xlsm` is `.xlsx` with macros). */
-export const IMPORT_FILE_EXTENSIONS = [
-  '.csv',
-  '.tsv',
-  '.tab',
-  '.txt',
-  '.gz',
-  '.xlsx',
-  '.xlsm',
-] as const;
+/** Delimited text and Excel workbooks (`.xlsm` is `.xlsx` with macros): what a zip archive may hold. */
+export const READABLE_FILE_EXTENSIONS = ['.csv', '.tsv', '.tab', '.txt', '.xlsx', '.xlsm'] as const;
+
+/** Those files, and a gzip stream (any `.gz`) or a zip archive holding one of them. */
+export const IMPORT_FILE_EXTENSIONS = [...READABLE_FILE_EXTENSIONS, '.gz', '.zip'] as const;
 
 /** What to do with a spreadsheet the import does not read. */
 export const SAVE_AS_READABLE =
@@ -29,6 +24,12 @@ const UNREAD_SPREADSHEETS: readonly (readonly [string, string])[] = [
 export function hasImportFileExtension(filename: string): boolean {
   const name = filename.toLowerCase();
   return IMPORT_FILE_EXTENSIONS.some((extension) => name.endsWith(extension));
+}
+
+/** Whether a file so named is delimited text or a workbook (the member a zip archive is read for). */
+export function hasReadableFileExtension(filename: string): boolean {
+  const name = filename.toLowerCase();
+  return READABLE_FILE_EXTENSIONS.some((extension) => name.endsWith(extension));
 }
 
 /** Why a file named like a spreadsheet the import does not read is refused, or undefined. */

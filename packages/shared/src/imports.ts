@@ -47,7 +47,7 @@ export const ZImportFormat = z.object({
   encoding: z.string(),
   /** `,` `;` tab or `|`, or what an Excel `sep=` line named; `xlsx` for a workbook (cells). */
   delimiter: z.string(),
-  /** `gzip`, or null for a plain file. */
+  /** `gzip` or `zip` (the file read from a zip archive), or null for a plain file. */
   compression: z.string().nullable(),
   /** The shop export recognised by its header (docs/contract.md section 2b), or null; absent on older imports. */
   profile: ZImportProfile.default(null),
@@ -72,6 +72,13 @@ export const ENCODING_LABELS = {
 /** An encoding's label, or its name when it has none. */
 export const encodingLabel = (encoding: string): string =>
   (ENCODING_LABELS as Record<string, string>)[encoding] ?? encoding;
+
+/** How the dashboard names each `compression`: what the file came in. */
+export const COMPRESSION_LABELS = { gzip: 'gzip-compressed', zip: 'zipped' } as const;
+
+/** A compression's label, or its name when it has none. */
+export const compressionLabel = (compression: string): string =>
+  (COMPRESSION_LABELS as Record<string, string>)[compression] ?? compression;
 
 /**
  * What a working import is doing: reading the file (status `parsing`), comparing its rows with the

@@ -22,13 +22,16 @@ const CSV_MEDIA_TYPES = new Set([
   'application/x-gzip',
   'application/x-gzip-compressed',
   'application/gzip-compressed',
+  'application/zip',
+  'application/x-zip-compressed',
+  'application/x-zip',
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   'application/vnd.ms-excel.sheet.macroenabled.12',
 ]);
 
 /**
- * A name the import takes (IMPORT_FILE_EXTENSIONS: .csv/.tsv/.tab/.txt, optionally .gz, .xlsx,
- * .xlsm), or a media type browsers send for them.
+ * A name the import takes (IMPORT_FILE_EXTENSIONS: .csv/.tsv/.tab/.txt, .xlsx, .xlsm, gzipped
+ * (.gz) or zipped (.zip)), or a media type browsers send for them.
  */
 export function hasCsvNameOrType(filename: string, mediaType: string): boolean {
   const type = mediaType.split(';')[0]?.trim().toLowerCase() ?? '';
@@ -38,7 +41,7 @@ export function hasCsvNameOrType(filename: string, mediaType: string): boolean {
 /**
  * Why the first bytes of a file show it is no CSV text the import can read, or undefined when
  * they could be one. `head` is the start of the file (up to ~1 MiB); a gzip file is judged by
- * what it decompresses to.
+ * what it decompresses to, a zip archive by its directory once stored (storeUpload).
  */
 export function describeNonCsv(head: Buffer): string | undefined {
   const kind = sniffFileKind(head);

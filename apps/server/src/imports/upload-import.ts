@@ -55,7 +55,7 @@ async function storeImport(
     throw new AppError(
       'BAD_REQUEST',
       unreadSpreadsheetReason(filename) ??
-        `"${filename}" (${info.mimeType}) is not a CSV file; upload a .csv, .tsv or .txt file (optionally gzipped, .gz) saved as CSV UTF-8, or an Excel workbook (.xlsx)`,
+        `"${filename}" (${info.mimeType}) is not a CSV file; upload a .csv, .tsv or .txt file saved as CSV UTF-8 or an Excel workbook (.xlsx), optionally gzipped (.gz) or zipped (.zip)`,
     );
   }
   return storeUpload(deps.sql, {

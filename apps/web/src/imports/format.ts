@@ -1,5 +1,10 @@
 import type { TImportFormat, TImportStatus, TImport } from '@acme/shared';
-import { encodingLabel, FINAL_IMPORT_STATUSES, PROFILE_LABELS } from '@acme/shared';
+import {
+  compressionLabel,
+  encodingLabel,
+  FINAL_IMPORT_STATUSES,
+  PROFILE_LABELS,
+} from '@acme/shared';
 
 export const isFinal = (status: TImportStatus): boolean => FINAL_IMPORT_STATUSES.includes(status);
 
@@ -140,7 +145,7 @@ export function delimiterText(
 }
 
 /**
- * How the file was read, in words: "UTF-8 · semicolon-separated · gzip", with the shop export
+ * How the file was read, in words: "UTF-8 · semicolon-separated · gzip-compressed", with the shop export
  * recognised ("Shopify products export · UTF-8 · comma-separated").
  */
 export function formatText(
@@ -153,7 +158,7 @@ export function formatText(
     // A workbook's cells have no character encoding or delimiter to name.
     ...(delimiter ? [`${delimiter}-separated`] : []),
   ];
-  if (format.compression) parts.push(`${format.compression}-compressed`);
+  if (format.compression) parts.push(compressionLabel(format.compression));
   return parts.join(' · ');
 }
 

@@ -1,7 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/solid-query';
 import { createEffect, createSignal, For, on, Show } from 'solid-js';
 import { toast } from 'solid-sonner';
-import { PROFILE_LABELS, type TColumnMapping, type TImport, type TMappedField } from '@acme/shared';
+import {
+  compressionLabel,
+  PROFILE_LABELS,
+  type TColumnMapping,
+  type TImport,
+  type TMappedField,
+} from '@acme/shared';
 import { useApi } from '../api/context.tsx';
 import { errorMessage } from '../api/query.ts';
 import { importsClient } from '../api/routers.ts';
@@ -139,7 +145,7 @@ export function ImportReview(props: { state: TImport }) {
                 {(compression) => (
                   <div>
                     <dt>Compression</dt>
-                    <dd>{compression()}</dd>
+                    <dd>{compressionLabel(compression())}</dd>
                   </div>
                 )}
               </Show>

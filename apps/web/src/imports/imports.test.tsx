@@ -59,6 +59,9 @@ describe('how a file was read and the rows that wrote nothing', () => {
     expect(formatText({ encoding: 'windows-1252', delimiter: ';', compression: 'gzip' })).toBe(
       'Windows-1252 · semicolon-separated · gzip-compressed',
     );
+    expect(formatText({ encoding: 'utf-8', delimiter: ';', compression: 'zip' })).toBe(
+      'UTF-8 · semicolon-separated · zipped',
+    );
     expect(formatText({ encoding: 'utf-16le', delimiter: '\t', compression: null })).toBe(
       'UTF-16 LE · tab-separated',
     );
@@ -325,7 +328,9 @@ describe('ImportsPage', () => {
     });
     await screen.findByRole('heading', { name: 'Import a file' });
     expect(
-      screen.getByText(/Drag a CSV or TSV file \(also gzip-compressed\) or an Excel/),
+      screen.getByText(
+        /Drag a CSV or TSV file or an Excel workbook \(.xlsx, first sheet\) here, also gzipped/,
+      ),
     ).toBeTruthy();
     const input = document.querySelector<HTMLInputElement>('input[type=file]')!;
     expect(input.accept).toContain('.xlsx');
@@ -333,7 +338,7 @@ describe('ImportsPage', () => {
       target: { files: [new File(['x'], 'photo.png', { type: 'image/png' })] },
     });
     expect((await screen.findByRole('alert')).textContent).toBe(
-      '"photo.png" is not a file the import reads. Choose a CSV, TSV or text file (also gzip-compressed) or an Excel workbook (.xlsx).',
+      '"photo.png" is not a file the import reads. Choose a CSV, TSV or text file or an Excel workbook (.xlsx), also gzipped or zipped.',
     );
   });
 
@@ -391,14 +396,15 @@ describe('ImportsPage', () => {
       },
     });
     const input = document.querySelector<HTMLInputElement>('input[type=file]')!;
-    expect(input.accept.split(',').slice(0, 7)).toEqual([
+    expect(input.accept.split(',').slice(0, 8)).toEqual([
       '.csv',
       '.tsv',
       '.tab',
       '.txt',
-      '.gz',
       '.xlsx',
       '.xlsm',
+      '.gz',
+      '.zip',
     ]);
     for (const [name, type, kind] of [
       [

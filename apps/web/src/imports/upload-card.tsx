@@ -10,7 +10,7 @@ import { uploadCsv, type UploadProgress } from './upload.ts';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-/** The files the import reads: delimited text (plain or gzip) and Excel workbooks. */
+/** The files the import reads: delimited text and Excel workbooks (plain, gzipped or zipped). */
 const looksImportable = (file: File) =>
   hasImportFileExtension(file.name) ||
   file.type === 'text/csv' ||
@@ -45,7 +45,7 @@ export function UploadCard(props: {
     }
     if (!looksImportable(picked)) {
       setError(
-        `"${picked.name}" is not a file the import reads. Choose a CSV, TSV or text file (also gzip-compressed) or an Excel workbook (.xlsx).`,
+        `"${picked.name}" is not a file the import reads. Choose a CSV, TSV or text file or an Excel workbook (.xlsx), also gzipped or zipped.`,
       );
       return;
     }
@@ -92,8 +92,8 @@ export function UploadCard(props: {
             }}
           >
             <p>
-              Drag a CSV or TSV file (also gzip-compressed) or an Excel workbook (.xlsx, first
-              sheet) here, or
+              Drag a CSV or TSV file or an Excel workbook (.xlsx, first sheet) here, also gzipped or
+              zipped, or
             </p>
             <label class="button primary file-button">
               Choose a file
@@ -102,7 +102,7 @@ export function UploadCard(props: {
                 id={UPLOAD_INPUT_ID}
                 class="visually-hidden"
                 type="file"
-                accept={`${IMPORT_FILE_EXTENSIONS.join(',')},text/csv,text/tab-separated-values,text/plain,application/gzip,${XLSX_TYPE}`}
+                accept={`${IMPORT_FILE_EXTENSIONS.join(',')},text/csv,text/tab-separated-values,text/plain,application/gzip,application/zip,${XLSX_TYPE}`}
                 onChange={(event) => start(event.currentTarget.files?.[0])}
                 // Space opens a file input; Enter does too here, as on any button.
                 onKeyDown={(event) => {

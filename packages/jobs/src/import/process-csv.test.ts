@@ -232,7 +232,7 @@ describe('import:process_csv on files it cannot import', () => {
     [
       'binary file',
       Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00, 0x08, 0x00]),
-      /ZIP archive/,
+      /zip archive is incomplete or damaged/,
     ],
   ])('%s → failed with a reason, catalogue untouched', async (_case, content, reason) => {
     await importFile(database, 'before.csv', before);

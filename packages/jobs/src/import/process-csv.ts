@@ -20,7 +20,7 @@ import {
   type RunningQuery,
 } from './catalogue-merge.ts';
 import { enqueueImport } from './enqueue-import.ts';
-import { readFileChunks } from './file-chunks.ts';
+import { openStoredFile, readFileChunks } from './file-chunks.ts';
 import { emptyFile, openRecordSource, type RecordSource } from './file/record-source.ts';
 import { averageRate, ImportProgress, type ProgressSource } from './import-progress.ts';
 import {
@@ -197,6 +197,7 @@ async function runImport(
         file = await openRecordSource(readFileChunks(deps.sql, id), {
           maxBytes: deps.config.MAX_UPLOAD_BYTES,
           signal: stop.signal,
+          randomAccess: () => openStoredFile(deps.sql, id),
         });
         const records = file;
         const copy = await openStagingCopy(tx, id);

@@ -42,7 +42,7 @@ export function describeGzipError(error: unknown): ImportFailure | undefined {
   );
 }
 
-function formatLimit(bytes: number): string {
+export function formatLimit(bytes: number): string {
   const mib = bytes / 1024 / 1024;
   if (mib >= 1024)
     return `${Number.isInteger(mib / 1024) ? mib / 1024 : (mib / 1024).toFixed(1)} GiB`;

@@ -1,13 +1,18 @@
 import { gunzipSync, constants as zlib } from 'node:zlib';
-import { SAVE_AS_READABLE } from '@acme/shared';
+import { hasReadableFileExtension, SAVE_AS_READABLE } from '@acme/shared';
 
 /**
  * What the first bytes of an upload say it is. Names and media types are easy to get wrong, so
- * the upload route and the worker both decide by content: a gzip stream or an Excel workbook
- * is read as such, text is read as delimited text, everything else is refused with its name.
+ * the upload route and the worker both decide by content: a gzip stream, a zip archive or an
+ * Excel workbook is read as such, text is read as delimited text, everything else is refused with
+ * its name.
  */
 export type FileKind =
-  { kind: 'text' } | { kind: 'gzip' } | { kind: 'xlsx' } | { kind: 'refused'; reason: string };
+  | { kind: 'text' }
+  | { kind: 'gzip' }
+  | { kind: 'zip' }
+  | { kind: 'xlsx' }
+  | { kind: 'refused'; reason: string };
 
 const SAVE_AS_CSV = 'save it as "CSV UTF-8" and upload that file';
 
@@ -37,8 +42,32 @@ const MAGIC: readonly (readonly [readonly number[], string])[] = [
   [[0x53, 0x51, 0x4c, 0x69, 0x74, 0x65], 'This looks like an SQLite database, not a CSV file'],
 ];
 
-/** Office formats are ZIP archives; their first entries name what is inside. */
+/** The name of a zip's first entry, from its local file header, when the head holds it. */
+function firstEntryName(head: Buffer): string | undefined {
+  if (!startsWith(head, [0x50, 0x4b, 0x03, 0x04]) || head.length < 30) return undefined;
+  const end = 30 + head.readUInt16LE(26);
+  return head.length >= end ? head.toString('latin1', 30, end) : undefined;
+}
+
+/**
+ * Whether a zip starts with what people zip (a CSV file or workbook, a folder, macOS Finder's
+ * `__MACOSX/`) rather than an Office package's parts (`[Content_Types].xml`, `_rels/.rels`): a
+ * workbook zipped without compression shows its own `xl/` parts in the head, and is still an
+ * archive of a workbook. (A workbook whose first entry is a folder is read as one all the same:
+ * the worker finds its parts in the directory, zip-archive.ts.)
+ */
+function startsLikeArchive(head: Buffer): boolean {
+  const name = firstEntryName(head);
+  if (name === undefined) return false;
+  return name.endsWith('/') || name.startsWith('__MACOSX/') || hasReadableFileExtension(name);
+}
+
+/**
+ * Office formats are ZIP archives; their first entries name what is inside. Any other zip is an
+ * archive of files, whose directory (at its end) the worker reads (zip-archive.ts).
+ */
 function zipKind(head: Buffer): FileKind {
+  if (startsLikeArchive(head)) return { kind: 'zip' };
   const text = head.toString('latin1');
   if (text.includes('xl/workbook.bin'))
     return {
@@ -65,11 +94,7 @@ function zipKind(head: Buffer): FileKind {
       reason:
         'This looks like an Apple Numbers document, which the import does not read; in Numbers choose File → Export To → Excel or CSV and upload that file',
     };
-  return {
-    kind: 'refused',
-    reason:
-      'This looks like a ZIP archive, not a CSV file; unzip it and upload the CSV file inside',
-  };
+  return { kind: 'zip' };
 }
 
 /** Bytes that never occur in text: C0 controls other than tab, line breaks, form feed, escape. */
@@ -140,7 +165,7 @@ export function sniffGzipContent(head: Buffer): FileKind {
   }
   if (inner.length === 0) return { kind: 'text' }; // nothing decompressed yet: the worker decides
   const kind = sniffFileKind(inner);
-  if (kind.kind === 'gzip')
+  if (kind.kind === 'gzip' || kind.kind === 'zip')
     return { kind: 'refused', reason: 'The file is compressed twice; decompress it once more' };
   if (kind.kind === 'xlsx')
     return { kind: 'refused', reason: `This is a compressed Excel workbook; ${SAVE_AS_CSV}` };

@@ -11,6 +11,7 @@ import { sniffDialect, type Dialect } from './dialect.ts';
 import { sniffFileKind } from './file-kind.ts';
 import { RecordCleaner } from './record-cleaner.ts';
 import { sheetWarnings, xlsxRecords, type SheetsRead } from './xlsx-records.ts';
+import { openZipMember, type RandomAccessFile } from './zip-archive.ts';
 import {
   isSingleByte,
   singleByteFieldDecoder,
@@ -33,7 +34,7 @@ export interface RecordSource {
   /** Known once the source is open; `encoding` may still change from an ASCII start to the encoding the first non-ASCII bytes show. */
   /** The import's `format` but for `profile`, which the header's mapping decides. */
   format: FileFormat;
-  /** Bytes of the stored file read so far (compressed, for a `.gz`). */
+  /** Bytes of the stored file read so far (compressed, for a `.gz` or `.zip`). */
   bytesRead: () => number;
   /** Rows whose fields were all empty or white space. */
   blank: () => number;
@@ -43,15 +44,29 @@ export interface RecordSource {
   currentLine: () => number;
 }
 
+export interface RecordSourceOptions {
+  /** The upload size limit, applied to what a `.gz` or `.zip` decompresses to as well. */
+  maxBytes: number;
+  signal?: AbortSignal;
+  /**
+   * The same file read by byte range, for a zip archive (its directory is at its end). Without
+   * it (a caller holding only the file's first piece) a zip archive is not read.
+   */
+  randomAccess?: () => Promise<RandomAccessFile>;
+  /** The file is this member of a zip archive: an archive or gzip stream in it is refused. */
+  archiveMember?: string;
+}
+
 /**
  * Opens the stored file: detects gzip (streaming gunzip, the size limit applied to what it
- * inflates to) and anything that is not text; decodes it (TextDecoding); sniffs the dialect from
- * its first 64 KiB; then normalises, parses and cleans it record by record. Reads only the head
- * before returning; the rest streams as `records` is consumed.
+ * inflates to), a zip archive (its one importable member, read the same way) and anything that is
+ * not text; decodes it (TextDecoding); sniffs the dialect from its first 64 KiB; then normalises,
+ * parses and cleans it record by record. Reads only the head before returning; the rest streams
+ * as `records` is consumed.
  */
 export async function openRecordSource(
   chunks: AsyncIterable<Buffer>,
-  options: { maxBytes: number; signal?: AbortSignal },
+  options: RecordSourceOptions,
 ): Promise<RecordSource> {
   let bytesRead = 0;
   const counted = (async function* () {
@@ -63,6 +78,11 @@ export async function openRecordSource(
   const stored = await peek(counted, 1);
   const kind = sniffFileKind(stored.head);
   if (kind.kind === 'refused') throw new ImportFailure(`${kind.reason}.`);
+  if (options.archiveMember !== undefined && (kind.kind === 'gzip' || kind.kind === 'zip'))
+    throw new ImportFailure(
+      `"${options.archiveMember}" in the zip archive is itself compressed; zip the CSV file (or .xlsx workbook) itself, or upload it as it is.`,
+    );
+  if (kind.kind === 'zip') return openZip(options);
   if (kind.kind === 'xlsx') return openWorkbook(stored.all, () => bytesRead, options.signal);
   const compression = kind.kind === 'gzip' ? 'gzip' : null;
 
@@ -124,9 +144,52 @@ export async function openRecordSource(
   };
 }
 
+/**
+ * The one file a zip archive holds (zip-archive.ts), read like an upload of its own but for its
+ * `compression` and the bytes read, which are the archive's.
+ */
+async function openZip(options: RecordSourceOptions): Promise<RecordSource> {
+  if (!options.randomAccess)
+    throw new ImportFailure('A zip archive is read from the stored file as a whole.');
+  const archive = await options.randomAccess();
+  let bytesRead = 0;
+  const counted: RandomAccessFile = {
+    size: archive.size,
+    read: async function* (start, end) {
+      for await (const piece of archive.read(start, end)) {
+        bytesRead += piece.length;
+        yield piece;
+      }
+    },
+  };
+  const member = await openZipMember(counted, { maxBytes: options.maxBytes });
+  if (member.kind === 'workbook') {
+    bytesRead = 0;
+    return openWorkbook(counted.read(0, archive.size), () => bytesRead, options.signal);
+  }
+  const inner = await openRecordSource(member.bytes, {
+    maxBytes: options.maxBytes,
+    signal: options.signal,
+    archiveMember: member.name,
+  });
+  inner.format.compression = 'zip';
+  const ignored =
+    member.othersCount === 0
+      ? []
+      : [
+          `Imported "${member.name}" from the zip archive; ${member.othersCount === 1 ? 'the other file in it was' : `the ${member.othersCount} other files in it were`} not: ${member.others.map((name) => `"${name}"`).join(', ')}${member.othersCount > member.others.length ? ', …' : ''}.`,
+        ];
+  return {
+    ...inner,
+    // The directory at the end was read first, a second time if the member's data reaches it.
+    bytesRead: () => Math.min(bytesRead, archive.size),
+    warnings: () => [...ignored, ...inner.warnings()],
+  };
+}
+
 /** The first sheet with values of an .xlsx workbook, as records like a CSV file's (xlsx-records.ts). */
 async function openWorkbook(
-  stored: AsyncGenerator<Buffer>,
+  stored: AsyncIterable<Buffer>,
   bytesRead: () => number,
   signal: AbortSignal | undefined,
 ): Promise<RecordSource> {

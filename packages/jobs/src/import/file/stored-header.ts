@@ -1,12 +1,14 @@
 import { Readable } from 'node:stream';
 import type { Sql, TransactionSql } from 'postgres';
+import { openStoredFile } from '../file-chunks.ts';
 import type { CsvRecord } from './csv-records.ts';
 import { openRecordSource } from './record-source.ts';
 import { isTitleLine, MAX_TITLE_LINES } from './title-lines.ts';
 
 /**
- * The header names (trimmed) of a stored upload, read as the worker will read them (gzip,
- * encoding, delimiter), from its first stored piece (1 MiB): for checking a mapping given with
+ * The header names (trimmed) of a stored upload, read as the worker will read them (gzip, zip,
+ * encoding, delimiter), from its first stored piece (1 MiB; a zip archive's member from its
+ * start): for checking a mapping given with
  * the upload before anything is committed. Null when that piece does not hold a readable header
  * (an empty or binary file, a header over 1 MiB): the import itself will say what is wrong.
  */
@@ -23,6 +25,8 @@ export async function readStoredHeader(
     const source = await openRecordSource(Readable.from([first.data]), {
       maxBytes,
       signal: stop.signal,
+      // A zip archive's member is found through its directory, at the end of the file.
+      randomAccess: () => openStoredFile(sql, importId),
     });
     // As the import reads it: title lines above the header are skipped (title-lines.ts).
     let firstRecord: CsvRecord | undefined;

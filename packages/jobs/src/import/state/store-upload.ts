@@ -3,6 +3,7 @@ import { copyIn, imports, transaction, type Sql, type TransactionSql } from '@ac
 import { AppError, type TColumnMapping } from '@acme/shared';
 import { createChunkFramer } from '../chunk-framer.ts';
 import { enqueueImport } from '../enqueue-import.ts';
+import { storedArchiveProblem } from '../file/stored-archive.ts';
 import { readStoredHeader } from '../file/stored-header.ts';
 import { mappingProblem, rememberMapping } from '../mapping/index.ts';
 
@@ -24,8 +25,9 @@ export interface Upload {
   options: () => Promise<UploadOptions> | UploadOptions;
   /**
    * Why the file's first piece (empty for an empty file) shows it cannot be imported, or
-   * undefined: the upload is then refused (400, nothing stored). Without it anything is stored,
-   * and the worker judges the file.
+   * undefined: the upload is then refused (400, nothing stored). With it, a zip archive is also
+   * checked once stored (its directory: storedArchiveProblem). Without it anything is stored, and
+   * the worker judges the file.
    */
   screen?: (head: Buffer) => string | undefined;
   /** Last check before the commit; throwing rolls the upload back (the route: is the client still there). */
@@ -64,6 +66,10 @@ export async function storeUpload(sql: Sql, upload: Upload): Promise<string> {
       framer.stream,
     );
     await tx.sql`update imports set bytes_total = ${framer.bytesReceived()} where id = ${row.id}`;
+    if (upload.screen) {
+      const problem = await storedArchiveProblem(tx.sql, row.id, upload.maxBytes);
+      if (problem) throw new AppError('BAD_REQUEST', problem);
+    }
     const options = await upload.options();
     await applyOptions(tx.sql, row.id, options, {
       remember: !options.review,

@@ -93,6 +93,21 @@ describe('an upload with review=true', () => {
     });
   });
 
+  it('an upload without review carries the same format, columns, mapping and preview once it completed', async () => {
+    const answer = await upload(t.url, FILE);
+    expect(answer.status).toBe(202);
+    const final = await waitForImport(t, answer.body.importId!, ['completed']);
+    const counts = { created: 1, updated: 1, unchanged: 1, invalid: 1, duplicates: 0, blank: 0 };
+    expect(final).toMatchObject({
+      review: false,
+      ...counts,
+      format: { encoding: 'utf-8', delimiter: ',', compression: null, profile: null },
+      columns: ['sku', 'name', 'description', 'active'],
+      mapping: { sku: 'sku', name: 'name', description: 'description', active: 'active' },
+      preview: counts,
+    });
+  });
+
   it('cancel discards a review: cancelled, staging tables dropped, catalogue untouched', async () => {
     const review = await uploadForReview(t, FILE);
     expect(await stagingTables(t, review.id)).toBe(2);

@@ -143,7 +143,10 @@ export const ZImport = z.object({
   cancelRequested: z.boolean(),
   /** The upload asked to stop in `review` before writing (the dashboard always does). */
   review: z.boolean(),
-  /** Set in `review` once the rows are staged and classified; kept after the import applies. */
+  /**
+   * Set in `review` once the rows are staged and classified, and kept after the import applies;
+   * an import without review gets the one its write classified by when it completes.
+   */
   preview: ZImportPreview.nullable(),
   /** When a person confirmed the reviewed import (null before, and for imports without review). */
   confirmedAt: z.date().nullable(),

@@ -323,6 +323,9 @@ async function runImport(
         format,
         ...mappingOf(encoder),
         warnings: [...staged!.warnings, ...warnings],
+        // Every import that wrote carries a preview (docs/contract.md section 2b): a confirmed
+        // review keeps the one it was confirmed on; any other, the classification it wrote by.
+        ...(!initial.preview && { preview: previewOf(staged!, classification) }),
         ...counts,
         rowsToWrite: classification.writes,
         rowsWritten: counts.created + counts.updated,

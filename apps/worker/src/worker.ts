@@ -5,6 +5,7 @@ import { createDatabase } from '@acme/db';
 import {
   createTaskList,
   createWebhookDeliveryTasks,
+  createWorkerDeps,
   cronItems,
   enqueueRescue,
   startLivenessBeacon,
@@ -43,15 +44,7 @@ export async function startWorker(
     ? undefined
     : createConfiguredBus({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, logger });
   const bus = shared.bus ?? ownBus!;
-  const stopping = new AbortController();
-  const deps = {
-    sql: database.sql,
-    db: database.db,
-    bus,
-    logger,
-    config,
-    stopping: stopping.signal,
-  };
+  const { deps, beginStop } = createWorkerDeps(database, { bus, logger, config });
   const preset = {
     worker: { pollInterval: 1_000, gracefulShutdownAbortTimeout: config.SHUTDOWN_TIMEOUT_MS },
   };
@@ -103,7 +96,7 @@ export async function startWorker(
     runner,
     deliveryRunner,
     stop: async () => {
-      stopping.abort();
+      beginStop();
       await Promise.all([runner.stop(), deliveryRunner.stop()]);
       await beacon.stop();
       await beaconDatabase.close();

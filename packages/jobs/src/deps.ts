@@ -16,3 +16,25 @@ export interface JobDeps {
    */
   stopping: AbortSignal;
 }
+
+/** The task handlers' dependencies, and how to tell them the worker is stopping. */
+export interface WorkerDeps {
+  deps: JobDeps;
+  /** Aborts `deps.stopping`: call it before stopping the runners. */
+  beginStop: () => void;
+}
+
+/**
+ * Builds the deps the way every runner of the task list does (the worker process, the test kit's
+ * in-process worker): on one database's pools, with a stop signal of their own.
+ */
+export function createWorkerDeps(
+  database: { sql: Sql; db: Db },
+  services: Pick<JobDeps, 'bus' | 'logger' | 'config'>,
+): WorkerDeps {
+  const stopping = new AbortController();
+  return {
+    deps: { sql: database.sql, db: database.db, ...services, stopping: stopping.signal },
+    beginStop: () => stopping.abort(),
+  };
+}

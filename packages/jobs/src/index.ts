@@ -1,4 +1,4 @@
-export type { JobDeps } from './deps.ts';
+export { createWorkerDeps, type JobDeps, type WorkerDeps } from './deps.ts';
 export { enqueueJob, type EnqueueOptions } from './enqueue.ts';
 export { createTaskList, cronItems } from './task-list.ts';
 export { MAINTAIN_CATALOGUE } from './tasks/maintain-catalogue.ts';

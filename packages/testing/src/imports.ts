@@ -5,7 +5,11 @@ import { storeUpload } from '@acme/jobs/import-upload';
 import { FINAL_IMPORT_STATUSES, ZImport, type TImport } from '@acme/shared';
 
 /** Waits, polling the import row with a deadline, until it reaches a final status. */
-export function waitForFinal({ db }: Database, id: string, timeoutMs = 20_000): Promise<TImport> {
+export function waitForFinal(
+  { db }: Pick<Database, 'db'>,
+  id: string,
+  timeoutMs = 20_000,
+): Promise<TImport> {
   return vi.waitFor(
     async () => {
       const state = await readImport(db, id);
@@ -19,7 +23,7 @@ export function waitForFinal({ db }: Database, id: string, timeoutMs = 20_000): 
 
 /** Stores a file as the upload does (`storeFile`) and waits until its import is final. */
 export async function importFile(
-  database: Database,
+  database: Pick<Database, 'sql' | 'db'>,
   filename: string,
   content: Buffer | string,
 ): Promise<TImport> {
@@ -68,3 +72,9 @@ export function storeFile(
 }
 
 const isStream = (value: object): value is NodeJS.ReadableStream => 'pipe' in value;
+
+/** How many products the catalogue holds. */
+export async function productCount(sql: Sql): Promise<number> {
+  const [row] = await sql<{ n: number }[]>`select count(*)::int as n from products`;
+  return row!.n;
+}

@@ -1,4 +1,5 @@
 export { testConfig, type TestConfig } from './config.ts';
+export { useTestDatabase, type TestDatabaseFixture } from './database.ts';
 export { eventually } from './eventually.ts';
 export { testLogger } from './logger.ts';
 export { TEST_REDIS_URL, untilSubscribed } from './redis.ts';
@@ -14,6 +15,7 @@ export { corpusFile } from './corpus.ts';
 export {
   errorsOf,
   importFile,
+  productCount,
   productsBySku,
   readImport,
   storeFile,

@@ -2,9 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll } from 'vitest';
-import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
+import { afterAll, expect, vi } from 'vitest';
+import { uniqueRedisPrefix } from '@acme/db/testing';
+import { useTestDatabase, type TestDatabaseFixture } from './database.ts';
+import { readImport, storeFile } from './imports.ts';
 import { TEST_REDIS_URL } from './redis.ts';
+import { sampleCsv } from './samples.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -69,9 +72,14 @@ export async function kill(child: ChildProcess, signal: NodeJS.Signals = 'SIGKIL
 }
 
 export interface WorkerProcessesFixture {
-  readonly database: TestDatabase;
+  readonly database: TestDatabaseFixture;
   /** Starts a real worker process on the file's database and Redis prefix; killed after the file. */
   spawn: () => ChildProcess;
+  /**
+   * Stores a sample CSV of `rows` rows and spawns a worker for it; resolves once that worker is
+   * mid-import (rows processed, not completed), for a test that interrupts it there.
+   */
+  importUnderWay: (filename: string, rows: number) => Promise<{ id: string; worker: ChildProcess }>;
 }
 
 /**
@@ -80,30 +88,36 @@ export interface WorkerProcessesFixture {
  * worker.
  */
 export function useWorkerProcesses(): WorkerProcessesFixture {
-  let database: TestDatabase | undefined;
+  const database = useTestDatabase();
   const prefix = uniqueRedisPrefix();
   const workers: ChildProcess[] = [];
-  beforeAll(async () => {
-    database = await createTestDatabase();
-  });
   afterAll(async () => {
     for (const worker of workers) await kill(worker);
-    await database?.drop();
   });
-  const fixture: WorkerProcessesFixture = {
-    get database() {
-      if (!database) throw new Error('useWorkerProcesses: the database exists once beforeAll ran');
-      return database;
-    },
-    spawn: () => {
-      const worker = spawnWorker({
-        DATABASE_URL: fixture.database.url,
-        REDIS_URL: TEST_REDIS_URL,
-        REDIS_PREFIX: prefix,
-      });
-      workers.push(worker);
-      return worker;
+  const spawnOne = () => {
+    const worker = spawnWorker({
+      DATABASE_URL: database.url,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: prefix,
+    });
+    workers.push(worker);
+    return worker;
+  };
+  return {
+    database,
+    spawn: spawnOne,
+    importUnderWay: async (filename, rows) => {
+      const id = await storeFile(database.sql, filename, sampleCsv({ rows }));
+      const worker = spawnOne();
+      await vi.waitFor(
+        async () => {
+          const state = await readImport(database.db, id);
+          expect(state.status).not.toBe('completed'); // the interruption must land mid-import
+          expect(state.rowsProcessed).toBeGreaterThan(0);
+        },
+        { timeout: 30_000, interval: 50 },
+      );
+      return { id, worker };
     },
   };
-  return fixture;
 }

@@ -1,11 +1,12 @@
 import { Logger, run, type Runner } from 'graphile-worker';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
+import { uniqueRedisPrefix } from '@acme/db/testing';
+import { useTestDatabase, type TestDatabaseFixture } from './database.ts';
 import { TEST_REDIS_URL } from './redis.ts';
 import { createBus, type Bus } from '@acme/realtime';
 import { loadConfig } from '@acme/runtime/config';
 import { createLogger } from '@acme/runtime/logger';
-import { createTaskList } from '@acme/jobs';
+import { createTaskList, createWorkerDeps } from '@acme/jobs';
 
 export interface InProcessWorker {
   runner: Runner;
@@ -15,7 +16,7 @@ export interface InProcessWorker {
 
 /** The real task list on graphile-worker, in the test process (for tests that need no SIGKILL). */
 export async function startInProcessWorker(
-  database: TestDatabase,
+  database: TestDatabaseFixture,
   redis: { url: string; prefix: string },
 ): Promise<InProcessWorker> {
   const logger = createLogger({ level: 'error', name: 'test-worker' });
@@ -25,18 +26,11 @@ export async function startInProcessWorker(
     REDIS_PREFIX: redis.prefix,
   });
   const bus = createBus({ url: redis.url, prefix: redis.prefix, logger });
-  const stopping = new AbortController();
+  const { deps, beginStop } = createWorkerDeps(database, { bus, logger, config });
   const runner = await run({
     connectionString: database.url,
     concurrency: 2,
-    taskList: createTaskList({
-      sql: database.sql,
-      db: database.db,
-      bus,
-      logger,
-      config,
-      stopping: stopping.signal,
-    }),
+    taskList: createTaskList(deps),
     noHandleSignals: true,
     logger: new Logger(() => () => {}),
     preset: { worker: { pollInterval: 200 } },
@@ -45,7 +39,7 @@ export async function startInProcessWorker(
     runner,
     bus,
     stop: async () => {
-      stopping.abort();
+      beginStop();
       await runner.stop();
       await bus.close();
     },
@@ -53,7 +47,7 @@ export async function startInProcessWorker(
 }
 
 export interface InProcessWorkerFixture {
-  readonly database: TestDatabase;
+  readonly database: TestDatabaseFixture;
   readonly worker: InProcessWorker;
 }
 
@@ -63,27 +57,22 @@ export interface InProcessWorkerFixture {
  * starts with no products and no remembered mappings.
  */
 export function useInProcessWorker(): InProcessWorkerFixture {
-  let database: TestDatabase | undefined;
+  const database = useTestDatabase();
   let worker: InProcessWorker | undefined;
   beforeAll(async () => {
-    database = await createTestDatabase();
     worker = await startInProcessWorker(database, {
       url: TEST_REDIS_URL,
       prefix: uniqueRedisPrefix(),
     });
   });
   beforeEach(async () => {
-    if (database) await database.sql`truncate products, import_mappings`;
+    await database.sql`truncate products, import_mappings`;
   });
   afterAll(async () => {
     await worker?.stop();
-    await database?.drop();
   });
   return {
-    get database() {
-      if (!database) throw new Error('useInProcessWorker: the database exists once beforeAll ran');
-      return database;
-    },
+    database,
     get worker() {
       if (!worker) throw new Error('useInProcessWorker: the worker runs once beforeAll ran');
       return worker;

@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '@acme/db/testing';
+import { beforeEach, expect, test } from 'vitest';
 import { createMemoryBus } from '@acme/realtime';
 import { createLogger } from '@acme/runtime/logger';
 import { enqueueImport, importJobKey } from './enqueue-import.ts';
 import { rescueStalledImports } from './rescue-stalled.ts';
-import { readImport } from '@acme/testing';
+import { readImport, useTestDatabase } from '@acme/testing';
 
-let database: TestDatabase;
+const database = useTestDatabase();
 const bus = createMemoryBus();
 const logger = createLogger({ level: 'silent', name: 'test' });
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-afterAll(async () => {
-  await database?.drop();
-});
 beforeEach(async () => {
   await database.sql`delete from graphile_worker._private_jobs`;
   await database.sql`delete from imports`;

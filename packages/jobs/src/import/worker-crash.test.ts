@@ -1,10 +1,9 @@
-import { expect, test, vi } from 'vitest';
+import { expect, test } from 'vitest';
 import {
   kill,
+  productCount,
   readImport,
-  sampleCsv,
   sampleDistinctSkus,
-  storeFile,
   useWorkerProcesses,
   waitForFinal,
 } from '@acme/testing';
@@ -13,16 +12,7 @@ const processes = useWorkerProcesses();
 
 test('a worker SIGKILLed mid-import: after a restart the import completes within a minute, catalogue right', async () => {
   const rows = 100_000;
-  const id = await storeFile(processes.database.sql, 'crash.csv', sampleCsv({ rows }));
-  const first = processes.spawn();
-  await vi.waitFor(
-    async () => {
-      const state = await readImport(processes.database.db, id);
-      expect(state.status).not.toBe('completed'); // the kill must land mid-import
-      expect(state.rowsProcessed).toBeGreaterThan(0);
-    },
-    { timeout: 30_000, interval: 50 },
-  );
+  const { id, worker: first } = await processes.importUnderWay('crash.csv', rows);
   await kill(first, 'SIGKILL');
   const killed = await readImport(processes.database.db, id);
   expect(['parsing', 'importing']).toContain(killed.status);
@@ -38,8 +28,5 @@ test('a worker SIGKILLed mid-import: after a restart the import completes within
     attempts: 2,
   });
   expect(final.finishedAt!.getTime() - restartedAt).toBeLessThan(60_000);
-  const [count] = await processes.database.sql<
-    { n: number }[]
-  >`select count(*)::int as n from products`;
-  expect(count?.n).toBe(final.created);
+  expect(await productCount(processes.database.sql)).toBe(final.created);
 }, 120_000);

@@ -2,10 +2,9 @@ import { once } from 'node:events';
 import { expect, test } from 'vitest';
 import { importJobKey } from './enqueue-import.ts';
 import {
+  productCount,
   readImport,
-  sampleCsv,
   sampleDistinctSkus,
-  storeFile,
   useWorkerProcesses,
   waitForFinal,
 } from '@acme/testing';
@@ -14,13 +13,7 @@ const processes = useWorkerProcesses();
 
 test('SIGTERM mid-import hands the import back to the queue at once; the next worker completes it', async () => {
   const rows = 100_000;
-  const id = await storeFile(processes.database.sql, 'shutdown.csv', sampleCsv({ rows }));
-  const first = processes.spawn();
-  await expect
-    .poll(async () => (await readImport(processes.database.db, id)).rowsProcessed, {
-      timeout: 30_000,
-    })
-    .toBeGreaterThan(0);
+  const { id, worker: first } = await processes.importUnderWay('shutdown.csv', rows);
 
   const exited = once(first, 'exit');
   first.kill('SIGTERM');
@@ -46,8 +39,5 @@ test('SIGTERM mid-import hands the import back to the queue at once; the next wo
     attempts: 2,
   });
   expect(final.interruptions).toHaveLength(1);
-  const [count] = await processes.database.sql<
-    { n: number }[]
-  >`select count(*)::int as n from products`;
-  expect(count!.n).toBe(final.created);
+  expect(await productCount(processes.database.sql)).toBe(final.created);
 }, 120_000);

@@ -1,19 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { Logger as GraphileLogger, run } from 'graphile-worker';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '@acme/db/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '@acme/runtime/logger';
+import { useTestDatabase } from '@acme/testing';
 import { releaseDeadWorkers, startLivenessBeacon } from './worker-liveness.ts';
 
-let database: TestDatabase;
+const database = useTestDatabase();
 const logger = createLogger({ level: 'silent', name: 'test' });
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-afterAll(async () => {
-  await database?.drop();
-});
 beforeEach(async () => {
   await database.sql`delete from graphile_worker._private_jobs`;
   await database.sql`delete from worker_heartbeats`;

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { Logger as GraphileLogger, run, type Runner } from 'graphile-worker';
+import { run, type Runner } from 'graphile-worker';
 import pg from 'pg';
 import { createDatabase } from '@acme/db';
 import {
@@ -13,14 +13,7 @@ import {
 import { createConfiguredBus, type Bus } from '@acme/realtime';
 import type { Config } from '@acme/runtime/config';
 import type { Logger } from '@acme/runtime/logger';
-
-/** graphile-worker's log lines go through pino with their scope (task, job id). */
-function graphileLogger(logger: Logger): GraphileLogger {
-  return new GraphileLogger((scope) => (level, message, meta) => {
-    const pinoLevel = level === 'warning' ? 'warn' : level;
-    logger[pinoLevel]({ ...scope, ...meta }, message);
-  });
-}
+import { graphileLogger } from './graphile-logger.ts';
 
 export interface RunningWorker {
   runner: Runner;

@@ -1,8 +1,12 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { PinoPretty } from 'pino-pretty';
 
 export type { Logger };
 
-/** One JSON logger per process; children add `requestId`, `jobId` and the like. */
+/**
+ * One logger per process; children add `requestId`, `jobId` and the like. Lines are JSON for log
+ * collectors, or readable ones when stdout is a terminal (someone running `pnpm start`).
+ */
 export function createLogger(options: {
   level: string;
   name: string;
@@ -16,5 +20,11 @@ export function createLogger(options: {
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], remove: true },
   };
-  return options.destination ? pino(config, options.destination) : pino(config);
+  const destination = options.destination ?? (process.stdout.isTTY ? readableLines() : undefined);
+  return destination ? pino(config, destination) : pino(config);
+}
+
+/** Readable, coloured lines in the same process (no transport thread). */
+function readableLines(): DestinationStream {
+  return PinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
 }

@@ -3,12 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '@acme/runtime/logger';
 import { graphileLogger } from './graphile-logger.ts';
 
+interface LogLine {
+  level: number;
+  msg: string;
+}
+
 /** A pino logger at debug whose JSON lines are kept for the test to read. */
 function capturedLogger() {
-  const lines: { level: number; msg: string; task?: string }[] = [];
+  const lines: LogLine[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      lines.push(JSON.parse(chunk.toString()));
+      lines.push(JSON.parse(chunk.toString()) as LogLine);
       done();
     },
   });

@@ -42,7 +42,8 @@ export type TImportPreview = z.infer<typeof ZImportPreview>;
 export const ZImportFormat = z.object({
   /**
    * `utf-8`, `utf-16le`, `utf-16be`, or a code page: `windows-1252`, `macintosh`, `windows-1250`,
-   * `iso-8859-2`, `windows-1251`, `koi8-r`, `shift_jis`, `gb18030` (WHATWG names); `xlsx` for a workbook.
+   * `iso-8859-2`, `windows-1251`, `koi8-r`, `shift_jis`, `gb18030`, `big5`, `euc-kr` (WHATWG
+   * names); `xlsx` for a workbook.
    */
   encoding: z.string(),
   /** `,` `;` tab or `|`, or what an Excel `sep=` line named; `xlsx` for a workbook (cells). */
@@ -67,6 +68,8 @@ export const ENCODING_LABELS = {
   'koi8-r': 'KOI8-R (Cyrillic)',
   shift_jis: 'Shift_JIS (Japanese)',
   gb18030: 'GB18030 (Chinese)',
+  big5: 'Big5 (Traditional Chinese)',
+  'euc-kr': 'EUC-KR (Korean)',
 } as const;
 
 /** An encoding's label, or its name when it has none. */

@@ -81,13 +81,41 @@ describe('a file in a code page other than Windows-1252', () => {
         { sku: 'CN-3', name: '马克杯', description: '陶瓷材质 350毫升', active: true },
       ],
     ],
+    [
+      'iconv-zh-tw-big5.csv',
+      'big5',
+      ',',
+      [
+        { sku: 'TW-1', name: '電熱水壺', description: '不鏽鋼 1.7公升，快速煮水', active: true },
+        { sku: 'TW-2', name: '檯燈', description: '黃銅燈臂，附LED燈泡', active: false },
+        { sku: 'TW-3', name: '馬克杯', description: '陶瓷；可用洗碗機清洗', active: true },
+        // 許 and 功 end in the byte of "\"
+        { sku: 'TW-4', name: '許願瓶', description: '玻璃製品，功能強大', active: true },
+      ],
+    ],
+    [
+      'iconv-ko-cp949.csv',
+      'euc-kr',
+      ',',
+      [
+        {
+          sku: 'KR-1',
+          name: '전기 주전자',
+          description: '스테인리스 1.7리터 빠른 가열',
+          active: true,
+        },
+        { sku: 'KR-2', name: '탁상 램프', description: '황동 암과 LED 전구 포함', active: false },
+        // 똠 and 꿍 are outside EUC-KR: code page 949 writes them with ASCII letters as trail bytes
+        { sku: 'KR-3', name: '똠얌꿍 소스', description: '태국식 수프 소스, 매운맛', active: true },
+      ],
+    ],
     ['utf-16be-no-bom.csv', 'utf-16be', ',', POLISH_AND_CZECH],
   ])('%s reads as %s', async (file, encoding, delimiter, products) => {
     const final = await importFile(files.database, file, corpusFile(file));
     expect(final).toMatchObject({
       status: 'completed',
       error: null,
-      created: 3,
+      created: products.length,
       invalid: 0,
       format: { encoding, delimiter, compression: null },
       warnings: [],

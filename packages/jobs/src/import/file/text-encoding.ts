@@ -1,6 +1,8 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { Transform, type TransformCallback } from 'node:stream';
 import { TextDecoder } from 'node:util';
+import { analyse } from 'chardet';
+import iconv from 'iconv-lite';
 import { encodingLabel } from '@acme/shared';
 import { ImportFailure } from '../import-failure.ts';
 import { looksBinary, utf16ByteOrder } from './file-kind.ts';
@@ -9,8 +11,8 @@ import { looksBinary, utf16ByteOrder } from './file-kind.ts';
  * Code pages of files that are not UTF-8, in order of preference when two read equally well:
  * Excel's plain "CSV" on Windows writes the system's ANSI code page (Western 1252, Central
  * European 1250, Cyrillic 1251, Japanese Shift_JIS, Simplified Chinese GBK, which GB18030
- * decodes), Excel for Mac writes Mac Roman, Unix tools and older supplier systems ISO-8859-2 or
- * KOI8-R.
+ * decodes, Traditional Chinese Big5, Korean 949, which `euc-kr` decodes), Excel for Mac writes
+ * Mac Roman, Unix tools and older supplier systems ISO-8859-2 or KOI8-R.
  */
 const SINGLE_BYTE = [
   'windows-1252',
@@ -20,11 +22,17 @@ const SINGLE_BYTE = [
   'windows-1251',
   'koi8-r',
 ] as const;
-const MULTI_BYTE = ['shift_jis', 'gb18030'] as const;
+const MULTI_BYTE = ['shift_jis', 'gb18030', 'big5', 'euc-kr'] as const;
 export type SingleByteEncoding = (typeof SINGLE_BYTE)[number];
 export type MultiByteEncoding = (typeof MULTI_BYTE)[number];
 export type LegacyEncoding = SingleByteEncoding | MultiByteEncoding;
 const LEGACY: readonly LegacyEncoding[] = [...SINGLE_BYTE, ...MULTI_BYTE];
+/**
+ * The code pages scored by their own structure (below). Shift_JIS stands for the double-byte
+ * ones against the single-byte ones, GB18030 too; which double-byte one a file is in is then
+ * told by how common its characters are (`doubleByteEncoding`).
+ */
+const SCORED: readonly LegacyEncoding[] = [...SINGLE_BYTE, 'shift_jis', 'gb18030'];
 
 /** The encodings a file is read in (WHATWG names, as `TextDecoder` knows them). */
 export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | LegacyEncoding;
@@ -46,15 +54,16 @@ const EVIDENCE_BYTES = 65_536;
  *   byte the question does not arise; at it, up to 64 KiB are held back and judged: valid UTF-8
  *   sequences make it UTF-8 (a stray invalid byte later costs only its row); invalid ones make it
  *   the code page that reads them most plausibly (`chooseLegacyEncoding`; when a more common one
- *   reads almost as well, that one, with a warning naming both readings). Shift_JIS and GB18030 put ASCII bytes
- *   inside their characters, so a file in one of them is decoded here and passed on as UTF-8.
+ *   reads almost as well, that one, with a warning naming both readings). Shift_JIS, GB18030,
+ *   Big5 and EUC-KR put ASCII bytes inside their characters, so a file in one of them is decoded
+ *   here and passed on as UTF-8.
  * A UTF-8 BOM is dropped; binary content is refused.
  */
 export class TextDecoding extends Transform {
   /** Decided so far; a file that stays ASCII is UTF-8. */
   encoding: TextEncodingName = 'utf-8';
   /**
-   * Set once the file shows bytes that are invalid in its encoding (UTF-8, Shift_JIS, GB18030):
+   * Set once the file shows bytes that are invalid in its encoding (UTF-8 or a double-byte one):
    * rows holding U+FFFD are then suspect.
    */
   sawInvalidBytes = false;
@@ -66,8 +75,8 @@ export class TextDecoding extends Transform {
   #state: 'start' | 'ascii' | 'deciding' | 'utf-8' | 'transcoding' | 'single-byte' = 'start';
   #held: Buffer[] = [];
   #heldBytes = 0;
-  /** UTF-16, Shift_JIS or GB18030 to text. */
-  #decoder: TextDecoder | undefined;
+  /** UTF-16 or a double-byte code page to text. */
+  #decoder: StreamDecoder | undefined;
   /** The ASCII just before the first non-ASCII byte: the words it sits in, for judging. */
   #context: Buffer = Buffer.alloc(0);
   /** The start of a UTF-8 character cut off at the end of the previous piece. */
@@ -86,7 +95,7 @@ export class TextDecoding extends Transform {
     try {
       if (this.#state === 'start' && this.#heldBytes > 0) this.#start(this.#takeHeld(), true);
       if (this.#state === 'deciding') this.#decide(this.#takeHeld());
-      if (this.#state === 'transcoding') this.#transcode(this.#decoder!.decode());
+      if (this.#state === 'transcoding') this.#transcode(this.#decoder!.end());
       if (this.#state === 'utf-8' && this.#carry.length > 0) this.sawInvalidBytes = true;
       callback();
     } catch (error) {
@@ -111,7 +120,7 @@ export class TextDecoding extends Transform {
         this.#utf8(chunk);
         return;
       case 'transcoding':
-        this.#transcode(this.#decoder!.decode(chunk, { stream: true }));
+        this.#transcode(this.#decoder!.write(chunk));
         return;
       case 'single-byte':
         this.push(chunk);
@@ -137,7 +146,7 @@ export class TextDecoding extends Transform {
     if (utf16) {
       this.encoding = utf16;
       this.#state = 'transcoding';
-      this.#decoder = new TextDecoder(utf16); // drops the BOM itself
+      this.#decoder = streamDecoder(utf16); // drops the BOM itself
       this.#take(head);
       return;
     }
@@ -200,7 +209,7 @@ export class TextDecoding extends Transform {
       return;
     }
     this.#state = 'transcoding';
-    this.#decoder = new TextDecoder(encoding);
+    this.#decoder = streamDecoder(encoding);
     this.#take(evidence);
   }
 
@@ -210,6 +219,43 @@ export class TextDecoding extends Transform {
     if (!this.sawInvalidBytes && text.includes('\uFFFD')) this.sawInvalidBytes = true;
     this.push(Buffer.from(text, 'utf8'));
   }
+}
+
+/** Text from a stream of bytes, a piece at a time; U+FFFD for bytes invalid in the encoding. */
+interface StreamDecoder {
+  write(bytes: Buffer): string;
+  end(): string;
+}
+
+/**
+ * iconv-lite's code pages for those Node's TextDecoder (ICU) reads short of the WHATWG
+ * Encoding Standard: its `euc-kr` lacks the syllables Korean Windows (code page 949) adds
+ * (`똠`: 8C 63) and its `big5` the HKSCS characters, and both drop such a lead byte without a
+ * trace (no U+FFFD), so a row would lose a letter unnoticed.
+ */
+const ICONV_NAMES: Partial<Record<TextEncodingName, string>> = {
+  'euc-kr': 'cp949',
+  big5: 'big5hkscs',
+};
+
+function streamDecoder(encoding: 'utf-16le' | 'utf-16be' | MultiByteEncoding): StreamDecoder {
+  const iconvName = ICONV_NAMES[encoding];
+  if (iconvName) {
+    const decoder = iconv.getDecoder(iconvName);
+    return { write: (bytes) => decoder.write(bytes), end: () => decoder.end() ?? '' };
+  }
+  const decoder = new TextDecoder(encoding);
+  return {
+    write: (bytes) => decoder.decode(bytes, { stream: true }),
+    end: () => decoder.decode(),
+  };
+}
+
+/** `bytes` as text in `encoding` (a double-byte code page through streamDecoder). */
+function decodeAll(encoding: LegacyEncoding, bytes: Buffer): string {
+  if (isSingleByte(encoding)) return new TextDecoder(encoding).decode(bytes);
+  const decoder = streamDecoder(encoding);
+  return decoder.write(bytes) + decoder.end();
 }
 
 /** Length of `bytes` without a UTF-8 sequence left incomplete at its end. */
@@ -423,10 +469,34 @@ function reading(encoding: LegacyEncoding, evidence: Buffer): Reading {
   const score =
     encoding === 'shift_jis'
       ? shiftJisPlausibility(evidence)
-      : encoding === 'gb18030'
-        ? gb18030Plausibility(evidence)
-        : singleBytePlausibility(encoding, evidence, new TextDecoder(encoding).decode(evidence));
+      : isSingleByte(encoding)
+        ? singleBytePlausibility(encoding, evidence, new TextDecoder(encoding).decode(evidence))
+        : gb18030Plausibility(evidence);
   return { encoding, score };
+}
+
+/** What ICU's recognizers (chardet) call the double-byte code pages. */
+const ICU_DOUBLE_BYTE: Record<string, MultiByteEncoding> = {
+  Shift_JIS: 'shift_jis',
+  GB18030: 'gb18030',
+  Big5: 'big5',
+  'EUC-KR': 'euc-kr',
+};
+/** ICU's confidence (0–100) from which its choice among the double-byte code pages is taken. */
+const ICU_CONFIDENCE = 50;
+
+/**
+ * Which double-byte code page `evidence`, found double-byte by structure (`structural`), is in.
+ * Shift_JIS, GBK, Big5 and EUC-KR put their characters in overlapping byte ranges, so Korean
+ * reads as valid common hanzi in GBK and Big5 as valid GBK: only how common the characters
+ * are in each reading tells them apart. ICU's recognizers (chardet) count the characters among
+ * each language's most frequent ones; below ICU_CONFIDENCE the structural choice stands.
+ */
+function doubleByteEncoding(evidence: Buffer, structural: MultiByteEncoding): MultiByteEncoding {
+  const match = analyse(evidence).find(({ name }) => name in ICU_DOUBLE_BYTE);
+  return match && match.confidence >= ICU_CONFIDENCE
+    ? (ICU_DOUBLE_BYTE[match.name] ?? structural)
+    : structural;
 }
 
 /** A reading only wins over a more common one (earlier in LEGACY) by this much. */
@@ -447,10 +517,15 @@ export interface LegacyChoice {
  * shown as a warning: the file is imported, never refused for it.
  */
 export function chooseLegacyEncoding(evidence: Buffer, first: number): LegacyChoice {
-  const readings = LEGACY.map((encoding) => reading(encoding, evidence));
-  const best = readings.reduce((a, b) => (b.score > a.score ? b : a));
+  const readings = SCORED.map((encoding) => reading(encoding, evidence));
+  let best = readings.reduce((a, b) => (b.score > a.score ? b : a));
+  const doubleByte = !isSingleByte(best.encoding);
+  if (doubleByte)
+    best = { ...best, encoding: doubleByteEncoding(evidence, best.encoding as MultiByteEncoding) };
   const rival = readings.find(
     (candidate) =>
+      // among the double-byte code pages, doubleByteEncoding decided
+      !(doubleByte && !isSingleByte(candidate.encoding)) &&
       LEGACY.indexOf(candidate.encoding) < LEGACY.indexOf(best.encoding) &&
       best.score - candidate.score < MARGIN,
   );
@@ -492,7 +567,7 @@ function sampleWord(bytes: Buffer, at: number): (reading: Reading) => string {
   while (start > 0 && at - start < 30 && isWordByte(bytes[start - 1])) start--;
   let end = at + 1;
   while (end < bytes.length && end - at < 30 && isWordByte(bytes[end])) end++;
-  return ({ encoding }) => new TextDecoder(encoding).decode(bytes.subarray(start, end));
+  return ({ encoding }) => decodeAll(encoding, bytes.subarray(start, end));
 }
 
 /** Maps a field the parser decoded as latin1 (byte = code point) to the file's code page. */

@@ -1,4 +1,5 @@
-// pnpm bench:import [--rows 500000] [--skip-floor] [--skip-back-to-back] [--skip-review]
+// pnpm bench:import [--rows 500000] [--skip-floor] [--skip-back-to-back] [--skip-review] [--zip]
+//                   [--port 3210] [--database acme_bench_import]
 //
 // The CSV import end to end on this machine, against its floor:
 // - generates a realistic CSV (names, word-word-word SKUs, 1-3 sentence descriptions, quoted
@@ -17,11 +18,14 @@
 // - prints seconds, rows/s and the phases of each import (upload, parse+stage, classify, write,
 //   index rebuild), the ratio to the floor, the peak RSS of the worker, the server's RSS growth,
 //   and whether the import's own tables and stored file were freed.
-import { createReadStream, createWriteStream, openAsBlob, statSync } from 'node:fs';
+// --zip uploads the CSV zipped (Info-ZIP `zip -j`, which must be on PATH) instead: the worker then
+// reads the stored archive by range and inflates its member (the floor still reads the CSV).
+import { createReadStream, createWriteStream, openAsBlob, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
+import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { createApiClient } from '@acme/api/client';
@@ -39,7 +43,10 @@ const { values: args } = parseArgs({
     'skip-floor': { type: 'boolean', default: false },
     'skip-back-to-back': { type: 'boolean', default: false },
     'skip-review': { type: 'boolean', default: false },
+    zip: { type: 'boolean', default: false },
     port: { type: 'string', default: '3210' },
+    /** The benchmark's database (dropped and created): another name lets two runs share a server. */
+    database: { type: 'string', default: 'acme_bench_import' },
     /** IMPORT_UNDO_DAYS of the worker: 0 measures the import without its undo journal. */
     'undo-days': { type: 'string', default: '7' },
     'admin-url': {
@@ -49,7 +56,7 @@ const { values: args } = parseArgs({
   },
 });
 const ROWS = Number(args.rows);
-const DB_NAME = 'acme_bench_import';
+const DB_NAME = args.database;
 const RATIO_GOAL = 1.2;
 const UNCHANGED_GOAL = 0.6; // an unchanged re-import, against the fresh import's own time
 const SERVER_GROWTH_GOAL_MB = 64;
@@ -67,7 +74,7 @@ console.log(
 );
 
 // --- the file ------------------------------------------------------------------------------------
-const file = path.join(os.tmpdir(), `acme-bench-import-${ROWS}.csv`);
+const file = path.join(os.tmpdir(), `${DB_NAME}-${ROWS}.csv`); // one per database: runs may overlap
 const generated = await timeIt(() =>
   pipeline(Readable.from(sampleCsv({ rows: ROWS })), createWriteStream(file)),
 );
@@ -75,6 +82,17 @@ const bytes = statSync(file).size;
 console.log(
   `file: ${file}, ${(bytes / 1024 ** 2).toFixed(1)} MiB, generated in ${fmtS(generated)}`,
 );
+/** What is uploaded: the CSV, or with --zip the CSV zipped. */
+const uploaded = args.zip ? `${file}.zip` : file;
+if (args.zip) {
+  rmSync(uploaded, { force: true }); // zip would add to an archive left by an earlier run
+  const zipping = await timeIt(() =>
+    Promise.resolve(execFileSync('zip', ['-q', '-j', uploaded, file])),
+  );
+  console.log(
+    `uploading it zipped: ${uploaded}, ${(statSync(uploaded).size / 1024 ** 2).toFixed(1)} MiB, zipped in ${fmtS(zipping)}`,
+  );
+}
 
 // --- a fresh database, the real processes --------------------------------------------------------
 const admin = postgres(adminUrl.toString(), { max: 1, onnotice: () => {} });
@@ -108,7 +126,7 @@ const baseUrl = `http://127.0.0.1:${args.port}`;
 let uploadedOverHttp = true;
 
 /** Upload → completed, as a user sees it. */
-async function importThroughApp(label: string, source = file) {
+async function importThroughApp(label: string, source = uploaded) {
   await sql`checkpoint`;
   const started = performance.now();
   const id = await upload(label, source);
@@ -140,7 +158,8 @@ async function importThroughApp(label: string, source = file) {
 async function upload(label: string, source: string, review = false): Promise<string> {
   if (uploadedOverHttp || review) {
     const form = new FormData();
-    form.set('file', await openAsBlob(source, { type: 'text/csv' }), `${label}.csv`);
+    const type = source.endsWith('.zip') ? 'application/zip' : 'text/csv';
+    form.set('file', await openAsBlob(source, { type }), `${label}${path.extname(source)}`);
     if (review) form.set('review', 'true');
     const response = await fetch(`${baseUrl}/api/imports`, { method: 'POST', body: form });
     if (response.status === 202) return ((await response.json()) as { importId: string }).importId;
@@ -150,7 +169,7 @@ async function upload(label: string, source: string, review = false): Promise<st
   }
   // The route is not there (yet): store the file the way it does (chunks + row + job).
   return storeUpload(sql as never, {
-    filename: `${label}.csv`,
+    filename: `${label}${path.extname(source)}`,
     file: createReadStream(source, { highWaterMark: 1 << 20 }),
     maxBytes: Number.MAX_SAFE_INTEGER,
     options: () => ({ mapping: null, review: false }),
@@ -158,7 +177,7 @@ async function upload(label: string, source: string, review = false): Promise<st
 }
 
 /** Upload with review=true → waiting for review, then imports.confirm → completed. */
-async function reviewThroughApp(label: string, source = file) {
+async function reviewThroughApp(label: string, source = uploaded) {
   await sql`checkpoint`;
   const started = performance.now();
   const id = await upload(label, source, true);
@@ -213,7 +232,7 @@ async function floor(): Promise<number> {
 
 /** A small file of the same shape, for the "large import right after a small one" case. */
 async function smallFile(rows: number): Promise<string> {
-  const small = path.join(os.tmpdir(), `acme-bench-import-small-${rows}.csv`);
+  const small = path.join(os.tmpdir(), `${DB_NAME}-small-${rows}.csv`);
   await pipeline(Readable.from(sampleCsv({ rows })), createWriteStream(small));
   return small;
 }

@@ -56,7 +56,7 @@ export class ImportProgress {
   readonly #onError: (error: unknown) => void;
   #timer: NodeJS.Timeout | undefined;
   #inFlight: Promise<void> | undefined;
-  #last: { phase: TImportPhase; count: number; at: number } | undefined;
+  readonly #rate = new PhaseRate();
 
   constructor(options: {
     db: Db;
@@ -103,7 +103,11 @@ export class ImportProgress {
     try {
       const updated = await recordProgress(this.#db, this.#bus, this.#id, {
         ...source,
-        rowsPerSecond: this.#rate(source),
+        rowsPerSecond: this.#rate.sample(
+          source.phase,
+          source.phase === 'writing' ? source.rowsWritten : source.rowsProcessed,
+          performance.now(),
+        ),
         percent: progressPercent(source, this.#bytesTotal),
       });
       if (updated?.cancelRequested) this.#onCancel();
@@ -111,16 +115,22 @@ export class ImportProgress {
       this.#onError(error);
     }
   }
+}
 
-  /** Rows read (or products written) per second since the previous tick of the same phase. */
-  #rate(source: ProgressSource): number {
-    const now = performance.now();
-    const count = source.phase === 'writing' ? source.rowsWritten : source.rowsProcessed;
-    const last = this.#last;
-    this.#last = { phase: source.phase, count, at: now };
-    if (!last || last.phase !== source.phase || source.phase === 'classifying') return 0;
-    const seconds = (now - last.at) / 1000;
-    return seconds > 0 ? Math.round((count - last.count) / seconds) : 0;
+/**
+ * Rows read (or products written) per second since the current phase began. A rate between two
+ * ticks would not do: products are written in statements of many thousand rows, each longer than a
+ * tick, so it would read 0 between them (and the reading rate would jump with each batch).
+ */
+export class PhaseRate {
+  #start: { phase: TImportPhase; count: number; at: number } | undefined;
+
+  /** `at` in milliseconds (performance.now()). Comparing with the catalogue counts nothing: 0. */
+  sample(phase: TImportPhase, count: number, at: number): number {
+    if (this.#start?.phase !== phase) this.#start = { phase, count, at };
+    const seconds = (at - this.#start.at) / 1000;
+    if (phase === 'classifying' || seconds <= 0) return 0;
+    return Math.round((count - this.#start.count) / seconds);
   }
 }
 

@@ -25,6 +25,14 @@ export async function* readFileChunks(sql: Sql, importId: string): AsyncGenerato
   }
 }
 
+/** Pieces of the stored file went while it was read (deleted meanwhile): no fault of the file. */
+class StoredPiecesMissing extends Error {
+  override name = 'StoredPiecesMissing';
+  constructor(importId: string) {
+    super(`import ${importId}: pieces of the stored file are missing`);
+  }
+}
+
 /**
  * The uploaded file read by byte range (a zip archive's directory is at its end, zip-archive.ts):
  * the pieces' sizes first, then only the pieces a range covers, a few per query. The last piece
@@ -62,7 +70,7 @@ export async function openStoredFile(
       select seq, data from import_file_chunks
       where import_id = ${importId} and seq between ${first} and ${pieces[to]!.seq}
       order by seq`;
-    if (rows.length !== to - from + 1) throw new Error(`import ${importId}: stored pieces missing`);
+    if (rows.length !== to - from + 1) throw new StoredPiecesMissing(importId);
     const last = rows.at(-1);
     if (last) kept = last;
     return rows.map((row) => row.data);

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { corpusFile } from '@acme/testing';
+import { ImportFailure } from '../import-failure.ts';
 import { openZipMember, type RandomAccessFile } from './zip-archive.ts';
 
 /** An archive in memory, read by range as the stored file is. */
@@ -60,6 +61,23 @@ describe('openZipMember', () => {
     expect(await unzipped(corpusFile('zip-stored-xlsx.zip'))).toEqual(
       corpusFile('libreoffice-calc.xlsx'),
     );
+  });
+
+  it('passes on a failure to read the stored file (a lost connection) as it is: retried, not blamed on the file', async () => {
+    const archive = corpusFile('zip-shopify-export.zip');
+    const lost = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    const failing: RandomAccessFile = {
+      size: archive.length,
+      read: () =>
+        new Readable({
+          read() {
+            this.destroy(lost);
+          },
+        }),
+    };
+    const failure = await openZipMember(failing, { maxBytes: 1 << 30 }).catch((e: unknown) => e);
+    expect(failure).toBe(lost);
+    expect(failure).not.toBeInstanceOf(ImportFailure);
   });
 
   it('ignores what zipping adds: folders, __MACOSX/ and AppleDouble files, .DS_Store', async () => {

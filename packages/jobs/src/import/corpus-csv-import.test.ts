@@ -1,3 +1,4 @@
+import iconv from 'iconv-lite';
 import { describe, expect, test } from 'vitest';
 import { corpusFile, errorsOf, importFile, productsBySku, useInProcessWorker } from '@acme/testing';
 
@@ -109,6 +110,43 @@ describe('a file in a code page other than Windows-1252', () => {
         { sku: 'KR-3', name: '똠얌꿍 소스', description: '태국식 수프 소스, 매운맛', active: true },
       ],
     ],
+    [
+      'iconv-hu-windows-1250.csv',
+      'windows-1250',
+      ',',
+      [
+        {
+          sku: 'HU-1',
+          name: 'Elektromos vízforraló',
+          description: 'Rozsdamentes acél, 1,7 literes',
+          active: true,
+        },
+        {
+          sku: 'HU-2',
+          name: 'Asztali lámpa',
+          description: 'Sárgaréz kar és LED izzó',
+          active: false,
+        },
+        {
+          sku: 'HU-3',
+          name: 'Bögre (350 ml)',
+          description: 'Kerámia; mosogatógépben mosható',
+          active: true,
+        },
+        {
+          sku: 'HU-4',
+          name: 'Fűnyíró',
+          description: 'Erős motor, hosszú élettartam',
+          active: true,
+        },
+        {
+          sku: 'HU-5',
+          name: 'Őszibarack lekvár',
+          description: 'Ünnepi ajándék üvegben',
+          active: true,
+        },
+      ],
+    ],
     ['utf-16be-no-bom.csv', 'utf-16be', ',', POLISH_AND_CZECH],
   ])('%s reads as %s', async (file, encoding, delimiter, products) => {
     const final = await importFile(files.database, file, corpusFile(file));
@@ -174,6 +212,37 @@ describe('a file in a code page other than Windows-1252', () => {
       ['GR-2', 'Übergröße'],
       ['MAC-1', 'Crème brûlée torch'],
       ['MAC-2', 'Müller’s naïve café'],
+    ]);
+  });
+
+  test('Portuguese õ and Estonian õ beside ö and ü stay Windows-1252 (Hungarian ő is the same byte)', async () => {
+    const portuguese = await importFile(
+      files.database,
+      'pt.csv',
+      iconv.encode(
+        'sku,name\nPT-1,Peças e acessórios\nPT-2,Informações técnicas\n',
+        'windows-1252',
+      ),
+    );
+    const estonian = await importFile(
+      files.database,
+      'et.csv',
+      iconv.encode(
+        'sku,name\nET-1,Jõulukaunistused\nET-2,Öökull ja üks päikesevari\n',
+        'windows-1252',
+      ),
+    );
+    for (const final of [portuguese, estonian])
+      expect(final).toMatchObject({
+        status: 'completed',
+        created: 2,
+        format: { encoding: 'windows-1252' },
+      });
+    expect((await productsBySku(files.database.sql)).map(({ name }) => name)).toEqual([
+      'Jõulukaunistused',
+      'Öökull ja üks päikesevari',
+      'Peças e acessórios',
+      'Informações técnicas',
     ]);
   });
 

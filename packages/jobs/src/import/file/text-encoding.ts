@@ -320,6 +320,22 @@ const RARE_LETTERS: Partial<
 };
 
 /**
+ * Hungarian ő and ű (and Ő, Ű) are the bytes Windows-1252 reads as õ and û, letters Portuguese,
+ * French and Estonian use. Beside ö or ü, in a text without the letters those languages write
+ * with them (ã ç â à è ê ä), they are Hungarian read wrongly, and rare in that reading.
+ */
+const HUNGARIAN_IN_WESTERN = {
+  rare: new Set([...WESTERN_RARE.rare, ...'õûÕÛ']),
+  rareBeforeLetter: WESTERN_RARE.rareBeforeLetter,
+};
+const HUNGARIAN_ONLY = /[öüÖÜ]/;
+const PORTUGUESE_FRENCH_OR_ESTONIAN = /[ãçâàèêäÃÇÂÀÈÊÄ]/;
+const hungarianMisread = (encoding: SingleByteEncoding, text: string) =>
+  encoding === 'windows-1252' &&
+  HUNGARIAN_ONLY.test(text) &&
+  !PORTUGUESE_FRENCH_OR_ESTONIAN.test(text);
+
+/**
  * How plausible `text` (a single-byte decoding of `bytes`, one character per byte) reads at its
  * non-ASCII characters: letters inside words in a fitting case score; controls (bytes the code
  * page leaves undefined), rare letters, signs wedged into words, a case change inside a word, an
@@ -327,7 +343,7 @@ const RARE_LETTERS: Partial<
  * letter beside a Latin one do not.
  */
 function singleBytePlausibility(encoding: SingleByteEncoding, bytes: Buffer, text: string): number {
-  const rare = RARE_LETTERS[encoding];
+  const rare = hungarianMisread(encoding, text) ? HUNGARIAN_IN_WESTERN : RARE_LETTERS[encoding];
   const accented = (neighbour: string) => neighbour >= '\u0080' && LATIN.test(neighbour);
   let score = 0;
   for (let i = 0; i < bytes.length; i++) {

@@ -1,8 +1,13 @@
 import type { Sql, TransactionSql } from 'postgres';
 import type { RandomAccessFile } from './file/zip-archive.ts';
 
-/** Chunks fetched per query: ~4 MiB in flight at most, whatever the file's size. */
-const CHUNKS_PER_QUERY = 4;
+/**
+ * Chunks fetched per query. A bytea arrives as hex text, each 1 MiB piece as a 2 MiB string
+ * besides the message buffer: one piece a query kept the worker's peak RSS ~20 MB lower than
+ * four while reading a 139 MiB file (docs/performance.md), and the parse, not the round trips,
+ * sets the pace.
+ */
+const CHUNKS_PER_QUERY = 1;
 
 /**
  * The uploaded file, streamed in order from `import_file_chunks` (stored by the upload as ~1 MiB

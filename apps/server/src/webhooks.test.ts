@@ -269,6 +269,38 @@ describe('webhooks router', () => {
     }
   });
 
+  it('gives a subscriber that came after a test its stored result first, then each new one', async () => {
+    const hook = await api.webhooks.create.mutate({
+      url: endpoint.url,
+      events: ['product.created'],
+    });
+    const first = await api.webhooks.test.mutate({ id: hook.id });
+    await expect
+      .poll(async () => (await api.webhooks.byId.query({ id: hook.id })).lastTest?.deliveryId, {
+        timeout: 10_000,
+      })
+      .toBe(first.deliveryId);
+
+    const results: TWebhookTestResult[] = [];
+    const subscription = api.webhooks.onTestResult.subscribe(
+      { id: hook.id },
+      { onData: (result) => results.push(result) },
+    );
+    try {
+      await expect
+        .poll(() => results.map((result) => result.deliveryId), { timeout: 10_000 })
+        .toEqual([first.deliveryId]);
+      await untilSubscribed(config, `webhook-test:${hook.id}`);
+      const second = await api.webhooks.test.mutate({ id: hook.id });
+      await expect
+        .poll(() => results.map((result) => result.deliveryId), { timeout: 10_000 })
+        .toEqual([first.deliveryId, second.deliveryId]);
+      expect(results[1]).toMatchObject({ statusCode: 204, error: null });
+    } finally {
+      subscription.unsubscribe();
+    }
+  });
+
   it('lists deliveries newest first with their latest attempt, paged and filtered', async () => {
     endpoint.respond((request, res) => {
       if (request.body.includes('PAGE-2')) res.writeHead(500).end('broken');

@@ -80,6 +80,10 @@ export function WebhookCard(props: {
       { id: props.webhook.id },
       {
         onData: (data) => {
+          // The subscription starts with the stored result (shown already), and yields it again
+          // after a reconnect: only a newer one ends a test under way.
+          const shown = lastTest();
+          if (shown && data.at.getTime() <= shown.at.getTime()) return;
           clearTimeout(testTimer);
           setTesting(false);
           setResult(data);

@@ -1,5 +1,4 @@
 import {
-  webhookTestChannel,
   ZWebhook,
   ZWebhookById,
   ZWebhookCreateInput,
@@ -13,12 +12,12 @@ import {
   ZWebhookRedeliverInput,
   ZWebhookRedeliverOutput,
   ZWebhookTestOutput,
-  ZWebhookTestResult,
   ZWebhookUpdateInput,
 } from '@acme/shared';
 import { z } from 'zod';
 import { publicProcedure, router } from '../trpc.ts';
 import { followDeliveries } from './follow-deliveries.ts';
+import { followTestResults } from './follow-test-results.ts';
 import { getDelivery, listDeliveries } from './list-deliveries.ts';
 import { webhookHealth } from './webhook-health.ts';
 import {
@@ -87,19 +86,10 @@ export const webhooksRouter = router({
     .output(z.array(ZWebhookHealth))
     .query(({ ctx }) => webhookHealth(ctx.sql)),
   /** Test results of one webhook as they arrive (call `test` after subscribing). */
-  onTestResult: publicProcedure.input(ZWebhookById).subscription(async function* ({
-    ctx,
-    input,
-    signal,
-  }) {
-    await getWebhook(ctx.db, input.id);
-    const abort = signal ?? new AbortController().signal;
-    for await (const message of ctx.bus.subscribe(webhookTestChannel(input.id), abort)) {
-      const result = ZWebhookTestResult.safeParse(message);
-      if (result.success) yield result.data;
-      else ctx.logger.warn({ channel: webhookTestChannel(input.id) }, 'bad test result message');
-    }
-  }),
+  /** The stored last test result, then each new one (docs/webhooks.md, "Testing"). */
+  onTestResult: publicProcedure
+    .input(ZWebhookById)
+    .subscription(({ ctx, input, signal }) => followTestResults(ctx, input.id, signal)),
   /** "Look again": one of the webhook's deliveries changed (refetch the log). */
   onDeliveryChange: publicProcedure
     .input(ZWebhookById)

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { createLogger } from '@acme/runtime/logger';
 import { createBus, type Bus } from './bus.ts';
-import { TEST_REDIS_URL } from './testing.ts';
+import { takeMessages, TEST_REDIS_URL } from './testing.ts';
 
 const logger = createLogger({ level: 'silent', name: 'test' });
 const prefix = () => `acme-test:${randomBytes(6).toString('hex')}:`;
@@ -15,15 +15,6 @@ function bus(options: { url?: string; prefix: string }): Bus {
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((b) => b.close()));
 });
-
-async function take(iterator: AsyncGenerator<unknown>, count: number): Promise<unknown[]> {
-  const received: unknown[] = [];
-  for await (const message of iterator) {
-    received.push(message);
-    if (received.length === count) break;
-  }
-  return received;
-}
 
 /** Runs `publish` every 20 ms until `received` settles (the subscriber heard one), within 5 s. */
 async function publishUntilHeard(received: Promise<unknown[]>, publish: () => Promise<unknown>) {
@@ -45,7 +36,7 @@ describe('bus', () => {
     const publisher = bus({ prefix: shared });
     const subscriber = bus({ prefix: shared });
     const controller = new AbortController();
-    const received = take(subscriber.subscribe('import:1', controller.signal), 1);
+    const received = takeMessages(subscriber.subscribe('import:1', controller.signal), 1);
     let probe = 0;
     await publishUntilHeard(received, () => publisher.publish('import:1', { probe: probe++ }));
     expect(await received).toEqual([{ probe: expect.any(Number) as number }]);
@@ -57,7 +48,7 @@ describe('bus', () => {
     const publisher = bus({ prefix: shared });
     const subscriber = bus({ prefix: shared });
     const controllers = [new AbortController(), new AbortController()];
-    const [a, b] = controllers.map((c) => take(subscriber.subscribe('ch', c.signal), 1));
+    const [a, b] = controllers.map((c) => takeMessages(subscriber.subscribe('ch', c.signal), 1));
     let probe = 0;
     await publishUntilHeard(Promise.all([a!, b!]), () =>
       publisher.publish('ch', { probe: probe++ }),
@@ -73,7 +64,7 @@ describe('bus', () => {
     const subscriber = bus({ prefix: mine });
     const samePrefixPublisher = bus({ prefix: mine });
     const controller = new AbortController();
-    const received = take(subscriber.subscribe('ch', controller.signal), 1);
+    const received = takeMessages(subscriber.subscribe('ch', controller.signal), 1);
     await subscriber.ready();
     // The foreign prefix publishes first; only the own-prefix message may arrive.
     await publisher.publish('ch', { from: 'other' });
@@ -88,7 +79,7 @@ describe('bus', () => {
   it('ends the iteration when the signal aborts', async () => {
     const subscriber = bus({ prefix: prefix() });
     const controller = new AbortController();
-    const iteration = take(subscriber.subscribe('ch', controller.signal), 5);
+    const iteration = takeMessages(subscriber.subscribe('ch', controller.signal), 5);
     controller.abort();
     expect(await iteration).toEqual([]);
   });

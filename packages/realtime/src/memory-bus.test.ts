@@ -1,21 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryBus } from './memory-bus.ts';
-
-async function take(iterator: AsyncGenerator<unknown>, count: number): Promise<unknown[]> {
-  const received: unknown[] = [];
-  for await (const message of iterator) {
-    received.push(message);
-    if (received.length === count) break;
-  }
-  return received;
-}
+import { takeMessages } from './testing.ts';
 
 /** Starts iterating (which registers the listener) before anything is published. */
 function listen(iterator: AsyncGenerator<unknown>, count: number) {
   const first = iterator.next();
   return first.then(async (result) => {
     if (result.done) return [];
-    return count === 1 ? [result.value] : [result.value, ...(await take(iterator, count - 1))];
+    return count === 1
+      ? [result.value]
+      : [result.value, ...(await takeMessages(iterator, count - 1))];
   });
 }
 
@@ -50,7 +44,7 @@ describe('memory bus', () => {
   it('ends the iteration when the signal aborts', async () => {
     const bus = createMemoryBus();
     const controller = new AbortController();
-    const iteration = take(bus.subscribe('ch', controller.signal), 5);
+    const iteration = takeMessages(bus.subscribe('ch', controller.signal), 5);
     controller.abort();
     expect(await iteration).toEqual([]);
   });

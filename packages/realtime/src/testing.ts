@@ -8,3 +8,16 @@ export function testRedisUrl(): string {
 
 /** The Redis every test talks to (see `testRedisUrl`). */
 export const TEST_REDIS_URL = testRedisUrl();
+
+/** The first `count` messages of a subscription (fewer if it ends first); stops iterating then. */
+export async function takeMessages(
+  iterator: AsyncGenerator<unknown>,
+  count: number,
+): Promise<unknown[]> {
+  const received: unknown[] = [];
+  for await (const message of iterator) {
+    received.push(message);
+    if (received.length === count) break;
+  }
+  return received;
+}

@@ -1,5 +1,3 @@
-// Namespace import: Kobalte's `Dialog` object is shared with (and overwritten by) AlertDialog.
-import * as Dialog from '@kobalte/core/dialog';
 import { useMutation, useQueryClient } from '@tanstack/solid-query';
 import { createSignal, Show } from 'solid-js';
 import { toast } from 'solid-sonner';
@@ -8,6 +6,8 @@ import { useApi } from '../api/context.tsx';
 import { errorCode, errorMessage, fieldErrors, trpcMutation } from '../api/query.ts';
 import { Toggle } from '../components/toggle.tsx';
 import { PRODUCTS_KEY } from './product-queries.ts';
+import { FormActions } from '../components/form-actions.tsx';
+import { Modal } from '../components/modal.tsx';
 
 const text = (data: FormData, key: string): string => {
   const value = data.get(key);
@@ -76,60 +76,45 @@ export function CreateProductDialog() {
   );
 
   return (
-    <Dialog.Root
+    <Modal
       open={open()}
       onOpenChange={(next) => {
         setOpen(next);
         if (!next) setErrors({});
       }}
+      title="New product"
+      triggerLabel="New product"
     >
-      <Dialog.Trigger class="button primary" as="button" type="button">
-        New product
-      </Dialog.Trigger>
-      <Dialog.Portal>
-        <Dialog.Overlay class="dialog-overlay" />
-        <div class="dialog-positioner">
-          <Dialog.Content class="dialog">
-            <Dialog.Title class="dialog-title">New product</Dialog.Title>
-            <form
-              class="form-grid single"
-              style={{ 'grid-template-columns': '1fr' }}
-              onSubmit={submit}
-              novalidate
-            >
-              <label class="field" for="new-sku">
-                <span>SKU</span>
-                <input {...field('sku')} autocomplete="off" />
-                {errorFor('sku')}
-              </label>
-              <label class="field" for="new-name">
-                <span>Name</span>
-                <input {...field('name')} autocomplete="off" />
-                {errorFor('name')}
-              </label>
-              <label class="field" for="new-description">
-                <span>Description</span>
-                <textarea {...field('description')} rows={3} />
-                {errorFor('description')}
-              </label>
-              <Toggle label="Active" checked={active()} onChange={setActive} />
-              <Show when={errors().form}>
-                <p class="alert" role="alert">
-                  {errors().form}
-                </p>
-              </Show>
-              <div class="dialog-actions">
-                <button type="button" onClick={() => setOpen(false)}>
-                  Cancel
-                </button>
-                <button type="submit" class="primary" disabled={create.isPending}>
-                  {create.isPending ? 'Creating…' : 'Create product'}
-                </button>
-              </div>
-            </form>
-          </Dialog.Content>
-        </div>
-      </Dialog.Portal>
-    </Dialog.Root>
+      <form
+        class="form-grid single"
+        style={{ 'grid-template-columns': '1fr' }}
+        onSubmit={submit}
+        novalidate
+      >
+        <label class="field" for="new-sku">
+          <span>SKU</span>
+          <input {...field('sku')} autocomplete="off" />
+          {errorFor('sku')}
+        </label>
+        <label class="field" for="new-name">
+          <span>Name</span>
+          <input {...field('name')} autocomplete="off" />
+          {errorFor('name')}
+        </label>
+        <label class="field" for="new-description">
+          <span>Description</span>
+          <textarea {...field('description')} rows={3} />
+          {errorFor('description')}
+        </label>
+        <Toggle label="Active" checked={active()} onChange={setActive} />
+        <FormActions
+          error={errors().form}
+          busy={create.isPending}
+          submitLabel="Create product"
+          busyLabel="Creating…"
+          onCancel={() => setOpen(false)}
+        />
+      </form>
+    </Modal>
   );
 }

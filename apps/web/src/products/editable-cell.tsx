@@ -1,4 +1,5 @@
 import { Show } from 'solid-js';
+import { Dynamic } from 'solid-js/web';
 
 /** An open editor's state. Kept by the table, not the cell: rows re-render when data changes. */
 export interface CellEdit {
@@ -76,33 +77,20 @@ export function EditableCell(props: EditableCellProps) {
       }
     >
       <div class="field">
-        <Show
-          when={props.multiline}
-          fallback={
-            <input
-              class="cell-input"
-              aria-label={props.label}
-              aria-invalid={error() ? 'true' : undefined}
-              aria-describedby={error() ? errorId : undefined}
-              value={draft()}
-              onInput={(e) => setDraft(e.currentTarget.value)}
-              onKeyDown={onKeyDown}
-              ref={(el) => queueMicrotask(() => el.focus())}
-            />
+        <Dynamic
+          component={props.multiline ? 'textarea' : 'input'}
+          class="cell-input"
+          rows={props.multiline ? 3 : undefined}
+          aria-label={props.label}
+          aria-invalid={error() ? 'true' : undefined}
+          aria-describedby={error() ? errorId : undefined}
+          value={draft()}
+          onInput={(e: InputEvent & { currentTarget: HTMLInputElement | HTMLTextAreaElement }) =>
+            setDraft(e.currentTarget.value)
           }
-        >
-          <textarea
-            class="cell-input"
-            rows={3}
-            aria-label={props.label}
-            aria-invalid={error() ? 'true' : undefined}
-            aria-describedby={error() ? errorId : undefined}
-            value={draft()}
-            onInput={(e) => setDraft(e.currentTarget.value)}
-            onKeyDown={onKeyDown}
-            ref={(el) => queueMicrotask(() => el.focus())}
-          />
-        </Show>
+          onKeyDown={onKeyDown}
+          ref={(el: HTMLElement) => queueMicrotask(() => el.focus())}
+        />
         <Show when={error()}>
           <span id={errorId} class="field-error" role="alert">
             {error()}

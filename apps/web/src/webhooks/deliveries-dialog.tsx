@@ -1,5 +1,3 @@
-// Namespace import: Kobalte's `Dialog` object is shared with (and overwritten by) AlertDialog.
-import * as Dialog from '@kobalte/core/dialog';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/solid-query';
 import { createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 import { toast } from 'solid-sonner';
@@ -17,6 +15,7 @@ import {
 } from './delivery-status.tsx';
 import { RecoverForm } from './recover-form.tsx';
 import { webhookDeliveriesQuery, WEBHOOKS_KEY, type DeliveriesInput } from './webhook-queries.ts';
+import { Modal, ModalDescription } from '../components/modal.tsx';
 
 const PAGE_SIZE = 20;
 /** Changes that arrive together (a backlog draining) refresh the log once. */
@@ -263,26 +262,23 @@ export function DeliveriesDialog(props: {
   onClose: () => void;
 }) {
   return (
-    <Dialog.Root open={props.webhook !== null} onOpenChange={(open) => !open && props.onClose()}>
-      <Dialog.Portal>
-        <Dialog.Overlay class="dialog-overlay" />
-        <div class="dialog-positioner">
-          <Dialog.Content class="dialog wide">
-            <Dialog.Title class="dialog-title">Deliveries</Dialog.Title>
-            <Dialog.Description class="mono muted" style={{ 'overflow-wrap': 'anywhere' }}>
-              {props.webhook?.url}
-            </Dialog.Description>
-            <Show when={props.webhook?.id} keyed>
-              {(id) => <DeliveriesLog id={id} />}
-            </Show>
-            <div class="dialog-actions">
-              <button type="button" onClick={() => props.onClose()}>
-                Close
-              </button>
-            </div>
-          </Dialog.Content>
-        </div>
-      </Dialog.Portal>
-    </Dialog.Root>
+    <Modal
+      open={props.webhook !== null}
+      onOpenChange={(open) => !open && props.onClose()}
+      title="Deliveries"
+      wide
+    >
+      <ModalDescription class="mono muted" style={{ 'overflow-wrap': 'anywhere' }}>
+        {props.webhook?.url}
+      </ModalDescription>
+      <Show when={props.webhook?.id} keyed>
+        {(id) => <DeliveriesLog id={id} />}
+      </Show>
+      <div class="dialog-actions">
+        <button type="button" onClick={() => props.onClose()}>
+          Close
+        </button>
+      </div>
+    </Modal>
   );
 }

@@ -5,6 +5,7 @@ import { useApi } from '../api/context.tsx';
 import { errorMessage } from '../api/query.ts';
 import { webhooksClient } from '../api/routers.ts';
 import { WEBHOOKS_KEY } from './webhook-queries.ts';
+import { FormActions } from '../components/form-actions.tsx';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -89,14 +90,13 @@ export function RecoverForm(props: { webhookId: string; onDone: () => void }) {
           {problem()}
         </p>
       </Show>
-      <div class="dialog-actions">
-        <button type="button" disabled={recover.isPending} onClick={() => props.onDone()}>
-          Cancel
-        </button>
-        <button type="submit" class="primary" disabled={recover.isPending}>
-          {recover.isPending ? 'Recovering…' : 'Recover'}
-        </button>
-      </div>
+      <FormActions
+        busy={recover.isPending}
+        submitLabel="Recover"
+        busyLabel="Recovering…"
+        onCancel={() => props.onDone()}
+        holdWhileBusy
+      />
     </form>
   );
 }

@@ -1,10 +1,10 @@
-// Namespace import: Kobalte's `Dialog` object is shared with (and overwritten by) AlertDialog.
-import * as Dialog from '@kobalte/core/dialog';
 import { createEffect, createSignal, For, on, Show } from 'solid-js';
 import { EVENT_TYPES, type TEventType } from '@acme/shared';
 import { errorMessage, fieldErrors } from '../api/query.ts';
 import { Toggle } from '../components/toggle.tsx';
 import { validateWebhookUrl } from './webhook-queries.ts';
+import { FormActions } from '../components/form-actions.tsx';
+import { Modal } from '../components/modal.tsx';
 
 export interface WebhookDraft {
   url: string;
@@ -84,68 +84,59 @@ export function WebhookFormDialog(props: {
   };
 
   return (
-    <Dialog.Root open={props.open} onOpenChange={(open) => !busy() && props.onOpenChange(open)}>
-      <Dialog.Portal>
-        <Dialog.Overlay class="dialog-overlay" />
-        <div class="dialog-positioner">
-          <Dialog.Content class="dialog">
-            <Dialog.Title class="dialog-title">{props.title}</Dialog.Title>
-            <form style={{ display: 'grid', gap: '12px' }} onSubmit={submit} novalidate>
-              <label class="field">
-                <span>Endpoint URL</span>
+    <Modal
+      open={props.open}
+      onOpenChange={(open) => !busy() && props.onOpenChange(open)}
+      title={props.title}
+    >
+      <form style={{ display: 'grid', gap: '12px' }} onSubmit={submit} novalidate>
+        <label class="field">
+          <span>Endpoint URL</span>
+          <input
+            type="url"
+            name="url"
+            placeholder="https://example.com/webhooks/acme"
+            value={url()}
+            onInput={(e) => changeUrl(e.currentTarget.value)}
+            aria-invalid={errors().url ? 'true' : undefined}
+            aria-describedby={errors().url ? 'webhook-url-error' : undefined}
+          />
+          <Show when={errors().url}>
+            <span id="webhook-url-error" class="field-error">
+              {errors().url}
+            </span>
+          </Show>
+        </label>
+        <fieldset class="field" style={{ border: 'none', padding: 0, margin: 0 }}>
+          <legend style={{ 'font-weight': 500, 'font-size': '13px', 'margin-bottom': '4px' }}>
+            Events
+          </legend>
+          <For each={EVENT_TYPES}>
+            {(type) => (
+              <label class="row" style={{ gap: '6px' }}>
                 <input
-                  type="url"
-                  name="url"
-                  placeholder="https://example.com/webhooks/acme"
-                  value={url()}
-                  onInput={(e) => changeUrl(e.currentTarget.value)}
-                  aria-invalid={errors().url ? 'true' : undefined}
-                  aria-describedby={errors().url ? 'webhook-url-error' : undefined}
+                  type="checkbox"
+                  checked={events().includes(type)}
+                  onChange={(e) => toggleEvent(type, e.currentTarget.checked)}
                 />
-                <Show when={errors().url}>
-                  <span id="webhook-url-error" class="field-error">
-                    {errors().url}
-                  </span>
-                </Show>
+                <span class="mono">{type}</span>
               </label>
-              <fieldset class="field" style={{ border: 'none', padding: 0, margin: 0 }}>
-                <legend style={{ 'font-weight': 500, 'font-size': '13px', 'margin-bottom': '4px' }}>
-                  Events
-                </legend>
-                <For each={EVENT_TYPES}>
-                  {(type) => (
-                    <label class="row" style={{ gap: '6px' }}>
-                      <input
-                        type="checkbox"
-                        checked={events().includes(type)}
-                        onChange={(e) => toggleEvent(type, e.currentTarget.checked)}
-                      />
-                      <span class="mono">{type}</span>
-                    </label>
-                  )}
-                </For>
-                <Show when={errors().events}>
-                  <span class="field-error">{errors().events}</span>
-                </Show>
-              </fieldset>
-              <Toggle label="Enabled" checked={enabled()} onChange={setEnabled} />
-              <Show when={errors().form}>
-                <p class="alert" role="alert">
-                  {errors().form}
-                </p>
-              </Show>
-              <div class="dialog-actions">
-                <button type="button" disabled={busy()} onClick={() => props.onOpenChange(false)}>
-                  Cancel
-                </button>
-                <button type="submit" class="primary" disabled={busy()}>
-                  {busy() ? 'Saving…' : props.submitLabel}
-                </button>
-              </div>
-            </form>
-          </Dialog.Content>
-        </div>
-      </Dialog.Portal>
-    </Dialog.Root>
+            )}
+          </For>
+          <Show when={errors().events}>
+            <span class="field-error">{errors().events}</span>
+          </Show>
+        </fieldset>
+        <Toggle label="Enabled" checked={enabled()} onChange={setEnabled} />
+        <FormActions
+          error={errors().form}
+          busy={busy()}
+          submitLabel={props.submitLabel}
+          busyLabel="Saving…"
+          onCancel={() => props.onOpenChange(false)}
+          holdWhileBusy
+        />
+      </form>
+    </Modal>
   );
 }

@@ -25,8 +25,13 @@ import {
   foldProductCounters,
   SEARCH_INDEXES,
 } from '@acme/db';
-import { migrateDatabase } from '@acme/db/migrate';
 import { copyLine, productRows } from './lib/catalogue-data.ts';
+import {
+  benchDatabaseUrl,
+  DEFAULT_ADMIN_URL,
+  freshBenchDatabase,
+  withAdmin,
+} from './lib/database.ts';
 import { startApp, stopApp } from './lib/processes.ts';
 import { fmtMs, fmtS, loadAverage, percentile, timeIt } from './lib/stats.ts';
 
@@ -40,7 +45,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     'admin-url': {
       type: 'string',
-      default: process.env['BENCH_ADMIN_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+      default: DEFAULT_ADMIN_URL,
     },
   },
 });
@@ -49,9 +54,7 @@ const SAMPLES = Number(args.samples);
 const P95_GOAL_MS = 50;
 const DB_NAME = 'acme_bench_products';
 
-const adminUrl = new URL(args['admin-url']);
-const dbUrl = new URL(adminUrl);
-dbUrl.pathname = `/${DB_NAME}`;
+const dbUrl = benchDatabaseUrl(args['admin-url'], DB_NAME);
 
 console.log(
   `bench:products — ${ROWS.toLocaleString()} rows, ${SAMPLES} samples per query, ${os.cpus().length} cores`,
@@ -60,25 +63,20 @@ console.log(
 /** Whether --reuse can keep the catalogue the previous run left. */
 async function seeded(): Promise<boolean> {
   if (!args.reuse) return false;
-  const admin = postgres(adminUrl.toString(), { max: 1, onnotice: () => {} });
-  const [found] = await admin`select 1 from pg_database where datname = ${DB_NAME}`;
-  await admin.end();
+  const [found] = await withAdmin(
+    args['admin-url'],
+    (admin) => admin`select 1 from pg_database where datname = ${DB_NAME}`,
+  );
   if (!found) return false;
-  const existing = postgres(dbUrl.toString(), { max: 1, onnotice: () => {} });
+  const existing = postgres(dbUrl, { max: 1, onnotice: () => {} });
   const [row] = await existing<{ n: number }[]>`select count(*)::int as n from products`;
   await existing.end();
   return row?.n === ROWS;
 }
 
 const reused = await seeded();
-if (!reused) {
-  const admin = postgres(adminUrl.toString(), { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists ${DB_NAME} with (force)`);
-  await admin.unsafe(`create database ${DB_NAME}`);
-  await admin.end();
-  await migrateDatabase(dbUrl.toString());
-}
-const sql = postgres(dbUrl.toString(), { max: 4, onnotice: () => {} });
+if (!reused) await freshBenchDatabase(args['admin-url'], DB_NAME);
+const sql = postgres(dbUrl, { max: 4, onnotice: () => {} });
 
 if (reused) {
   if (!args['rebuild-options']) await ensureSearchIndexes(sql);
@@ -245,7 +243,7 @@ const port = String(3900 + Math.floor(Math.random() * 90));
 const server = await startApp(
   'apps/server/src/main.ts',
   {
-    DATABASE_URL: dbUrl.toString(),
+    DATABASE_URL: dbUrl,
     REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
     PORT: port,
     REDIS_PREFIX: `bench-products:${port}:`,

@@ -16,8 +16,8 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { createApiClient } from '@acme/api/client';
-import { migrateDatabase } from '@acme/db/migrate';
 import { sampleCsv } from '@acme/testing/samples';
+import { DEFAULT_ADMIN_URL, freshBenchDatabase } from './lib/database.ts';
 import { startApp, stopApp } from './lib/processes.ts';
 import { catalogueSettled } from './lib/settled.ts';
 import { fmtS, timeIt } from './lib/stats.ts';
@@ -28,7 +28,7 @@ const { values: args } = parseArgs({
     port: { type: 'string', default: '3211' },
     'admin-url': {
       type: 'string',
-      default: process.env['BENCH_ADMIN_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+      default: DEFAULT_ADMIN_URL,
     },
   },
 });
@@ -36,20 +36,13 @@ const ROWS = Number(args.rows);
 const DB_NAME = 'acme_bench_undo';
 const DELETE_ALL_GOAL_MS = 3_000;
 const RESTORE_GOAL_MS = 15_000;
-const adminUrl = new URL(args['admin-url']);
-const dbUrl = new URL(adminUrl);
-dbUrl.pathname = `/${DB_NAME}`;
 
 console.log(`bench:undo — ${ROWS.toLocaleString('en')} rows, ${os.cpus().length} cores`);
 
-const admin = postgres(adminUrl.toString(), { max: 1, onnotice: () => {} });
-await admin.unsafe(`drop database if exists ${DB_NAME} with (force)`);
-await admin.unsafe(`create database ${DB_NAME}`);
-await admin.end();
-await migrateDatabase(dbUrl.toString());
-const sql = postgres(dbUrl.toString(), { max: 2, onnotice: () => {} });
+const dbUrl = await freshBenchDatabase(args['admin-url'], DB_NAME);
+const sql = postgres(dbUrl, { max: 2, onnotice: () => {} });
 const env = {
-  DATABASE_URL: dbUrl.toString(),
+  DATABASE_URL: dbUrl,
   PORT: args.port,
   REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
   REDIS_PREFIX: `bench-undo:${args.port}:`,

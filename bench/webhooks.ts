@@ -10,8 +10,8 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { createApiClient } from '@acme/api/client';
-import { migrateDatabase } from '@acme/db/migrate';
 import { emitEvent } from '@acme/jobs/events';
+import { DEFAULT_ADMIN_URL, dropBenchDatabase, freshBenchDatabase } from './lib/database.ts';
 import { startApp, stopApp } from './lib/processes.ts';
 import { fmtMs, fmtS, percentile } from './lib/stats.ts';
 
@@ -23,7 +23,7 @@ const { values: args } = parseArgs({
     samples: { type: 'string', default: '400' },
     'admin-url': {
       type: 'string',
-      default: process.env['BENCH_ADMIN_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+      default: DEFAULT_ADMIN_URL,
     },
   },
 });
@@ -35,19 +35,12 @@ const RATIO_GOAL = 1.1;
 const DB_NAME = 'acme_bench_webhooks';
 const CONCURRENCY = process.env['WEBHOOK_CONCURRENCY'] ?? '16';
 
-const adminUrl = new URL(args['admin-url']);
-const dbUrl = new URL(adminUrl);
-dbUrl.pathname = `/${DB_NAME}`;
-
 console.log(
   `bench:webhooks — ${os.cpus().length} cores, WEBHOOK_CONCURRENCY=${CONCURRENCY} per worker process`,
 );
 
-const admin = postgres(adminUrl.toString(), { max: 1, onnotice: () => {} });
-await admin.unsafe(`drop database if exists ${DB_NAME} with (force)`);
-await admin.unsafe(`create database ${DB_NAME}`);
-await migrateDatabase(dbUrl.toString());
-const sql = postgres(dbUrl.toString(), { max: 4, onnotice: () => {} });
+const dbUrl = await freshBenchDatabase(args['admin-url'], DB_NAME);
+const sql = postgres(dbUrl, { max: 4, onnotice: () => {} });
 // A catalogue for the list query to page through.
 await sql`insert into products (sku, name, description)
   select 'BENCH-' || g, 'Product ' || g, 'A product used by the webhook benchmark.'
@@ -85,7 +78,7 @@ async function startEndpoint(delayMs: number) {
 
 const port = String(3400 + Math.floor(Math.random() * 90));
 const env = {
-  DATABASE_URL: dbUrl.toString(),
+  DATABASE_URL: dbUrl,
   PORT: port,
   REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
   REDIS_PREFIX: `bench-webhooks:${port}:`,
@@ -198,5 +191,4 @@ await stopApp(worker);
 await stopApp(server);
 await slow.close();
 await sql.end();
-await admin.unsafe(`drop database if exists ${DB_NAME} with (force)`);
-await admin.end();
+await dropBenchDatabase(args['admin-url'], DB_NAME);

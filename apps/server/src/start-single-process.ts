@@ -8,20 +8,13 @@ import {
 } from '@acme/db/embedded';
 import { migrateDatabase } from '@acme/db/migrate';
 import { createMemoryBus, createMemoryAttemptLimiter, type Bus } from '@acme/realtime';
-import { ConfigError, loadConfig } from '@acme/runtime/config';
+import { configOrExit, loadConfig } from '@acme/runtime/config';
 import { createLogger } from '@acme/runtime/logger';
 import { onShutdown } from '@acme/runtime/shutdown';
 import { startWorker } from '@acme/worker/worker';
 import { startServer } from './app.ts';
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(78); // EX_CONFIG
-}
+const config = configOrExit(() => loadConfig());
 const logger = createLogger({ level: config.LOG_LEVEL, name: 'app' });
 
 let embedded: EmbeddedPostgres | undefined;

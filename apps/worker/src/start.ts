@@ -1,19 +1,14 @@
 // Started by main.ts once the module hooks are registered.
 import { migrateDatabase } from '@acme/db/migrate';
-import { ConfigError, loadConfig, requireExternalServices } from '@acme/runtime/config';
+import { configOrExit, loadConfig, requireExternalServices } from '@acme/runtime/config';
 import { createLogger } from '@acme/runtime/logger';
 import { onShutdown } from '@acme/runtime/shutdown';
 import { containLostConnections } from './lost-connections.ts';
 import { startWorker } from './worker.ts';
 
-let config;
-try {
-  config = requireExternalServices(loadConfig(), 'worker (`pnpm start:worker`)');
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(78); // EX_CONFIG
-}
+const config = configOrExit(() =>
+  requireExternalServices(loadConfig(), 'worker (`pnpm start:worker`)'),
+);
 const logger = createLogger({ level: config.LOG_LEVEL, name: 'worker' });
 containLostConnections(logger);
 await migrateDatabase(config.DATABASE_URL);

@@ -176,3 +176,17 @@ export function requireExternalServices(
       'For a single process with an embedded PostgreSQL and in-process messaging, run `pnpm start`.',
   );
 }
+
+/**
+ * For a process's entry point: the config `load` returns, or, when it throws a ConfigError, its
+ * message on stderr (no stack: it says what to set) and exit code 78 (EX_CONFIG).
+ */
+export function configOrExit<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(78); // EX_CONFIG
+  }
+}

@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { TRPCClientError } from '@trpc/client';
 import type { AppRouter } from '@acme/api';
 import { eq, importFileChunks, imports, sql } from '@acme/db';
-import { expect, vi } from 'vitest';
+import { afterAll, beforeAll, expect, vi } from 'vitest';
 import { importChannel, ZImport, type TImport, type TImportStatus } from '@acme/shared';
 import { startTestServer, startTestWorker, type TestServer, type TestWorker } from '@acme/testing';
 
@@ -205,6 +205,24 @@ export async function startServerWithWorker(
       await server.close();
     },
   };
+}
+
+/**
+ * `startServerWithWorker` for a test file: started before its tests, closed after them. The handle
+ * stands for the running pair (each property read goes to it), from beforeAll on.
+ */
+export function useServerWithWorker(env: Record<string, string> = {}): ServerWithWorker {
+  let running: ServerWithWorker | undefined;
+  beforeAll(async () => {
+    running = await startServerWithWorker(env);
+  });
+  afterAll(() => running?.close());
+  return new Proxy({} as ServerWithWorker, {
+    get: (_, key): unknown => {
+      if (!running) throw new Error('useServerWithWorker: the server runs once beforeAll ran');
+      return Reflect.get(running, key) as unknown;
+    },
+  });
 }
 
 /** Waits (20 s at most) until the import is in one of `statuses` at a version above `newerThan`. */

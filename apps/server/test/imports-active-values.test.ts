@@ -1,12 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { productsBySku } from '@acme/testing';
-import {
-  failure,
-  startServerWithWorker,
-  uploadForReview,
-  waitForImport,
-  type ServerWithWorker,
-} from './helpers.ts';
+import { failure, uploadForReview, waitForImport, useServerWithWorker } from './helpers.ts';
 
 /** A shop system's list whose Status column says Online/Offline, which no import reads by itself. */
 const ONLINE_OFFLINE =
@@ -18,11 +12,7 @@ const ONLINE_OFFLINE =
   'A-5;Eierbecher;\n';
 const MAPPING = { sku: 'Artikelnummer', name: 'Bezeichnung', active: 'Status' };
 
-let t: ServerWithWorker;
-beforeAll(async () => {
-  t = await startServerWithWorker();
-});
-afterAll(() => t?.close());
+const t = useServerWithWorker();
 beforeEach(async () => {
   await t.sql`truncate products, import_mappings`;
 });

@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { TImport } from '@acme/shared';
 import { corpusFile, eventually, productsBySku } from '@acme/testing';
 import {
   failure,
   stagingTables,
-  startServerWithWorker,
   uploadForReview,
   waitForImport,
-  type ServerWithWorker,
+  useServerWithWorker,
 } from './helpers.ts';
 
 /**
@@ -40,11 +39,7 @@ const ARTICLE_COUNTS = {
 /** A French price list whose sku and name columns cannot be matched (Code;Libel;Prix HT;Stock). */
 const UNMAPPABLE = corpusFile('unmappable-columns.csv').toString('utf8');
 
-let t: ServerWithWorker;
-beforeAll(async () => {
-  t = await startServerWithWorker();
-});
-afterAll(() => t?.close());
+const t = useServerWithWorker();
 beforeEach(async () => {
   await t.sql`truncate products, import_mappings`;
   await t.sql`

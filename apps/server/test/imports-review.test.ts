@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { rescueStalledImports } from '@acme/jobs';
 import { testLogger } from '@acme/testing';
 import {
@@ -6,17 +6,12 @@ import {
   upload,
   seedImport,
   stagingTables,
-  startServerWithWorker,
   uploadForReview,
   waitForImport,
-  type ServerWithWorker,
+  useServerWithWorker,
 } from './helpers.ts';
 
-let t: ServerWithWorker;
-beforeAll(async () => {
-  t = await startServerWithWorker();
-});
-afterAll(() => t?.close());
+const t = useServerWithWorker();
 beforeEach(async () => {
   await t.sql`truncate products`;
   await t.sql`

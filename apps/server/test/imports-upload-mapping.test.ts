@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FINAL_IMPORT_STATUSES } from '@acme/shared';
 import { corpusFile, productsBySku } from '@acme/testing';
-import { startServerWithWorker, waitForImport, type ServerWithWorker } from './helpers.ts';
+import { useServerWithWorker, waitForImport } from './helpers.ts';
 
 /** A supplier's price list with its own column names. */
 const SUPPLIER = corpusFile('supplier-own-columns.csv');
@@ -13,11 +13,7 @@ const MAPPING = {
   activeValues: { lieferbar: true, 'nicht lieferbar': false },
 };
 
-let t: ServerWithWorker;
-beforeAll(async () => {
-  t = await startServerWithWorker();
-});
-afterAll(() => t?.close());
+const t = useServerWithWorker();
 
 /** Uploads a file with form fields beside it, as an API client would (fields after the file). */
 async function uploadWith(

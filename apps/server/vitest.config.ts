@@ -1,11 +1,8 @@
-import { defineConfig } from 'vitest/config';
+import { servicesProject } from '../../vitest.services.ts';
 
-export default defineConfig({
-  test: {
-    name: 'server',
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    globalSetup: ['@acme/realtime/testing/global-setup', '@acme/db/testing/global-setup'],
-    testTimeout: 20_000,
-    hookTimeout: 30_000,
-  },
+export default servicesProject({
+  name: 'server',
+  include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+  testTimeout: 20_000,
+  hookTimeout: 30_000,
 });

@@ -1,9 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { servicesProject } from '../../vitest.services.ts';
 
-export default defineConfig({
-  test: {
-    name: 'api',
-    include: ['src/**/*.test.ts'],
-    globalSetup: ['@acme/realtime/testing/global-setup', '@acme/db/testing/global-setup'],
-  },
-});
+export default servicesProject({ name: 'api', include: ['src/**/*.test.ts'] });

@@ -1,11 +1,8 @@
-import { defineConfig } from 'vitest/config';
+import { servicesProject } from '../../vitest.services.ts';
 
-export default defineConfig({
-  test: {
-    name: 'jobs',
-    include: ['src/**/*.test.ts'],
-    globalSetup: ['@acme/realtime/testing/global-setup', '@acme/db/testing/global-setup'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
-  },
+export default servicesProject({
+  name: 'jobs',
+  include: ['src/**/*.test.ts'],
+  testTimeout: 30_000,
+  hookTimeout: 30_000,
 });

@@ -33,7 +33,7 @@ describe('openStoredFile', () => {
       [MiB, 2 * MiB], // exactly one piece
       [5 * MiB + 7, 6 * MiB + 12_345], // the short last piece
       [file.length - 22, file.length], // where a zip's end record is
-      [123, 4 * MiB + 456], // past the few pieces one query fetches
+      [123, 4 * MiB + 456], // several pieces, from inside the first
     ] as const)
       expect(await bytesOf(stored.read(start, end))).toEqual(file.subarray(start, end));
   });

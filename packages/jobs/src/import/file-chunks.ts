@@ -40,8 +40,8 @@ class StoredPiecesMissing extends Error {
 
 /**
  * The uploaded file read by byte range (a zip archive's directory is at its end, zip-archive.ts):
- * the pieces' sizes first, then only the pieces a range covers, a few per query. The last piece
- * fetched is kept, since yauzl reads the directory a few bytes at a time.
+ * the pieces' sizes first, then only the pieces a range covers, CHUNKS_PER_QUERY a query. The
+ * last piece fetched is kept, since yauzl reads the directory a few bytes at a time.
  */
 export async function openStoredFile(
   sql: Sql | TransactionSql,

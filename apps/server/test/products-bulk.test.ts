@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ensureSearchIndexes, SEARCH_INDEXES } from '@acme/db';
 import { BULK_IDS_MAX } from '@acme/shared';
 import { startTestServer, type TestServer } from '@acme/testing';
 import { failure } from './helpers.ts';
@@ -29,6 +30,12 @@ const events = () =>
   t.sql<{ type: string; data: Record<string, unknown>; deliveries: number }[]>`
     select e.type, e.data, (select count(*)::int from webhook_deliveries d where d.event_id = e.id) as deliveries
     from events e order by e.created_at, e.id`;
+const validSearchIndexes = async () =>
+  (
+    await t.sql<{ name: string }[]>`
+      select c.relname as name from pg_index i join pg_class c on c.oid = i.indexrelid
+      where c.relname in ${t.sql(Object.keys(SEARCH_INDEXES))} and i.indisvalid order by 1`
+  ).map((row) => row.name);
 const ids = async (where: string) =>
   (await t.sql.unsafe<{ id: string }[]>(`select id from products where ${where} order by id`)).map(
     (row) => Number(row.id),
@@ -86,6 +93,40 @@ describe('products.updateMany', () => {
       }),
     ).toEqual({ updated: 0 });
     expect(await events()).toHaveLength(1);
+  });
+
+  it('writes a change to most of the catalogue without the list indexes, and has them rebuilt', async () => {
+    await t.sql`
+      insert into products (sku, name, active)
+      select 'BULK-' || i, 'Bulk kettle ' || i, true from generate_series(1, 12000) as i`;
+    const result = await t.api.products.updateMany.mutate({
+      target: { filter: { name: 'bulk' } },
+      set: { active: false },
+    });
+    expect(result).toEqual({ updated: 12000 });
+    expect(await t.sql`select 1 from products where sku like 'BULK-%' and active`).toHaveLength(0);
+    // Dropped for the write (no worker runs here to rebuild them), with the rebuild queued.
+    expect(await validSearchIndexes()).toEqual([]);
+    expect(
+      await t.sql`select 1 from graphile_worker.jobs where task_identifier = 'catalogue:maintain'`,
+    ).toHaveLength(1);
+    expect((await events()).map((event) => [event.type, event.data['updated']])).toEqual([
+      ['products.updated_many', 12000],
+    ]);
+    await ensureSearchIndexes(t.sql);
+    expect(await validSearchIndexes()).toEqual(Object.keys(SEARCH_INDEXES).sort());
+  });
+
+  it('keeps the list indexes for a change to a small share of the catalogue', async () => {
+    await t.sql`
+      insert into products (sku, name, active)
+      select 'BULK-' || i, 'Bulk kettle ' || i, true from generate_series(1, 12000) as i`;
+    const result = await t.api.products.updateMany.mutate({
+      target: { filter: { name: 'kettle 1' } },
+      set: { active: false },
+    });
+    expect(result.updated).toBeGreaterThan(1000);
+    expect(await validSearchIndexes()).toEqual(Object.keys(SEARCH_INDEXES).sort());
   });
 
   it('treats filter text literally (% and _ are not wildcards)', async () => {

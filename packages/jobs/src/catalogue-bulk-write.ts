@@ -5,8 +5,9 @@ import { dropSearchIndexesUnlessRebuilding } from './import/search-index-switch.
 import { MAINTAIN_CATALOGUE } from './tasks/maintain-catalogue.ts';
 
 /**
- * Runs a bulk change of the catalogue that writes about `writes` rows with sku, name or
- * description (a revert, a restore) in one transaction, the way an import writes: when that is a
+ * Runs a bulk change of the catalogue that writes about `writes` rows (a revert, a restore, a
+ * change of `active` on every match of a filter) in one transaction, the way an import writes:
+ * each written row gets new entries in every index, trigrams included. When that is a
  * large share of the catalogue, the list's indexes are dropped first (maintaining trigram entries
  * row by row would make it many times slower) and catalogue:maintain rebuilds them once the
  * transaction is over, whether it committed or not. Small changes keep the indexes.

@@ -1,5 +1,14 @@
 import { describe, expect, test } from 'vitest';
-import { corpusFile, errorsOf, importFile, productsBySku, useInProcessWorker } from '@acme/testing';
+import {
+  corpusFile,
+  errorsOf,
+  importFile,
+  productsBySku,
+  storeFile,
+  useInProcessWorker,
+  waitForFinal,
+} from '@acme/testing';
+import { readStoredHeader } from './file/stored-header.ts';
 
 // Zip archives as shops, suppliers and their tools make them (file/corpus/README.md says which),
 // through the whole import: upload rows in PostgreSQL, the worker reading the archive by range,
@@ -69,6 +78,23 @@ describe('a zip archive of one file imports as that file', () => {
   });
 });
 
+test('a mapping given with the upload is checked against the header of the file in the archive, title lines skipped', async () => {
+  const id = await storeFile(
+    files.database.sql,
+    'Preisliste.zip',
+    corpusFile('7zip-supplier-with-pdf.zip'),
+  );
+  expect(await readStoredHeader(files.database.sql, id, 1_048_576)).toEqual([
+    'Artikelnummer',
+    'Bezeichnung',
+    'Beschreibung',
+    'EK-Preis',
+    'VE',
+    'Aktiv',
+  ]);
+  expect(await waitForFinal(files.database, id)).toMatchObject({ status: 'completed' });
+});
+
 describe('a zip archive the import cannot read fails naming why, the catalogue untouched', () => {
   test.each([
     [
@@ -85,7 +111,7 @@ describe('a zip archive the import cannot read fails naming why, the catalogue u
     ],
     [
       '7zip-deflate64.zip',
-      '"products_export_1.csv" in the zip archive is compressed with Deflate64 (Windows writes it for large files), which the import does not read; zip it again with ordinary (Deflate) compression, or upload the file itself.',
+      '"products_export_1.csv" in the zip archive is compressed with Deflate64, which the import does not read; zip it again with ordinary (Deflate) compression, or upload the file itself.',
     ],
     [
       'zip-truncated.zip',

@@ -62,7 +62,7 @@ function isPackaging(path: string): boolean {
 
 /** Compression methods yauzl (like zlib) does not read, by what writes them. */
 const METHOD_NAMES: Record<number, string> = {
-  9: 'Deflate64 (Windows writes it for large files)',
+  9: 'Deflate64',
   12: 'BZip2',
   14: 'LZMA',
   93: 'Zstandard',

@@ -2,7 +2,6 @@ import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AppRouter } from '@acme/api';
 import { createApiClient, type ApiClient } from '@acme/api/client';
-import { createTestDatabase, type TestDatabase } from '@acme/db/testing';
 import { signPayload } from '@acme/jobs/webhooks';
 import {
   startTestReceiver,
@@ -11,13 +10,14 @@ import {
   testLogger,
   type TestReceiver,
   untilSubscribed,
+  useTestDatabase,
 } from '@acme/testing';
 import type { TWebhookTestResult } from '@acme/shared';
 import { startWorker, type RunningWorker } from '@acme/worker/worker';
 import { startServer, type RunningServer } from './app.ts';
 
 const logger = testLogger();
-let database: TestDatabase;
+const database = useTestDatabase();
 let config: TestConfig;
 /** Allows private targets (the receiver is on 127.0.0.1). */
 let server: RunningServer;
@@ -36,7 +36,6 @@ function clientFor(running: RunningServer): ApiClient {
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase();
   // Both servers and the worker share the database and the Redis prefix.
   config = testConfig(database, { WEBHOOK_ALLOW_PRIVATE: 'true' });
   server = await startServer(config, logger);
@@ -53,7 +52,6 @@ afterAll(async () => {
   await server?.close();
   await strictServer?.close();
   await endpoint?.close();
-  await database?.drop();
 });
 
 async function rejection(promise: Promise<unknown>): Promise<TRPCClientError<AppRouter>> {

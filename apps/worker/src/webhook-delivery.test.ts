@@ -1,7 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transaction } from '@acme/db';
-import { createTestDatabase, type TestDatabase } from '@acme/db/testing';
 import { emitEvent } from '@acme/jobs/events';
 import { deliveryJobKey, generateSecret } from '@acme/jobs/webhooks';
 import {
@@ -11,11 +10,12 @@ import {
   startTestWorker,
   type TestReceiver,
   type TestWorker,
+  useTestDatabase,
 } from '@acme/testing';
 import { attemptsOf, insertWebhook } from '../test/webhook-helpers.ts';
 
 const TIMEOUT_MS = 400;
-let database: TestDatabase;
+const database = useTestDatabase();
 let worker: TestWorker;
 const receivers: TestReceiver[] = [];
 
@@ -26,7 +26,6 @@ async function receiver(): Promise<TestReceiver> {
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase();
   worker = await startTestWorker(database, {
     WEBHOOK_ALLOW_PRIVATE: 'true',
     WEBHOOK_TIMEOUT_MS: String(TIMEOUT_MS),
@@ -38,7 +37,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.stop();
   await Promise.all(receivers.map((r) => r.close()));
-  await database?.drop();
 });
 
 /** A product change and its event, in one transaction, as the products router does it. */

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '@acme/db/testing';
 import { emitEvent } from '@acme/jobs/events';
 import { enqueueTestDelivery } from '@acme/jobs/webhooks';
 import {
@@ -11,19 +10,19 @@ import {
   type TestReceiver,
   type TestWorker,
   untilSubscribed,
+  useTestDatabase,
 } from '@acme/testing';
 import { createBus, type Bus } from '@acme/realtime';
 import { webhookTestChannel } from '@acme/shared';
 import { attemptsOf, insertWebhook } from '../test/webhook-helpers.ts';
 
-let database: TestDatabase;
+const database = useTestDatabase();
 let config: TestConfig;
 let worker: TestWorker;
 let endpoint: TestReceiver;
 let bus: Bus;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
   // The production default: private targets are refused.
   worker = await startTestWorker(database, {
     WEBHOOK_ALLOW_PRIVATE: 'false',
@@ -39,7 +38,6 @@ afterAll(async () => {
   await worker?.stop();
   await endpoint?.close();
   await bus?.close();
-  await database?.drop();
 });
 
 describe('SSRF guard before every attempt', () => {

@@ -1,20 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { asDate, transaction } from '@acme/db';
-import { createTestDatabase, type TestDatabase } from '@acme/db/testing';
 import { emitEvent } from '@acme/jobs/events';
 import { enqueueRecovery } from '@acme/jobs/webhooks';
-import { startTestReceiver, testConfig, testLogger, type TestReceiver } from '@acme/testing';
+import {
+  startTestReceiver,
+  testConfig,
+  testLogger,
+  type TestReceiver,
+  useTestDatabase,
+} from '@acme/testing';
 import { insertWebhook } from '../test/webhook-helpers.ts';
 import { startWorker, type RunningWorker } from './worker.ts';
 
 const LIMIT = 5;
 const EVENTS = 12;
-let database: TestDatabase;
+const database = useTestDatabase();
 let workers: RunningWorker[] = [];
 let endpoint: TestReceiver;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
   const config = testConfig(database, {
     WEBHOOK_ALLOW_PRIVATE: 'true',
     WEBHOOK_RATE_LIMIT_PER_MINUTE: String(LIMIT),
@@ -29,7 +33,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(workers.map((worker) => worker.stop()));
   await endpoint?.close();
-  await database?.drop();
 });
 
 describe('per-webhook rate limit shared by workers', () => {

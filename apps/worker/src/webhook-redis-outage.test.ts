@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asDate } from '@acme/db';
-import { createTestDatabase, type TestDatabase } from '@acme/db/testing';
 import { emitEvent } from '@acme/jobs/events';
 import {
   eventually,
@@ -8,15 +7,15 @@ import {
   startTestWorker,
   type TestReceiver,
   type TestWorker,
+  useTestDatabase,
 } from '@acme/testing';
 import { insertWebhook } from '../test/webhook-helpers.ts';
 
-let database: TestDatabase;
+const database = useTestDatabase();
 let worker: TestWorker;
 let endpoint: TestReceiver;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
   // Nothing listens on port 1: the shared rate limiter is unreachable from the start.
   worker = await startTestWorker(database, {
     REDIS_URL: 'redis://127.0.0.1:1',
@@ -28,7 +27,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.stop();
   await endpoint?.close();
-  await database?.drop();
 });
 
 describe('rate limiter outage', () => {

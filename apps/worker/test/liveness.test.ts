@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '@acme/db/testing';
+import { expect, it } from 'vitest';
 import { releaseDeadWorkers } from '@acme/jobs';
-import { startTestWorker } from '@acme/testing';
+import { startTestWorker, useTestDatabase } from '@acme/testing';
 
-let database: TestDatabase;
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-afterAll(async () => {
-  await database?.drop();
-});
+const database = useTestDatabase();
 
 const heartbeats = async () =>
   (await database.sql<{ id: string }[]>`select worker_id as id from worker_heartbeats`).map(

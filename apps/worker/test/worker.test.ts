@@ -1,18 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropSearchIndexes, SEARCH_INDEXES } from '@acme/db';
-import { createTestDatabase, type TestDatabase } from '@acme/db/testing';
 import { enqueueJob, MAINTAIN_CATALOGUE } from '@acme/jobs';
-import { startTestWorker, type TestWorker } from '@acme/testing';
+import { startTestWorker, type TestWorker, useTestDatabase } from '@acme/testing';
 
-let database: TestDatabase;
+const database = useTestDatabase();
 let worker: TestWorker;
 beforeAll(async () => {
-  database = await createTestDatabase();
   worker = await startTestWorker(database, { WORKER_CONCURRENCY: '2' });
 });
 afterAll(async () => {
   await worker.stop();
-  await database.drop();
 });
 
 describe('worker', () => {

@@ -1,4 +1,4 @@
-import type { TestDatabase } from '@acme/db/testing';
+import type { TestDatabaseFixture } from './database.ts';
 import type { Logger } from '@acme/runtime/logger';
 import { startWorker, type RunningWorker } from '@acme/worker/worker';
 import { testConfig, type TestConfig } from './config.ts';
@@ -14,7 +14,7 @@ export interface TestWorker extends RunningWorker {
  * Tests that must SIGKILL a worker spawn the process instead.
  */
 export async function startTestWorker(
-  database: TestDatabase,
+  database: TestDatabaseFixture,
   env: Record<string, string> = {},
   options: { logger?: Logger } = {},
 ): Promise<TestWorker> {

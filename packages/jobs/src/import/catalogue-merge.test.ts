@@ -1,8 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
+import { beforeEach, expect, test } from 'vitest';
 import { transaction } from '@acme/db';
-import { createTestDatabase, type TestDatabase } from '@acme/db/testing';
 import {
   catalogueIsEmpty,
   classifyRows,
@@ -12,15 +11,11 @@ import {
   writeCatalogue,
   type Classification,
 } from './catalogue-merge.ts';
-import { productsBySku } from '@acme/testing';
+import { productsBySku, useTestDatabase } from '@acme/testing';
 
-let database: TestDatabase;
+const database = useTestDatabase();
 const importId = '00000000-0000-4000-8000-000000000001';
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-afterAll(() => database?.drop());
 beforeEach(async () => {
   await database.sql`truncate products`;
   await dropStagingTables(database.sql, importId);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import { SEARCH_INDEXES } from '@acme/db';
-import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
+import { uniqueRedisPrefix } from '@acme/db/testing';
 import { TEST_REDIS_URL } from '@acme/realtime/testing';
 import { importChannel, ZImport, type TImport } from '@acme/shared';
 import {
@@ -14,15 +14,15 @@ import {
   startInProcessWorker,
   storeFile,
   waitForFinal,
+  useTestDatabase,
 } from '@acme/testing';
 
-let database: TestDatabase;
+const database = useTestDatabase();
 let worker: InProcessWorker;
 /** When each catalogue:maintain job the worker finished had been queued. */
 const maintainRuns: Date[] = [];
 
 beforeAll(async () => {
-  database = await createTestDatabase();
   worker = await startInProcessWorker(database, {
     url: TEST_REDIS_URL,
     prefix: uniqueRedisPrefix(),
@@ -33,7 +33,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await worker?.stop();
-  await database?.drop();
 });
 beforeEach(async () => {
   await database.sql`truncate products`;

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
+import { afterAll, expect, test } from 'vitest';
+import { uniqueRedisPrefix } from '@acme/db/testing';
 import { createBus, type Bus } from '@acme/realtime';
 import { createLogger } from '@acme/runtime/logger';
 import { importChannel } from '@acme/shared';
@@ -16,21 +16,18 @@ import {
   startRedis,
   storeFile,
   waitForFinal,
+  useTestDatabase,
 } from '@acme/testing';
 
-let database: TestDatabase;
+const database = useTestDatabase();
 let redis: ChildProcess | undefined;
 let worker: InProcessWorker | undefined;
 let listener: Bus | undefined;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
 afterAll(async () => {
   await worker?.stop();
   await listener?.close();
   if (redis) await kill(redis);
-  await database?.drop();
 });
 
 test('Redis unreachable for the whole import: it completes, its final state is in Postgres', async () => {

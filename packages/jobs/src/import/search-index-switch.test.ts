@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { useTestDatabase } from '@acme/testing';
 import { dropSearchIndexes, ensureSearchIndexes, SEARCH_INDEXES } from '@acme/db';
-import { createTestDatabase, type TestDatabase } from '@acme/db/testing';
 import { dropSearchIndexesUnlessRebuilding } from './search-index-switch.ts';
 
-let database: TestDatabase;
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-afterAll(async () => {
-  await database?.drop();
-});
+const database = useTestDatabase();
 
 const presentIndexes = () =>
   database.sql<{ name: string }[]>`

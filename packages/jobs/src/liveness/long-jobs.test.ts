@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@acme/db/testing';
+import { uniqueRedisPrefix } from '@acme/db/testing';
 import { emitEvent } from '../events.ts';
 import { generateSecret } from '../webhooks/signing.ts';
 import { TEST_REDIS_URL } from '@acme/realtime/testing';
@@ -14,6 +14,7 @@ import {
   storeFile,
   type TestReceiver,
   waitForFinal,
+  useTestDatabase,
 } from '@acme/testing';
 
 // Regression test for jobs running longer than the liveness window (30 s): they must stay with
@@ -23,19 +24,17 @@ import {
 const IMPORT_HELD_MS = 90_000;
 const DELIVERY_HELD_MS = 40_000;
 
-let database: TestDatabase;
+const database = useTestDatabase();
 let receiver: TestReceiver;
 let worker: ChildProcess | undefined;
 const log: string[] = [];
 
 beforeAll(async () => {
-  database = await createTestDatabase();
   receiver = await startTestReceiver();
 });
 afterAll(async () => {
   if (worker) await kill(worker);
   await receiver?.close();
-  await database?.drop();
 });
 
 test('an import busy for 90 s and a delivery held 40 s each run once on their live worker', async () => {

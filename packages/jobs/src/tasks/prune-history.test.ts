@@ -1,20 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '@acme/db/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useTestDatabase } from '@acme/testing';
 import { createMemoryBus } from '@acme/realtime';
 import { importChannel } from '@acme/shared';
 import { pruneHistory } from './prune-history.ts';
 import { REVIEW_EXPIRED, REVIEW_EXPIRY_HOURS } from '../import/state/index.ts';
 
-let database: TestDatabase;
+const database = useTestDatabase();
 const NOW = new Date('2026-11-22T12:00:00Z');
 const daysAgo = (days: number) => new Date(NOW.getTime() - days * 86_400_000).toISOString();
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-afterAll(async () => {
-  await database?.drop();
-});
 const bus = createMemoryBus();
 const store = () => ({ sql: database.sql, bus });
 beforeEach(async () => {

@@ -49,13 +49,21 @@ export function BulkActions(props: {
   const target = () =>
     props.selection.allMatching() ? { filter: props.filter } : { ids: [...props.selection.ids()] };
 
-  const settle = () => {
-    setConfirming(null);
-    props.selection.clear();
-    props.onDone();
-    void queryClient.invalidateQueries({ queryKey: PRODUCTS_KEY });
-  };
+  /** What a change to every match says while it runs, e.g. "Setting all 312,641 products … inactive…". */
+  const running = (action: Action) =>
+    action === 'delete' ? `Deleting ${matching()}…` : `Setting ${matching()} ${action}…`;
   const perform = (action: Action) => {
+    // A change to every match can take a minute at a million products (docs/performance.md): the
+    // dialog closes at once and a toast says what runs until it settles, so the grid stays usable.
+    const progress = props.selection.allMatching() ? toast.loading(running(action)) : undefined;
+    if (progress !== undefined) setConfirming(null);
+    const settle = () => {
+      if (progress !== undefined) toast.dismiss(progress);
+      setConfirming(null);
+      props.selection.clear();
+      props.onDone();
+      void queryClient.invalidateQueries({ queryKey: PRODUCTS_KEY });
+    };
     if (action === 'delete') {
       deleteMany.mutate(
         { target: target(), confirm: true },

@@ -368,6 +368,38 @@ describe('ProductsPage bulk actions and export', () => {
     );
   });
 
+  it('closes the dialog of a change to every match at once and says what runs until it settles', async () => {
+    let finish!: (result: { updated: number }) => void;
+    const updateMany = vi.fn(
+      () => new Promise<{ updated: number }>((resolve) => (finish = resolve)),
+    );
+    renderPageWithToasts(
+      { list: { query: listOf() }, updateMany: { mutate: updateMany } },
+      { url: '/products?name=blue' },
+    );
+    fireEvent.click(await screen.findByRole('checkbox', { name: 'Select all on this page' }));
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Select all 60 products matching the filters' }),
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Set inactive' }));
+    fireEvent.click(
+      await screen.findByRole('button', {
+        name: 'Set all 60 products matching the filters inactive',
+      }),
+    );
+    await screen.findByText('Setting all 60 products matching the filters inactive…');
+    await waitFor(() => expect(screen.queryByRole('alertdialog')).toBeNull());
+    // The grid stays usable meanwhile; the selection's actions wait for this one.
+    expect(screen.getByRole('button', { name: 'Set active' })).toHaveProperty('disabled', true);
+    finish({ updated: 60 });
+    await screen.findByText('Set 60 products inactive');
+    await waitFor(() =>
+      expect(
+        screen.queryByText('Setting all 60 products matching the filters inactive…'),
+      ).toBeNull(),
+    );
+  });
+
   it('deletes the picked rows after a confirmation saying for how long, and undoes it from the toast', async () => {
     const deleteMany = vi.fn().mockResolvedValue({ deleted: 2, restoreId: RESTORE_ID });
     const restore = vi.fn().mockResolvedValue({ restored: 2, skipped: 0 });

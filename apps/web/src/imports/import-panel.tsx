@@ -23,6 +23,7 @@ import { ImportErrors } from './import-errors.tsx';
 import { cancelledInReview, retryLabel } from './review.ts';
 import { UPLOAD_INPUT_ID } from './upload-card.tsx';
 import { IMPORTS_KEY, importByIdQuery } from './import-queries.ts';
+import { ProgressBar } from '../components/progress-bar.tsx';
 
 /**
  * Remembers the first state seen in each phase of each import, to estimate the time left from
@@ -131,20 +132,17 @@ export function ImportPanel(props: { id: string }) {
                   </div>
                 </div>
 
-                <div
-                  class="progress"
-                  classList={{
-                    done: state().status === 'completed',
-                    failed: state().status === 'failed',
-                  }}
-                  role="progressbar"
-                  aria-label="Import progress"
-                  aria-valuemin={0}
-                  aria-valuemax={100}
-                  aria-valuenow={Math.round(state().percent)}
-                >
-                  <div style={{ width: `${Math.min(100, state().percent)}%` }} />
-                </div>
+                <ProgressBar
+                  label="Import progress"
+                  percent={state().percent}
+                  outcome={
+                    state().status === 'completed'
+                      ? 'done'
+                      : state().status === 'failed'
+                        ? 'failed'
+                        : undefined
+                  }
+                />
                 <div class="row muted" style={{ gap: '16px' }}>
                   <span>{Math.round(state().percent)}%</span>
                   <span>{state().rowsProcessed.toLocaleString()} rows read</span>

@@ -29,6 +29,7 @@ import {
   withActiveValue,
   type DraftMapping,
 } from './review.ts';
+import { ProgressBar } from '../components/progress-bar.tsx';
 
 /**
  * An import waiting for a person before it writes: how the file was read, which column feeds
@@ -166,16 +167,7 @@ export function ImportReview(props: { state: TImport }) {
               <span class="muted"> with the columns chosen below</span>
             </Show>
           </p>
-          <div
-            class="progress"
-            role="progressbar"
-            aria-label="Reading progress"
-            aria-valuemin={0}
-            aria-valuemax={100}
-            aria-valuenow={Math.round(props.state.percent)}
-          >
-            <div style={{ width: `${Math.min(100, props.state.percent)}%` }} />
-          </div>
+          <ProgressBar label="Reading progress" percent={props.state.percent} />
           <p class="muted" style={{ margin: 0 }}>
             {Math.round(props.state.percent)}% · {props.state.rowsProcessed.toLocaleString()} rows
             read

@@ -7,6 +7,7 @@ import {
 import { useApi } from '../api/context.tsx';
 import { formatBytes } from './format.ts';
 import { uploadCsv, type UploadProgress } from './upload.ts';
+import { ProgressBar } from '../components/progress-bar.tsx';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -128,16 +129,7 @@ export function UploadCard(props: {
             Cancel upload
           </button>
         </div>
-        <div
-          class="progress"
-          role="progressbar"
-          aria-label="Upload progress"
-          aria-valuemin={0}
-          aria-valuemax={100}
-          aria-valuenow={percent()}
-        >
-          <div style={{ width: `${percent()}%` }} />
-        </div>
+        <ProgressBar label="Upload progress" percent={percent()} />
         <p class="muted">
           {formatBytes(progress()?.loaded ?? 0)} of {formatBytes(progress()?.total ?? 0)} (
           {percent()}%)

@@ -89,10 +89,16 @@ export function useDeletedToast() {
   const queryClient = useQueryClient();
   const restore = useMutation(() => ({
     mutationFn: (restoreId: string) => client.products.restore.mutate({ restoreId }),
+    // Bringing back a large delete takes seconds (15 s for 1M products, docs/performance.md), and
+    // the delete's toast closes on Undo: this one says it runs until the outcome's toast replaces it.
+    onMutate: () => ({ progress: toast.loading('Restoring the deleted products…') }),
     onSuccess: (counts: RouterOutputs['products']['restore']) =>
       void toast.success(restoredText(counts)),
     onError: (error: unknown) => void toast.error(`Could not undo: ${errorMessage(error)}`),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: PRODUCTS_KEY }),
+    onSettled: (_data, _error, _restoreId, context) => {
+      if (context) toast.dismiss(context.progress);
+      return queryClient.invalidateQueries({ queryKey: PRODUCTS_KEY });
+    },
   }));
   return (message: string, restoreId: string | null, options: { persistent?: boolean } = {}) =>
     toast.success(

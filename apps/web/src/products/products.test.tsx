@@ -428,6 +428,32 @@ describe('ProductsPage bulk actions and export', () => {
     await screen.findByText('Restored 2 products');
   });
 
+  it('says that an Undo runs until the products are back', async () => {
+    let finish!: (result: { restored: number; skipped: number }) => void;
+    const restore = vi.fn(
+      () => new Promise<{ restored: number; skipped: number }>((resolve) => (finish = resolve)),
+    );
+    renderPageWithToasts(
+      {
+        list: { query: listOf() },
+        deleteMany: { mutate: vi.fn().mockResolvedValue({ deleted: 1, restoreId: RESTORE_ID }) },
+        restore: { mutate: restore },
+      },
+      { url: '/products?name=blue' },
+    );
+    fireEvent.click(await screen.findByRole('checkbox', { name: 'Select SKU-1' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Delete selected' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Delete 1 product' }));
+    // Toasts outlive a test: this one's Undo is the one in its own "Deleted 1 product".
+    const deleted = (await screen.findByText('Deleted 1 product')).closest('[data-sonner-toast]');
+    fireEvent.click(within(deleted as HTMLElement).getByRole('button', { name: 'Undo' }));
+    await screen.findByText('Restoring the deleted products…');
+    await waitFor(() => expect(restore).toHaveBeenCalledWith({ restoreId: RESTORE_ID }));
+    finish({ restored: 1, skipped: 0 });
+    await screen.findByText('Restored 1 product');
+    await waitFor(() => expect(screen.queryByText('Restoring the deleted products…')).toBeNull());
+  });
+
   it('offers no Undo when undo is off', async () => {
     const deleteMany = vi.fn().mockResolvedValue({ deleted: 1, restoreId: null });
     renderPageWithToasts(

@@ -132,6 +132,18 @@ export function utf16ByteOrder(head: Buffer): 'utf-16le' | 'utf-16be' | undefine
   return undefined;
 }
 
+/**
+ * Whether `head` is a flat OpenDocument spreadsheet (`.fods`, LibreOffice's one-file XML): text,
+ * but read as CSV it would only fail for want of a header.
+ */
+function isFlatOpenDocumentSpreadsheet(head: Buffer): boolean {
+  const start = head.toString('utf8', 0, 4096);
+  return (
+    /^\uFEFF?\s*<\?xml/.test(start) &&
+    start.includes('office:mimetype="application/vnd.oasis.opendocument.spreadsheet"')
+  );
+}
+
 /** What `head` (the start of a file, up to ~1 MiB) is; see FileKind. */
 export function sniffFileKind(head: Buffer): FileKind {
   if (head.length === 0) return { kind: 'refused', reason: 'The file is empty' };
@@ -145,6 +157,11 @@ export function sniffFileKind(head: Buffer): FileKind {
     return {
       kind: 'refused',
       reason: `This looks like a binary file, not CSV text; ${SAVE_AS_CSV}`,
+    };
+  if (isFlatOpenDocumentSpreadsheet(head))
+    return {
+      kind: 'refused',
+      reason: `This looks like a flat OpenDocument spreadsheet (.fods), which the import does not read; ${SAVE_AS_READABLE}`,
     };
   return { kind: 'text' };
 }

@@ -36,7 +36,7 @@ const completed = (encoding: string, delimiter: string, compression: string | nu
 
 const failed = (message: RegExp) => ({
   status: 'failed',
-  error: expect.stringMatching(message),
+  error: expect.stringMatching(message) as string,
   format: null,
 });
 
@@ -300,7 +300,7 @@ describe('each corpus file imports as file/corpus/README.md says', () => {
     expect(await errorsOf(files.database.sql, final.id)).toEqual(
       (expected.errors ?? []).map(({ message, ...error }) => ({
         ...error,
-        message: expect.stringMatching(message),
+        message: expect.stringMatching(message) as string,
       })),
     );
     const products = await productsBySku(files.database.sql);

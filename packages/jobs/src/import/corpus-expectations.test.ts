@@ -228,7 +228,13 @@ const EXPECTATIONS: Expectation[] = [
     file: 'nul-byte.csv',
     final: { ...completed('utf-8', ','), warnings: [] },
     counts: { created: 2, invalid: 1 },
-    errors: [{ line: 3, sku: 'NB-2', message: /column 2 .*contains a NUL character/ }],
+    errors: [
+      {
+        line: 3,
+        sku: 'NB-2',
+        message: /^name \(column 2\) contains a NUL character .*; delete it from the cell/,
+      },
+    ],
     products: [
       { sku: 'NB-1', name: 'ok', description: '', active: true },
       { sku: 'NB-3', name: 'ok', description: '', active: true },

@@ -3,7 +3,7 @@ import { PRODUCT_LIMITS } from '@acme/shared';
 import { copyTextValue, CopyBatch } from './copy-text.ts';
 import { mapHeader } from './header.ts';
 import { ImportFailure } from './import-failure.ts';
-import { validateRow } from './validate-row.ts';
+import { skuOf, validateRow } from './validate-row.ts';
 
 describe('mapHeader', () => {
   test('matches trimmed, case-insensitive names in any order; warns about unknown columns', () => {
@@ -91,10 +91,17 @@ describe('validateRow', () => {
       expect(validateRow([sku, 'x'], header)).toMatchObject({ sku, name: 'x' });
   });
 
-  test('rejects NUL characters and a wrong number of fields', () => {
+  test('rejects NUL characters in the columns it reads, and a wrong number of fields', () => {
     expect(validateRow(['a', 'b\0', '', ''], header)).toMatchObject({
-      error: 'column 2 contains a NUL character',
+      error:
+        'name (column 2) contains a NUL character (an invisible zero byte); delete it from the cell',
     });
+    // a column the import ignores is not stored: its NUL costs nothing
+    expect(
+      validateRow(['a', 'b', '\0', ''], mapHeader(['sku', 'name', 'colour', 'active'])),
+    ).toEqual({ sku: 'a', name: 'b', description: '', active: null });
+    // a row invalid for another reason keeps its SKU in the error list, where NUL cannot be stored
+    expect(skuOf(['C\0-2', 'x', '', ''], header)).toBe('C\uFFFD-2');
     expect(validateRow(['a', 'b', '', '', 'extra'], header)).toMatchObject({
       sku: 'a',
       error: 'expected 4 fields like the header, found 5',

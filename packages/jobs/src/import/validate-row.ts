@@ -34,11 +34,17 @@ const SCIENTIFIC = /^[+-]?\d(?:[.,]\d+)?E[+-]\d{1,3}$/i;
  */
 const ERROR_SKU_CHARS = 300;
 
-/** The SKU of a row as the error list shows it (cut short), or null when it has none. */
+/**
+ * The SKU of a row as the error list shows it (cut short), or null when it has none. A NUL, which
+ * PostgreSQL text cannot hold, shows as "�" (the row's error says why it is invalid).
+ */
 export function skuOf(fields: readonly string[], header: HeaderMap): string | null {
-  const sku = (fields[header.sku] ?? '').trim();
+  const sku = (fields[header.sku] ?? '').trim().replaceAll('\0', '\uFFFD');
   return sku === '' ? null : firstCharacters(sku, ERROR_SKU_CHARS);
 }
+
+/** The product fields a row's columns are read into. */
+const READ_FIELDS = ['sku', 'name', 'description', 'active'] as const;
 
 /** Checks one data row against docs/contract.md section 2; limits count characters (code points). */
 export function validateRow(fields: readonly string[], header: HeaderMap): ValidRow | InvalidRow {
@@ -47,8 +53,14 @@ export function validateRow(fields: readonly string[], header: HeaderMap): Valid
 
   if (fields.length !== header.width)
     return fail(`expected ${header.width} fields like the header, found ${fields.length}`);
-  const nul = fields.findIndex((field) => field.includes('\0'));
-  if (nul !== -1) return fail(`column ${nul + 1} contains a NUL character`);
+  // PostgreSQL text cannot hold NUL; a column the import ignores may (it is not stored)
+  const withNul = READ_FIELDS.find(
+    (field) => header[field] >= 0 && (fields[header[field]] ?? '').includes('\0'),
+  );
+  if (withNul)
+    return fail(
+      `${withNul} (column ${header[withNul] + 1}) contains a NUL character (an invisible zero byte); delete it from the cell`,
+    );
 
   if (sku === '') return fail('sku is required');
   if (!hasVisibleCharacter(sku))

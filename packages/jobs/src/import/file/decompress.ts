@@ -29,6 +29,21 @@ export class InflatedSizeLimit extends Transform {
   }
 }
 
+/**
+ * `source` (the inflated text) with zlib's errors in words a user understands, wherever in the
+ * file the damage is: a gzip file cut short or corrupted megabytes in fails like one broken in
+ * its first bytes, as a failure of the file (not retried), not as zlib's own message.
+ */
+export async function* describingGzipErrors(
+  source: AsyncIterable<Buffer>,
+): AsyncGenerator<Buffer, void, undefined> {
+  try {
+    yield* source;
+  } catch (error) {
+    throw describeGzipError(error) ?? error;
+  }
+}
+
 /** zlib's errors in words a user understands; undefined for anything that is not zlib's. */
 export function describeGzipError(error: unknown): ImportFailure | undefined {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };

@@ -6,7 +6,7 @@ export type FileFormat = Omit<TImportFormat, 'profile'>;
 import { ImportFailure } from '../import-failure.ts';
 import { CsvNormaliser } from './csv-normaliser.ts';
 import { LineNumberedCsvParser } from './csv-records.ts';
-import { describeGzipError, InflatedSizeLimit } from './decompress.ts';
+import { describingGzipErrors, InflatedSizeLimit } from './decompress.ts';
 import { sniffDialect, type Dialect } from './dialect.ts';
 import { sniffFileKind } from './file-kind.ts';
 import { RecordCleaner } from './record-cleaner.ts';
@@ -87,23 +87,23 @@ export async function openRecordSource(
   const compression = kind.kind === 'gzip' ? 'gzip' : null;
 
   const decoding = new TextDecoding();
-  const text = pipeline(
-    [
-      // One piece ahead, not Readable.from's 16: each is a 1 MiB piece of the file, and the parse
-      // sets the pace anyway (peak RSS, docs/performance.md).
-      Readable.from(stored.all, { highWaterMark: 1 }),
-      ...(compression === 'gzip' ? [createGunzip(), new InflatedSizeLimit(options.maxBytes)] : []),
-      decoding,
-    ],
-    () => {}, // errors reach the reader of `text` (it is destroyed with them)
-  ) as unknown as AsyncIterable<Buffer> & Readable;
+  // zlib's errors, in the head or megabytes later (damaged, truncated), in a user's words.
+  const text = describingGzipErrors(
+    pipeline(
+      [
+        // One piece ahead, not Readable.from's 16: each is a 1 MiB piece of the file, and the parse
+        // sets the pace anyway (peak RSS, docs/performance.md).
+        Readable.from(stored.all, { highWaterMark: 1 }),
+        ...(compression === 'gzip'
+          ? [createGunzip(), new InflatedSizeLimit(options.maxBytes)]
+          : []),
+        decoding,
+      ],
+      () => {}, // errors reach the reader of `text` (it is destroyed with them)
+    ) as unknown as AsyncIterable<Buffer>,
+  );
 
-  let head: Awaited<ReturnType<typeof peek>>;
-  try {
-    head = await peek(text, HEAD_BYTES);
-  } catch (error) {
-    throw describeGzipError(error) ?? error;
-  }
+  const head = await peek(text, HEAD_BYTES);
   if (head.head.length === 0) throw new ImportFailure(emptyFile());
   const dialect: Dialect = sniffDialect(head.head.toString('latin1'), head.ended);
   const format: FileFormat = {

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ImportFailure } from '../import-failure.ts';
@@ -11,12 +12,7 @@ function gzippedCsv(): Buffer {
 }
 
 async function readAll(file: Buffer): Promise<number> {
-  const source = await openRecordSource(
-    (async function* () {
-      yield file;
-    })(),
-    { maxBytes: 1 << 30 },
-  );
+  const source = await openRecordSource(Readable.from([file]), { maxBytes: 1 << 30 });
   let records = 0;
   for await (const _ of source.records as AsyncIterable<unknown>) records++;
   return records;

@@ -1,5 +1,5 @@
 import { TRPCClientError } from '@trpc/client';
-import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import type { AppRouter, RouterOutputs } from '@acme/api';
 import { startTestServer, type TestServer } from '@acme/testing';
 
@@ -251,6 +251,39 @@ describe('products.deleteAll', () => {
     expect(await codeOf(app.api.products.deleteAll.mutate({ confirm: false }))).toBe('BAD_REQUEST');
     // @ts-expect-error confirm is required
     expect(await codeOf(app.api.products.deleteAll.mutate({}))).toBe('BAD_REQUEST');
+  });
+
+  it('keeps the list readable while it copies the catalogue for undo', async () => {
+    await app.api.products.create.mutate({ sku: 'READ-DURING-DELETE', name: 'Still readable' });
+    // Holding deleted_products stops deleteAll in the middle of its copy.
+    const side = await app.database.sql.reserve();
+    await side`begin`;
+    await side`lock table deleted_products in share mode`;
+    const deleting = app.api.products.deleteAll.mutate({ confirm: true });
+    try {
+      await vi.waitFor(
+        async () => {
+          const [row] = await app.database.sql<{ n: number }[]>`
+            select count(*)::int as n from pg_locks
+            where relation = 'deleted_products'::regclass and not granted
+              and database = (select oid from pg_database where datname = current_database())`;
+          expect(row!.n).toBe(1);
+        },
+        { timeout: 5_000, interval: 20 },
+      );
+      const read = app.api.products.list.query({ name: 'still readable' });
+      const deadline = new Promise((_, reject) =>
+        setTimeout(() => reject(new Error('products.list waited for deleteAll')), 3_000),
+      );
+      expect(await Promise.race([read, deadline])).toMatchObject({ total: 1 });
+    } finally {
+      await side`rollback`;
+      side.release();
+    }
+    expect((await deleting).deleted).toBeGreaterThanOrEqual(1);
+    expect(await app.api.products.list.query({ name: 'still readable' })).toMatchObject({
+      total: 0,
+    });
   });
 
   it('deletes everything, says how many, and records one event', async () => {

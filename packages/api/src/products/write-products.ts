@@ -136,7 +136,10 @@ export async function deleteAllProducts(
   undoDays: number,
 ): Promise<{ deleted: number; restoreId: string | null }> {
   return transaction(sqlClient, async (tx) => {
-    await tx.sql`lock table products in access exclusive mode`;
+    // EXCLUSIVE holds every write (so the copy is the whole catalogue) but not readers: copying
+    // 1M products takes seconds, and the list stays readable meanwhile. Only the truncate, at the
+    // end, takes ACCESS EXCLUSIVE, for its own short time.
+    await tx.sql`lock table products in exclusive mode`;
     const [row] = await tx.sql<{ total: number }[]>`
       select coalesce(sum(total), 0)::int as total from product_count_deltas`;
     let deleted = row?.total ?? 0;

@@ -216,6 +216,25 @@ describe('import:process_csv on good and messy files', () => {
   });
 });
 
+test('a NUL costs its row only where it would be stored, and never stalls the import', async () => {
+  const final = await importFile(
+    database,
+    'nul.csv',
+    // in an ignored column; in the SKU of a row with a broken quote; in a name
+    'sku,name,colour\nA-1,ok,re\0d\nB\0-2,"abc"def,x\nC-3,n\0,x\nD-4,ok,x\n',
+  );
+  expect(final).toMatchObject({ status: 'completed', created: 2, invalid: 2 });
+  expect(await errorsOf(database.sql, final.id)).toEqual([
+    expect.objectContaining({ line: 3, sku: 'B\uFFFD-2' }),
+    expect.objectContaining({
+      line: 4,
+      sku: 'C-3',
+      message: expect.stringMatching(/^name \(column 2\) contains a NUL/) as string,
+    }),
+  ]);
+  expect((await productsBySku(database.sql)).map(({ sku }) => sku)).toEqual(['A-1', 'D-4']);
+});
+
 describe('import:process_csv on files it cannot import', () => {
   const before = 'sku,name\nKEEP-1,Kept\n';
   test.each([
@@ -228,6 +247,11 @@ describe('import:process_csv on files it cannot import', () => {
     ['unclosed quote', 'sku,name\nA-1,ok\nB-2,"never closed\nC-3,x\n', /Unclosed quote: .* line 3/],
     ['duplicate column', 'sku,name,SKU\na,b,c\n', /names the column "sku" twice/],
     ['empty file', '', /The file is empty/],
+    [
+      'NUL in the header',
+      'sku,name,co\0lour\nA,b,c\n',
+      /header row holds a NUL character .* column 3/,
+    ],
     [
       'binary file',
       Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00, 0x08, 0x00]),

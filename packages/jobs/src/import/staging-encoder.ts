@@ -5,7 +5,7 @@ import { CopyBatch, copyTextValue } from './copy-text.ts';
 import { missingColumnsFailure, type HeaderMap } from './header.ts';
 import { ActiveValueTally } from './mapping/active-value-tally.ts';
 import { ACTIVE_WORDS } from './mapping/active-values.ts';
-import { MappingNeeded } from './import-failure.ts';
+import { ImportFailure, MappingNeeded } from './import-failure.ts';
 import { planMapping, type MappingPlan } from './mapping/plan.ts';
 import { headerSignature } from './mapping/remembered.ts';
 import { createRowMapper, type RowMapper } from './mapping/row-mapper.ts';
@@ -141,6 +141,12 @@ export class StagingEncoder extends Transform {
   }
 
   async #readHeader(fields: string[]): Promise<void> {
+    // Header names are stored (warnings, mappings, messages), and PostgreSQL text cannot hold NUL
+    const nul = fields.findIndex((field) => field.includes('\0'));
+    if (nul !== -1)
+      throw new ImportFailure(
+        `The header row holds a NUL character (an invisible zero byte) in column ${nul + 1}; delete it and upload the file again.`,
+      );
     const columns = fields.map((field) => field.trim());
     const { mapping, remembered, review, onPlan } = this.#options;
     const known = mapping ? null : ((await remembered?.(headerSignature(columns))) ?? null);

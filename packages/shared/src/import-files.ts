@@ -21,15 +21,18 @@ const UNREAD_SPREADSHEETS: readonly (readonly [string, string])[] = [
   ['.numbers', 'an Apple Numbers document (.numbers)'],
 ];
 
-export function hasImportFileExtension(filename: string): boolean {
+const endsWithOneOf = (filename: string, extensions: readonly string[]): boolean => {
   const name = filename.toLowerCase();
-  return IMPORT_FILE_EXTENSIONS.some((extension) => name.endsWith(extension));
+  return extensions.some((extension) => name.endsWith(extension));
+};
+
+export function hasImportFileExtension(filename: string): boolean {
+  return endsWithOneOf(filename, IMPORT_FILE_EXTENSIONS);
 }
 
 /** Whether a file so named is delimited text or a workbook (the member a zip archive is read for). */
 export function hasReadableFileExtension(filename: string): boolean {
-  const name = filename.toLowerCase();
-  return READABLE_FILE_EXTENSIONS.some((extension) => name.endsWith(extension));
+  return endsWithOneOf(filename, READABLE_FILE_EXTENSIONS);
 }
 
 /** Why a file named like a spreadsheet the import does not read is refused, or undefined. */
